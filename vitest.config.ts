@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
           // One lab at a time: the machine has two cores and the lab is heavy.
           fileParallelism: false,
           testTimeout: 180_000,

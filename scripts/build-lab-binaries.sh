@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the lab's control-plane binaries (etcd, kube-apiserver, kube-controller-manager, kube-proxy,
-# kubectl) from their Go modules into a cache outside the work tree, and reuses them when present.
+# kubectl) from their Go modules, plus the lab's pod workload (podserver), into a cache outside the work tree, and reuses them when present.
 #
 #   scripts/build-lab-binaries.sh            # build what is missing, print the directory
 #   BARELB_K8S_BIN_DIR=/path ...             # use ready binaries instead (nothing is built)
@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 mods="$here/tools/lab-binaries"
 kube_version=$(grep -oE "^\s*(require )?k8s.io/kubernetes v[0-9.]+" "$mods/kube/go.mod" | awk "{print \$NF}")
 etcd_version=$(grep -oE "^\s*(require )?go.etcd.io/etcd/server/v3 v[0-9.]+" "$mods/etcd/go.mod" | awk "{print \$NF}")
-bins=(etcd kube-apiserver kube-controller-manager kube-proxy kubectl)
+bins=(etcd kube-apiserver kube-controller-manager kube-proxy kubectl podserver)
 
 if [[ -n "${BARELB_K8S_BIN_DIR:-}" ]]; then
   for b in "${bins[@]}"; do
@@ -34,10 +34,13 @@ with_heartbeat() {
   local start=$SECONDS
   "$@" &
   local pid=$!
+  local last=$SECONDS
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 30 &
-    wait $! 2>/dev/null || true
-    kill -0 "$pid" 2>/dev/null && log "$what: still building ($((SECONDS - start)) s)"
+    sleep 1
+    if ((SECONDS - last >= 30)) && kill -0 "$pid" 2>/dev/null; then
+      log "$what: still running ($((SECONDS - start)) s)"
+      last=$SECONDS
+    fi
   done
   wait "$pid"
   log "$what: done in $((SECONDS - start)) s"
@@ -65,6 +68,11 @@ build_etcd() {
   mv "$cache/etcd.tmp" "$cache/etcd"
 }
 
+build_podserver() {
+  (cd "$mods/podserver" && go build -trimpath -ldflags "-s -w" -o "$cache/podserver.tmp" .)
+  mv "$cache/podserver.tmp" "$cache/podserver"
+}
+
 missing=()
 for b in "${bins[@]}"; do [[ -x "$cache/$b" ]] || missing+=("$b"); done
 if ((${#missing[@]} == 0)); then
@@ -78,8 +86,8 @@ log "downloading modules"
 with_heartbeat "go mod download (kube)" bash -c "cd '$mods/kube' && go mod download"
 with_heartbeat "go mod download (etcd)" bash -c "cd '$mods/etcd' && go mod download"
 for b in "${missing[@]}"; do
-  if [[ $b == etcd ]]; then
-    with_heartbeat "$b" build_etcd
+  if [[ $b == etcd || $b == podserver ]]; then
+    with_heartbeat "$b" "build_$b"
   else
     with_heartbeat "$b" build_kube "$b"
   fi

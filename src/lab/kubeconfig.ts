@@ -1,0 +1,35 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+/**
+ * Writes a kubeconfig with the certificates embedded, so the file works when copied elsewhere and no
+ * relative path can break.
+ */
+export async function writeKubeconfig(
+  file: string,
+  server: string,
+  certDir: string,
+  identity: string,
+): Promise<void> {
+  const b64 = async (f: string) => (await readFile(join(certDir, f))).toString('base64');
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      { name: 'barelb-lab', cluster: { server, 'certificate-authority-data': await b64('ca.crt') } },
+    ],
+    users: [
+      {
+        name: identity,
+        user: {
+          'client-certificate-data': await b64(`${identity}.crt`),
+          'client-key-data': await b64(`${identity}.key`),
+        },
+      },
+    ],
+    contexts: [{ name: 'barelb-lab', context: { cluster: 'barelb-lab', user: identity } }],
+    'current-context': 'barelb-lab',
+  };
+  await writeFile(file, stringify(config), { mode: 0o600 });
+}

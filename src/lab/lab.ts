@@ -1,0 +1,517 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { type LabAddresses, labAddresses, MAX_LABS, podIp } from './addressing.js';
+import { ensureBinaries } from './binaries.js';
+import { generateCerts } from './certs.js';
+import { createRunningPod, registerNode } from './cluster-objects.js';
+import { type CommandResult, type RunOptions, run } from './command.js';
+import {
+  APISERVER_PORT,
+  apiserverSpec,
+  controllerManagerSpec,
+  etcdSpec,
+  kubeProxySpec,
+  type LabPaths,
+  podServerSpec,
+} from './component-specs.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { LabError } from './lab-error.js';
+import { type LabState, type PodRecord, readState, writeState } from './lab-state.js';
+import { type LabNames, labNames, nodeName } from './names.js';
+import {
+  createNodePodNetwork,
+  createPodNetwork,
+  createSegment,
+  cutNamespace,
+  deleteLink,
+  deleteNamespace,
+  listNamespaces,
+} from './network.js';
+import {
+  isAlive,
+  type ProcessSpec,
+  pidsInNamespace,
+  runsCommand,
+  startProcess,
+  stopProcess,
+} from './processes.js';
+
+export interface LabOptions {
+  /** Number of nodes (n1..nN). Default 3. */
+  readonly nodes?: number;
+  /** Where the lab keeps certificates, logs and its state file. Default `.barelb/lab`. */
+  readonly stateDir?: string;
+  /** Ready binaries instead of the cached build (else `BARELB_K8S_BIN_DIR`, else build). */
+  readonly binDir?: string;
+  /**
+   * Kill the lab's processes when this process dies (tests). `barelb lab up` leaves them running
+   * detached instead, for `lab down` to stop.
+   */
+  readonly dieWithParent?: boolean;
+  /** Progress lines for people watching. */
+  readonly progress?: (line: string) => void;
+}
+
+export interface PodOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly node: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_STATE_DIR = '.barelb/lab';
+
+/**
+ * A real local Kubernetes cluster: etcd, kube-apiserver and kube-controller-manager in a
+ * control-plane network namespace, nodes as namespaces running a real kube-proxy each, pods as
+ * namespaces behind their node, and a client namespace on the same L2 segment. See DESIGN.md §5.
+ */
+export class Lab {
+  private constructor(
+    private state: LabState,
+    readonly addresses: LabAddresses,
+    readonly names: LabNames,
+    private readonly dieWithParent: boolean,
+  ) {}
+
+  get kubeconfig(): string {
+    return this.state.kubeconfig;
+  }
+  get internalKubeconfig(): string {
+    return this.state.internalKubeconfig;
+  }
+  get nodes(): readonly string[] {
+    return this.state.nodes;
+  }
+  get stateDir(): string {
+    return this.state.stateDir;
+  }
+  get binDir(): string {
+    return this.state.binDir;
+  }
+  get pods(): readonly PodRecord[] {
+    return Object.values(this.state.pods);
+  }
+
+  /** A client for the lab's apiserver, as the admin. */
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromFile(this.kubeconfig);
+    return kc;
+  }
+
+  nodeIp(node: string): string {
+    const i = this.state.nodes.indexOf(node);
+    const ip = this.addresses.nodeIps[i];
+    if (i < 0 || ip === undefined) throw new LabError('UNKNOWN_TARGET', `no node ${node} in this lab`);
+    return ip;
+  }
+
+  static async start(opts: LabOptions = {}): Promise<Lab> {
+    if (process.getuid?.() !== 0)
+      throw new LabError('NOT_ROOT', 'the lab creates network namespaces and must run as root');
+    const progress = opts.progress ?? (() => {});
+    const stateDir = resolve(opts.stateDir ?? DEFAULT_STATE_DIR);
+    const existing = await readState(stateDir);
+    if (existing) {
+      const live = (await listNamespaces()).includes(labNames(existing.index).cpNs);
+      if (live)
+        throw new LabError(
+          'NOT_READY',
+          `a lab is already running with state in ${stateDir}; run \`barelb lab down\` first`,
+        );
+      await Lab.down(stateDir);
+    }
+    const binDir = await ensureBinaries(opts.binDir);
+    const nodeCount = opts.nodes ?? 3;
+    const index = await claimIndex();
+    const names = labNames(index);
+    const addrs = labAddresses(index, nodeCount);
+    const nodes = Array.from({ length: nodeCount }, (_, i) => nodeName(i + 1));
+    const state: LabState = {
+      version: 1,
+      index,
+      nodes,
+      binDir,
+      stateDir,
+      kubeconfig: join(stateDir, 'kubeconfig'),
+      internalKubeconfig: join(stateDir, 'kubeconfig-internal'),
+      processes: {},
+      pods: {},
+      nextVeth: 1,
+    };
+    const lab = new Lab(state, addrs, names, opts.dieWithParent ?? false);
+    const started = Date.now();
+    try {
+      await rm(join(stateDir, 'etcd'), { recursive: true, force: true });
+      await mkdir(join(stateDir, 'certs'), { recursive: true });
+      await mkdir(join(stateDir, 'logs'), { recursive: true });
+      await writeState(state);
+      await lab.bringUp(progress);
+      progress(`lab ${names.prefix} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return lab;
+    } catch (err) {
+      progress(`lab start failed, cleaning up: ${(err as Error).message}`);
+      await Lab.down(stateDir);
+      throw err;
+    }
+  }
+
+  /** Opens a lab that another process started, from its state directory. */
+  static async attach(stateDir = DEFAULT_STATE_DIR): Promise<Lab> {
+    const state = await readState(resolve(stateDir));
+    if (!state)
+      throw new LabError(
+        'NOT_RUNNING',
+        `no lab state in ${resolve(stateDir)}; start one with \`barelb lab up\``,
+      );
+    return new Lab(state, labAddresses(state.index, state.nodes.length), labNames(state.index), false);
+  }
+
+  private paths(): LabPaths {
+    return {
+      stateDir: this.state.stateDir,
+      binDir: this.state.binDir,
+      certs: join(this.state.stateDir, 'certs'),
+      logs: join(this.state.stateDir, 'logs'),
+    };
+  }
+
+  private async bringUp(progress: (line: string) => void): Promise<void> {
+    const { names, addresses: addrs } = this;
+    const paths = this.paths();
+    progress('certificates');
+    await generateCerts(paths.certs, [addrs.cpIp, addrs.hostLinkCpIp, firstServiceIp(addrs.serviceCidrV4)]);
+    const internal = `https://${addrs.cpIp}:${APISERVER_PORT}`;
+    await writeKubeconfig(
+      this.state.kubeconfig,
+      `https://${addrs.hostLinkCpIp}:${APISERVER_PORT}`,
+      paths.certs,
+      'admin',
+    );
+    await writeKubeconfig(this.state.internalKubeconfig, internal, paths.certs, 'admin');
+    await writeKubeconfig(
+      join(paths.stateDir, 'kube-controller-manager.kubeconfig'),
+      internal,
+      paths.certs,
+      'kube-controller-manager',
+    );
+    await writeKubeconfig(join(paths.stateDir, 'kube-proxy.kubeconfig'), internal, paths.certs, 'kube-proxy');
+
+    progress('network namespaces');
+    for (const ns of [names.clientNs, ...this.nodes.map((n) => names.nodeNs(n))])
+      await run('ip', ['netns', 'add', ns]);
+    await createSegment(names, addrs, this.nodes);
+    for (const [i, node] of this.nodes.entries()) await createNodePodNetwork(names.nodeNs(node), addrs, i);
+
+    progress('etcd');
+    await this.startComponent(etcdSpec(names, paths));
+    await this.waitFor('etcd', () => this.httpOk(names.cpNs, 'http://127.0.0.1:2379/health'), 30_000);
+    progress('kube-apiserver');
+    await this.startComponent(apiserverSpec(names, addrs, paths));
+    await this.waitApiserver(60_000);
+    progress('kube-controller-manager');
+    await this.startComponent(controllerManagerSpec(names, paths));
+
+    progress('nodes and kube-proxy');
+    const core = this.kubeConfig().makeApiClient(CoreV1Api);
+    for (const [i, node] of this.nodes.entries()) {
+      await registerNode(core, node, this.nodeIp(node), addrs.podCidrs[i] ?? '');
+      await this.startComponent(kubeProxySpec(names, addrs, paths, node, this.nodeIp(node)));
+    }
+    for (const node of this.nodes) {
+      await this.waitFor(
+        `kube-proxy on ${node}`,
+        () => this.httpOk(names.nodeNs(node), 'http://127.0.0.1:10256/healthz'),
+        60_000,
+      );
+    }
+    await this.waitFor('default ServiceAccount', () => this.hasDefaultServiceAccount(core), 60_000);
+  }
+
+  private async hasDefaultServiceAccount(core: CoreV1Api): Promise<boolean> {
+    try {
+      await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Waits for the apiserver's /readyz, with the admin certificate, from inside the lab. */
+  async waitApiserver(timeoutMs: number): Promise<void> {
+    const c = (f: string) => join(this.paths().certs, f);
+    await this.waitFor(
+      'kube-apiserver /readyz',
+      async () => {
+        const r = await run(
+          'ip',
+          [
+            'netns',
+            'exec',
+            this.names.cpNs,
+            'curl',
+            '-sf',
+            '--max-time',
+            '2',
+            '--cacert',
+            c('ca.crt'),
+            '--cert',
+            c('admin.crt'),
+            '--key',
+            c('admin.key'),
+            `https://127.0.0.1:${APISERVER_PORT}/readyz`,
+          ],
+          { check: false },
+        );
+        return r.code === 0;
+      },
+      timeoutMs,
+    );
+  }
+
+  private async httpOk(ns: string, url: string): Promise<boolean> {
+    const r = await run(
+      'ip',
+      ['netns', 'exec', ns, 'curl', '-sf', '--max-time', '2', '-o', '/dev/null', url],
+      { check: false },
+    );
+    return r.code === 0;
+  }
+
+  private async waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      await sleep(200);
+    }
+    throw new LabError(
+      'NOT_READY',
+      `${what} not ready after ${timeoutMs / 1000} s (logs in ${this.paths().logs})`,
+    );
+  }
+
+  /** Starts a long-running process and records it, so `restart`, `kill` and `down` can find it. */
+  async startComponent(spec: ProcessSpec): Promise<void> {
+    const record = startProcess(spec, this.dieWithParent);
+    this.state.processes[spec.name] = record;
+    await writeState(this.state);
+  }
+
+  /** Names of the recorded processes, e.g. `etcd`, `kube-proxy-n1`, `pod-demo-n1-1`. */
+  get components(): readonly string[] {
+    return Object.keys(this.state.processes);
+  }
+
+  componentPid(name: string): number | undefined {
+    const p = this.state.processes[name];
+    return p && isAlive(p.pid) ? p.pid : undefined;
+  }
+
+  /** Gracefully stops a component and starts it again with the same command line. */
+  async restart(component: string): Promise<void> {
+    const rec = this.state.processes[component];
+    if (!rec)
+      throw new LabError('UNKNOWN_TARGET', `no component ${component}; known: ${this.components.join(', ')}`);
+    await stopProcess(rec.pid, 10_000);
+    const { pid: _pid, ...spec } = rec;
+    await this.startComponent(spec);
+  }
+
+  /** Stops a component (SIGTERM, or the signal given) without starting it again. */
+  async stopComponent(component: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const rec = this.state.processes[component];
+    if (!rec) throw new LabError('UNKNOWN_TARGET', `no component ${component}`);
+    await stopProcess(rec.pid, signal === 'SIGKILL' ? 0 : 10_000, signal);
+  }
+
+  /** Sends a signal to a component without waiting (SIGSTOP / SIGCONT to freeze and thaw it). */
+  signalComponent(component: string, signal: NodeJS.Signals): void {
+    const rec = this.state.processes[component];
+    if (!rec) throw new LabError('UNKNOWN_TARGET', `no component ${component}`);
+    process.kill(rec.pid, signal);
+  }
+
+  /** Hard failure of a node: its links go down and every process in it dies at once. */
+  async kill(node: string): Promise<void> {
+    const ns = this.names.nodeNs(node);
+    if (!this.state.nodes.includes(node)) throw new LabError('UNKNOWN_TARGET', `no node ${node} in this lab`);
+    await cutNamespace(ns);
+    for (const pid of await pidsInNamespace(ns)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  /** The namespace a target names: `cp`, `client`, a node (`n1`), or a pod name. */
+  namespaceOf(target: string): string {
+    if (target === 'cp') return this.names.cpNs;
+    if (target === 'client') return this.names.clientNs;
+    if (this.state.nodes.includes(target)) return this.names.nodeNs(target);
+    const pod = Object.values(this.state.pods).find(
+      (p) => p.name === target || `${p.namespace}/${p.name}` === target,
+    );
+    if (pod) return pod.netns;
+    throw new LabError(
+      'UNKNOWN_TARGET',
+      `unknown target ${target}: use cp, client, ${this.nodes.join(', ')} or a pod name`,
+    );
+  }
+
+  /** Environment for commands run in the lab: its binaries first on PATH and its kubeconfig. */
+  execEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PATH: `${this.state.binDir}:${process.env.PATH ?? ''}`,
+      KUBECONFIG: this.state.internalKubeconfig,
+    };
+  }
+
+  /** Runs a command in a lab namespace with the lab's binaries on PATH and KUBECONFIG set. */
+  exec(target: string, argv: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
+    const [cmd, ...args] = argv;
+    if (!cmd) throw new LabError('UNKNOWN_TARGET', 'no command given');
+    return run('ip', ['netns', 'exec', this.namespaceOf(target), cmd, ...args], {
+      ...opts,
+      env: opts.env ?? this.execEnv(),
+    });
+  }
+
+  /**
+   * Adds a pod: its namespace behind the node, a podserver in it, and a Running/Ready Pod object
+   * bound to the node.
+   */
+  async addPod(opts: PodOptions): Promise<PodRecord> {
+    const namespace = opts.namespace ?? 'default';
+    const nodeIndex = this.state.nodes.indexOf(opts.node);
+    if (nodeIndex < 0) throw new LabError('UNKNOWN_TARGET', `no node ${opts.node} in this lab`);
+    const onNode = Object.values(this.state.pods)
+      .filter((p) => p.node === opts.node)
+      .map((p) => Number(p.ip.split('.')[3]) - 1);
+    let k = 1;
+    while (onNode.includes(k)) k++;
+    const ip = podIp(this.addresses, nodeIndex + 1, k);
+    const veth = `vp${this.state.nextVeth++}`;
+    const netns = this.names.podNs(`${namespace}-${opts.name}`);
+    const gateway = this.addresses.podGateways[nodeIndex] ?? '';
+    await createPodNetwork(this.names.nodeNs(opts.node), netns, veth, ip, gateway, this.addresses.labRoute);
+    const record: PodRecord = { name: opts.name, namespace, node: opts.node, ip, netns, veth };
+    this.state.pods[`${namespace}/${opts.name}`] = record;
+    await this.startComponent(podServerSpec(this.paths(), netns, opts.name, opts.node));
+    await this.waitFor(`pod ${opts.name}`, () => this.httpOk(netns, 'http://127.0.0.1:8080/healthz'), 10_000);
+    const core = this.kubeConfig().makeApiClient(CoreV1Api);
+    await createRunningPod(core, {
+      name: opts.name,
+      namespace,
+      node: opts.node,
+      nodeIp: this.nodeIp(opts.node),
+      ip,
+      labels: opts.labels ?? {},
+    });
+    return record;
+  }
+
+  /** Removes a pod: the Pod object at once (no kubelet to wait for), its process and its namespace. */
+  async removePod(namespace: string, name: string): Promise<void> {
+    const key = `${namespace}/${name}`;
+    const rec = this.state.pods[key];
+    if (!rec) throw new LabError('UNKNOWN_TARGET', `no pod ${key}`);
+    const core = this.kubeConfig().makeApiClient(CoreV1Api);
+    await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
+    const proc = this.state.processes[`pod-${name}`];
+    if (proc) await stopProcess(proc.pid, 2_000);
+    delete this.state.processes[`pod-${name}`];
+    await deleteNamespace(rec.netns);
+    delete this.state.pods[key];
+    await writeState(this.state);
+  }
+
+  /** Stops everything this lab made. */
+  async stop(): Promise<void> {
+    await Lab.down(this.state.stateDir);
+  }
+
+  /**
+   * Removes a lab: every recorded process, anything else still running in its namespaces, the
+   * namespaces (which takes their links and mounts with them) and the host link. Works for a lab
+   * left behind by a crashed run, and is safe to call twice.
+   */
+  static async down(stateDir = DEFAULT_STATE_DIR): Promise<void> {
+    const state = await readState(resolve(stateDir));
+    if (!state) return;
+    // Reverse start order: workloads and node agents first, the apiserver and etcd last.
+    for (const rec of Object.values(state.processes).reverse()) {
+      if (await runsCommand(rec.pid, rec.cmd)) await stopProcess(rec.pid, 3_000);
+    }
+    await removeLabNamespaces(state.index);
+    await rm(join(resolve(stateDir), 'state.json'), { force: true });
+    await rm(join(resolve(stateDir), 'etcd'), { recursive: true, force: true });
+  }
+}
+
+/** Kills whatever runs in a lab's namespaces, then deletes them and its host link. */
+export async function removeLabNamespaces(index: number): Promise<void> {
+  const names = labNames(index);
+  const mine = (await listNamespaces()).filter((ns) => ns.startsWith(`${names.prefix}-`));
+  for (const ns of mine) {
+    for (const pid of await pidsInNamespace(ns)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  // Pods first: their veths hang off the nodes' bridges. The cp namespace last: it holds the bridge.
+  const order = (ns: string) => (ns.includes('-pod-') ? 0 : ns === names.cpNs ? 2 : 1);
+  for (const ns of mine.sort((a, b) => order(a) - order(b))) await deleteNamespace(ns);
+  await deleteLink(names.hostLink);
+}
+
+/** Every lab index with namespaces on this machine (for `lab down --all`). */
+export async function labIndexesPresent(): Promise<number[]> {
+  const found = new Set<number>();
+  for (const ns of await listNamespaces()) {
+    const m = /^blb(\d+)-/.exec(ns);
+    if (m) found.add(Number(m[1]));
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Claims a free lab index by creating its control-plane namespace: `ip netns add` fails if it exists. */
+async function claimIndex(): Promise<number> {
+  const present = new Set(await labIndexesPresent());
+  for (let i = 0; i < MAX_LABS; i++) {
+    if (present.has(i)) continue;
+    const r = await run('ip', ['netns', 'add', labNames(i).cpNs], { check: false });
+    if (r.code === 0) return i;
+  }
+  throw new LabError(
+    'NO_FREE_LAB',
+    `all ${MAX_LABS} lab slots are in use; \`barelb lab down --all\` removes them`,
+  );
+}
+
+function firstServiceIp(cidr: string): string {
+  const [base = ''] = cidr.split('/');
+  const parts = base.split('.');
+  return `${parts.slice(0, 3).join('.')}.${Number(parts[3]) + 1}`;
+}
+
+/** Removes every lab whose control-plane namespace has no process left: what a killed run leaves. */
+export async function sweepDeadLabs(): Promise<number[]> {
+  const swept: number[] = [];
+  for (const index of await labIndexesPresent()) {
+    const cp = labNames(index).cpNs;
+    const namespaces = await listNamespaces();
+    if (namespaces.includes(cp) && (await pidsInNamespace(cp)).length > 0) continue;
+    await removeLabNamespaces(index);
+    swept.push(index);
+  }
+  return swept;
+}

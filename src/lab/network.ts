@@ -1,0 +1,117 @@
+import type { LabAddresses } from './addressing.js';
+import { ipBatch, run } from './command.js';
+import type { LabNames } from './names.js';
+
+/**
+ * Builds the lab's L2 segment: a bridge in the control-plane namespace, one veth per node and one for
+ * the client, plus the single host<->cp link through which tests reach the apiserver. Lab namespaces
+ * get routes for 198.18.0.0/15 only and the control plane does not forward, so no packet can leave.
+ */
+export async function createSegment(
+  names: LabNames,
+  addrs: LabAddresses,
+  nodes: readonly string[],
+): Promise<void> {
+  const p = addrs.segmentPrefix;
+  await ipBatch(
+    [`link set lo up`, `link add br0 type bridge`, `addr add ${addrs.cpIp}/${p} dev br0`, `link set br0 up`],
+    names.cpNs,
+  );
+
+  // Host link: the host end stays in the root namespace with a /30, so its only route is that /30.
+  await ipBatch([
+    `link add ${names.hostLink} type veth peer name host netns ${names.cpNs}`,
+    `addr add ${addrs.hostLinkHostIp}/30 dev ${names.hostLink}`,
+    `link set ${names.hostLink} up`,
+  ]);
+  await ipBatch([`addr add ${addrs.hostLinkCpIp}/30 dev host`, `link set host up`], names.cpNs);
+
+  for (const [i, node] of nodes.entries()) {
+    await attachToBridge(names, node, names.nodeNs(node), `${addrs.nodeIps[i]}/${p}`);
+  }
+  await attachToBridge(names, 'client', names.clientNs, `${addrs.clientIp}/${p}`);
+}
+
+async function attachToBridge(names: LabNames, port: string, ns: string, cidr: string): Promise<void> {
+  await ipBatch(
+    [
+      `link add ${port} type veth peer name eth0 netns ${ns}`,
+      `link set ${port} master br0`,
+      `link set ${port} up`,
+    ],
+    names.cpNs,
+  );
+  await ipBatch([`link set lo up`, `addr add ${cidr} dev eth0`, `link set eth0 up`], ns);
+}
+
+/**
+ * Gives node `index` (0-based) its pod bridge and routes to the other nodes' pod networks, and turns
+ * on forwarding inside the node namespace (a per-namespace setting) so it can route for its pods.
+ */
+export async function createNodePodNetwork(ns: string, addrs: LabAddresses, index: number): Promise<void> {
+  const gw = addrs.podGateways[index];
+  const lines = [`link add cbr0 type bridge`, `addr add ${gw}/24 dev cbr0`, `link set cbr0 up`];
+  for (const [j, cidr] of addrs.podCidrs.entries()) {
+    if (j !== index) lines.push(`route add ${cidr} via ${addrs.nodeIps[j]} dev eth0`);
+  }
+  await ipBatch(lines, ns);
+  await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+}
+
+/** A pod: its own namespace behind the node's pod bridge, routed to the rest of the lab via the node. */
+export async function createPodNetwork(
+  nodeNs: string,
+  podNs: string,
+  vethName: string,
+  podIp: string,
+  gateway: string,
+  labRoute: string,
+): Promise<void> {
+  await run('ip', ['netns', 'add', podNs]);
+  await ipBatch(
+    [
+      `link add ${vethName} type veth peer name eth0 netns ${podNs}`,
+      `link set ${vethName} master cbr0`,
+      `link set ${vethName} up`,
+    ],
+    nodeNs,
+  );
+  await ipBatch(
+    [
+      `link set lo up`,
+      `addr add ${podIp}/24 dev eth0`,
+      `link set eth0 up`,
+      `route add ${labRoute} via ${gateway} dev eth0`,
+    ],
+    podNs,
+  );
+}
+
+export async function listNamespaces(): Promise<string[]> {
+  const r = await run('ip', ['netns', 'list'], { timeoutMs: 10_000 });
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n !== '');
+}
+
+export async function deleteNamespace(ns: string): Promise<void> {
+  await run('ip', ['netns', 'del', ns], { check: false, timeoutMs: 10_000 });
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  await run('ip', ['link', 'del', name], { check: false, timeoutMs: 10_000 });
+}
+
+/** Takes every link of a namespace down except loopback: the node is cut off as if its cable were pulled. */
+export async function cutNamespace(ns: string): Promise<void> {
+  const r = await run('ip', ['-n', ns, '-o', 'link', 'show'], { timeoutMs: 10_000 });
+  const links = r.stdout
+    .split('\n')
+    .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined && n !== 'lo');
+  await ipBatch(
+    links.map((l) => `link set ${l} down`),
+    ns,
+  );
+}

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { run } from './command.js';
+
+/** How to start one long-running lab process; kept in the state file so `lab restart` can start it again. */
+export interface ProcessSpec {
+  readonly name: string;
+  readonly ns: string;
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly logFile: string;
+}
+
+export interface ProcessRecord extends ProcessSpec {
+  readonly pid: number;
+}
+
+/**
+ * Starts a process inside a network namespace, detached into its own session with its output in a
+ * log file. With `dieWithParent`, the kernel kills it when the process that started it dies (setpriv
+ * --pdeathsig): a test runner that is killed hard leaves no lab processes behind.
+ */
+export function startProcess(spec: ProcessSpec, dieWithParent: boolean): ProcessRecord {
+  const out = openSync(spec.logFile, 'a');
+  try {
+    const wrapped = dieWithParent ? ['setpriv', '--pdeathsig', 'KILL', '--', spec.cmd] : [spec.cmd];
+    const child = spawn('ip', ['netns', 'exec', spec.ns, ...wrapped, ...spec.args], {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, ...spec.env },
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${spec.name}`);
+    child.unref();
+    return { ...spec, pid: child.pid };
+  } finally {
+    closeSync(out);
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie still answers kill(0); treat it as gone.
+  return readStat(pid) !== 'Z';
+}
+
+function readStat(pid: number): string | undefined {
+  try {
+    // Synchronous on purpose: it is one tiny procfs read on a shutdown path.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `pid` still runs the binary we started (guards against pid reuse after a reboot). */
+export async function runsCommand(pid: number, cmd: string): Promise<boolean> {
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.split('\0').some((arg) => arg === cmd || arg.endsWith(`/${cmd}`));
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`. Resolves when the process is gone. */
+export async function stopProcess(
+  pid: number,
+  graceMs = 5_000,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await sleep(50);
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  while (isAlive(pid)) await sleep(20);
+}
+
+/** Every process whose network namespace is `ns` (what `ip netns pids` reports). */
+export async function pidsInNamespace(ns: string): Promise<number[]> {
+  const r = await run('ip', ['netns', 'pids', ns], { check: false, timeoutMs: 10_000 });
+  return r.stdout
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+}

@@ -1,0 +1,66 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Lab, type LabOptions } from '../../src/lab/lab.js';
+
+/**
+ * Starts a lab for one test file, with its own state directory, whose processes die with the test
+ * runner. Call `lab.stop()` in afterAll; the global setup removes labs a killed runner left behind.
+ */
+export async function startTestLab(
+  name: string,
+  opts: Omit<LabOptions, 'stateDir' | 'dieWithParent'> = {},
+): Promise<Lab> {
+  return Lab.start({
+    ...opts,
+    stateDir: join(tmpdir(), `barelb-test-${process.pid}-${name}`),
+    dieWithParent: true,
+  });
+}
+
+/** Polls until `check` returns a value that is not undefined, or fails with the last reason. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export interface PodReply {
+  readonly pod: string;
+  readonly node: string;
+  readonly client: string;
+}
+
+/** One HTTP GET from the client namespace; undefined when it fails. */
+export async function curlFromClient(lab: Lab, url: string, timeoutSec = 2): Promise<PodReply | undefined> {
+  const r = await lab.exec('client', ['curl', '-s', '--max-time', String(timeoutSec), url], { check: false });
+  if (r.code !== 0) return undefined;
+  try {
+    return JSON.parse(r.stdout) as PodReply;
+  } catch {
+    return undefined;
+  }
+}
+
+/** HTTP status code of a GET from a lab namespace (0 when nothing answered). */
+export async function httpStatus(lab: Lab, from: string, url: string): Promise<number> {
+  const r = await lab.exec(
+    from,
+    ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', url],
+    { check: false },
+  );
+  return Number(r.stdout.trim() || '0');
+}
