@@ -50,6 +50,8 @@ export interface LabOptions {
    * detached instead, for `lab down` to stop.
    */
   readonly dieWithParent?: boolean;
+  /** The cluster alone, without BareLB's controller and speakers. */
+  readonly bare?: boolean;
   /** Progress lines for people watching. */
   readonly progress?: (line: string) => void;
 }

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { Command, Option } from 'commander';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { DEFAULT_STATE_DIR, Lab, labIndexesPresent, removeLabNamespaces } from '../lab/lab.js';
+import { isAlive } from '../lab/processes.js';
+
+/** `barelb lab ...`: bring a real local cluster up and down, and rehearse failures in it. */
+export function labCommand(): Command {
+  const lab = new Command('lab').description('a real local Kubernetes cluster in network namespaces, for demos and failover tests');
+  const stateOpt = () => new Option('--state-dir <dir>', 'where the lab keeps its state').default(DEFAULT_STATE_DIR);
+
+  lab
+    .command('up')
+    .description('start a lab: control plane, nodes n1..nN with kube-proxy, a client namespace')
+    .addOption(new Option('--nodes <n>', 'number of nodes').default('3'))
+    .addOption(stateOpt())
+    .option('--bare', 'the cluster only, without BareLB')
+    .action(async (opts: { nodes: string; stateDir: string; bare?: boolean }) => {
+      const nodes = Number(opts.nodes);
+      // Ctrl-C while starting must not leave half a lab behind.
+      const onSignal = () => {
+        process.stderr.write('\ninterrupted: removing the partly started lab\n');
+        void Lab.down(opts.stateDir).finally(() => process.exit(130));
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const started = Date.now();
+      const l = await Lab.start({
+        nodes,
+        stateDir: opts.stateDir,
+        bare: opts.bare ?? false,
+        progress: (line) => process.stderr.write(`[lab ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
+      });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.stdout.write(
+        [
+          `lab ${l.names.prefix} is up with nodes ${l.nodes.join(', ')}`,
+          `kubeconfig: ${l.kubeconfig}`,
+          '',
+          'Use it:',
+          `  export KUBECONFIG=${l.kubeconfig}`,
+          '  kubectl get nodes            # with your own kubectl, or the lab\'s:',
+          '  barelb lab exec cp -- kubectl get nodes',
+          '  barelb lab exec client -- curl -s http://<service-ip>/',
+          '  barelb lab down',
+          '',
+        ].join('\n'),
+      );
+    });
+
+  lab
+    .command('down')
+    .description('stop a lab and remove everything it made (also after a crash)')
+    .addOption(stateOpt())
+    .option('--all', 'remove every lab on this machine, found by namespace prefix')
+    .action(async (opts: { stateDir: string; all?: boolean }) => {
+      await Lab.down(opts.stateDir);
+      if (opts.all) for (const i of await labIndexesPresent()) await removeLabNamespaces(i);
+      process.stdout.write('lab removed\n');
+    });
+
+  lab
+    .command('status')
+    .description('show the lab\'s processes, nodes and pods')
+    .addOption(stateOpt())
+    .action(async (opts: { stateDir: string }) => {
+      const l = await Lab.attach(opts.stateDir);
+      const lines = [`lab ${l.names.prefix}  kubeconfig ${l.kubeconfig}`, '', 'COMPONENT                      PID      STATE'];
+      for (const c of l.components) {
+        const pid = l.componentPid(c);
+        lines.push(`${c.padEnd(30)} ${String(pid ?? '-').padEnd(8)} ${pid && isAlive(pid) ? 'running' : 'stopped'}`);
+      }
+      lines.push('', 'NODE  IP');
+      for (const n of l.nodes) lines.push(`${n.padEnd(5)} ${l.nodeIp(n)}`);
+      try {
+        const core = l.kubeConfig().makeApiClient(CoreV1Api);
+        const svcs = await core.listServiceForAllNamespaces();
+        const lbs = svcs.items.filter((s) => s.spec?.type === 'LoadBalancer');
+        if (lbs.length > 0) lines.push('', 'LOADBALANCER SERVICE          IP');
+        for (const s of lbs) {
+          const ip = s.status?.loadBalancer?.ingress?.map((i) => i.ip).join(',') || '<pending>';
+          lines.push(`${`${s.metadata?.namespace}/${s.metadata?.name}`.padEnd(29)} ${ip}`);
+        }
+      } catch (err) {
+        lines.push('', `apiserver unreachable: ${(err as Error).message}`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  lab
+    .command('exec')
+    .description('run a command in a lab namespace: cp, client, a node (n1..) or a pod')
+    .argument('<target>')
+    .argument('<command...>')
+    .addOption(stateOpt())
+    .action(async (target: string, argv: string[], opts: { stateDir: string }) => {
+      const l = await Lab.attach(opts.stateDir);
+      const child = spawn('ip', ['netns', 'exec', l.namespaceOf(target), ...argv], { stdio: 'inherit', env: l.execEnv() });
+      child.on('close', (code) => process.exit(code ?? 1));
+    });
+
+  lab
+    .command('kill')
+    .description('hard failure of a node: links down, every process in it killed')
+    .argument('<node>')
+    .addOption(stateOpt())
+    .action(async (node: string, opts: { stateDir: string }) => {
+      const l = await Lab.attach(opts.stateDir);
+      await l.kill(node);
+      process.stdout.write(`node ${node} killed: links down, processes gone\n`);
+    });
+
+  lab
+    .command('restart')
+    .description('gracefully restart one component (see `lab status`), e.g. kube-proxy-n1, speaker-n2, controller')
+    .argument('<component>')
+    .addOption(stateOpt())
+    .action(async (component: string, opts: { stateDir: string }) => {
+      const l = await Lab.attach(opts.stateDir);
+      await l.restart(component);
+      process.stdout.write(`${component} restarted\n`);
+    });
+
+  return lab;
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { labCommand } from './lab-command.js';
+
+const program = new Command('barelb')
+  .description('BareLB: LoadBalancer Services for bare-metal Kubernetes')
+  .showHelpAfterError()
+  .addCommand(labCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  process.stderr.write(`barelb: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`);
+  process.exit(1);
+});
