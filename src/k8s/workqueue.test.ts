@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from './clock.js';
+import { WorkQueue } from './workqueue.js';
+
+describe('WorkQueue', () => {
+  it('collapses duplicates and keeps order', async () => {
+    const q = new WorkQueue(new FakeClock());
+    for (const k of ['a', 'b', 'a', 'c', 'b']) q.add(k);
+    expect(q.length).toBe(3);
+    expect([await q.get(), await q.get(), await q.get()]).toEqual(['a', 'b', 'c']);
+  });
+
+  it('never hands out a key that is being processed, and reprocesses it when re-added', async () => {
+    const q = new WorkQueue(new FakeClock());
+    q.add('a');
+    const first = await q.get();
+    q.add('a');
+    expect(q.length).toBe(0);
+    q.done(first ?? '');
+    expect(q.length).toBe(1);
+    expect(await q.get()).toBe('a');
+  });
+
+  it('wakes a waiting worker', async () => {
+    const q = new WorkQueue(new FakeClock());
+    const pending = q.get();
+    q.add('x');
+    expect(await pending).toBe('x');
+  });
+
+  it.each([
+    { failures: 1, delay: 5 },
+    { failures: 2, delay: 10 },
+    { failures: 4, delay: 40 },
+    { failures: 20, delay: 30_000 },
+  ])(
+    'backs off exponentially: after $failures failures the key returns after $delay ms',
+    async ({ failures, delay }) => {
+      const clock = new FakeClock();
+      const q = new WorkQueue(clock);
+      for (let i = 0; i < failures - 1; i++) q.addRateLimited('k');
+      // Drain the earlier retries so only the last one is pending.
+      await clock.advance(10 ** 9);
+      while (q.length > 0) q.done((await q.get()) ?? '');
+      q.addRateLimited('k');
+      await clock.advance(delay - 1);
+      expect(q.length).toBe(0);
+      await clock.advance(1);
+      expect(q.length).toBe(1);
+    },
+  );
+
+  it('forget resets the backoff', async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue(clock);
+    q.addRateLimited('k');
+    q.addRateLimited('k');
+    q.forget('k');
+    expect(q.retries('k')).toBe(0);
+  });
+
+  it('returns undefined to workers after shutdown', async () => {
+    const q = new WorkQueue(new FakeClock());
+    const pending = q.get();
+    q.shutDown();
+    expect(await pending).toBeUndefined();
+    q.add('late');
+    expect(await q.get()).toBeUndefined();
+  });
+});
