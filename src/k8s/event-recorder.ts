@@ -1,0 +1,89 @@
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+
+export interface ObjectRef {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid?: string | undefined;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+/** Records Kubernetes Events; what users see in `kubectl describe` and `kubectl get events`. */
+export interface EventRecorder {
+  record(obj: ObjectRef, type: EventType, reason: string, message: string): void;
+}
+
+/** Identical events (same object, reason, message) within this window are recorded once. */
+const DEDUPE_MS = 10 * 60_000;
+
+/**
+ * Writes core/v1 Events in the background. A controller retrying a refusal would otherwise write
+ * the same event on every retry; identical events are recorded once per window, like client-go's
+ * event correlator does by counting them.
+ */
+export class ApiEventRecorder implements EventRecorder {
+  private readonly api: CoreV1Api;
+  private readonly recent = new Map<string, number>();
+
+  constructor(
+    kc: KubeConfig,
+    private readonly component: string,
+    private readonly host: string,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {
+    this.api = kc.makeApiClient(CoreV1Api);
+  }
+
+  record(obj: ObjectRef, type: EventType, reason: string, message: string): void {
+    const now = this.clock.now();
+    const key = `${obj.kind}/${obj.namespace}/${obj.name}/${obj.uid ?? ''}/${reason}/${message}`;
+    const seen = this.recent.get(key);
+    if (seen !== undefined && now - seen < DEDUPE_MS) return;
+    this.recent.set(key, now);
+    if (this.recent.size > 10_000) this.prune(now);
+    const ts = new Date(now);
+    void this.api
+      .createNamespacedEvent({
+        namespace: obj.namespace,
+        body: {
+          metadata: { generateName: `${obj.name}.`, namespace: obj.namespace },
+          involvedObject: {
+            kind: obj.kind,
+            apiVersion: obj.apiVersion,
+            namespace: obj.namespace,
+            name: obj.name,
+            ...(obj.uid ? { uid: obj.uid } : {}),
+          },
+          type,
+          reason,
+          message,
+          source: { component: this.component, host: this.host },
+          reportingComponent: this.component,
+          reportingInstance: this.host,
+          firstTimestamp: ts,
+          lastTimestamp: ts,
+          count: 1,
+        },
+      })
+      .catch((err: unknown) =>
+        this.log.warn({ event: 'event_write_failed', reason, err }, 'could not record event'),
+      );
+  }
+
+  private prune(now: number): void {
+    for (const [k, t] of this.recent) if (now - t >= DEDUPE_MS) this.recent.delete(k);
+  }
+}
+
+/** Keeps events in memory, for unit tests. */
+export class MemoryEventRecorder implements EventRecorder {
+  readonly events: { obj: ObjectRef; type: EventType; reason: string; message: string }[] = [];
+  record(obj: ObjectRef, type: EventType, reason: string, message: string): void {
+    this.events.push({ obj, type, reason, message });
+  }
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './binaries.js';
+import type { LabPaths } from './component-specs.js';
+import type { ProcessSpec } from './processes.js';
+
+/**
+ * How to run this checkout's `barelb` CLI: the built JavaScript when `dist/` exists and is what we
+ * run from, otherwise the TypeScript sources through tsx, so the lab works without a build step.
+ */
+export function barelbCommand(): { cmd: string; args: string[] } {
+  const runningBuilt = import.meta.url.includes('/dist/');
+  const built = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  if (runningBuilt && existsSync(built)) return { cmd: process.execPath, args: [built] };
+  return { cmd: process.execPath, args: ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts')] };
+}
+
+export function controllerSpec(ns: string, paths: LabPaths, kubeconfig: string, replica = 1): ProcessSpec {
+  const { cmd, args } = barelbCommand();
+  const name = replica === 1 ? 'controller' : `controller-${replica}`;
+  return {
+    name,
+    ns,
+    cmd,
+    args: [
+      ...args,
+      'controller',
+      `--kubeconfig=${kubeconfig}`,
+      `--metrics-addr=127.0.0.1:${7471 + replica}`,
+      `--identity=${name}`,
+    ],
+    env: { NODE_ENV: 'production' },
+    logFile: join(paths.logs, `${name}.log`),
+  };
+}
