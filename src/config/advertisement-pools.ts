@@ -1,0 +1,27 @@
+import { matchesAny } from './label-selector.js';
+import type { L2AdvertisementConfig, PoolConfig } from './types.js';
+
+/**
+ * Whether the advertisement announces the pool's addresses: named in `ipAddressPools`, or matched by one of
+ * `ipAddressPoolSelectors`; with neither given it covers every pool.
+ */
+export function advertisementCoversPool(ad: L2AdvertisementConfig, pool: PoolConfig): boolean {
+  if (ad.poolNames.length === 0 && ad.poolSelectors.length === 0) return true;
+  return ad.poolNames.includes(pool.name) || matchesAny(ad.poolSelectors, pool.labels);
+}
+
+/** The pools an advertisement covers, in the map's order. */
+export function poolsOfAdvertisement(
+  ad: L2AdvertisementConfig,
+  pools: ReadonlyMap<string, PoolConfig>,
+): PoolConfig[] {
+  return [...pools.values()].filter((pool) => advertisementCoversPool(ad, pool));
+}
+
+/** The advertisements that cover a pool: the speaker's question for each assigned IP. */
+export function advertisementsOfPool(
+  ads: readonly L2AdvertisementConfig[],
+  pool: PoolConfig,
+): L2AdvertisementConfig[] {
+  return ads.filter((ad) => advertisementCoversPool(ad, pool));
+}

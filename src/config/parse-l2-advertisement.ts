@@ -1,0 +1,50 @@
+import { ConfigErrorReason } from './config-error.js';
+import { readObject, readStringList } from './fields.js';
+import { interfaceNameProblem } from './interface-name.js';
+import { dns1123SubdomainProblem } from './k8s-names.js';
+import { readObjectHead } from './object-head.js';
+import { parseLabelSelectors } from './parse-label-selector.js';
+import type { ConfigError, L2AdvertisementConfig } from './types.js';
+
+export interface L2AdvertisementParse {
+  /** '' when the object has no name. */
+  readonly name: string;
+  /**
+   * Undefined when there is any error. Used whole or not at all: dropping a bad pool reference and keeping the
+   * rest could turn "these pools" into "all pools" (an empty list means all).
+   */
+  readonly advertisement: L2AdvertisementConfig | undefined;
+  readonly errors: readonly ConfigError[];
+}
+
+/** Validates one L2Advertisement on its own; whether its pools exist is checked in buildConfig. */
+export function parseL2Advertisement(raw: unknown): L2AdvertisementParse {
+  const errors: ConfigError[] = [];
+  const head = readObjectHead(raw, 'L2Advertisement', errors);
+  if (!head) return { name: '', advertisement: undefined, errors };
+  const { name, sink } = head;
+  // An absent spec is valid: it advertises every pool from every node, MetalLB's simplest setup.
+  const s = readObject(head.spec, 'spec', sink);
+  if (!s) return { name, advertisement: undefined, errors };
+
+  const advertisement: L2AdvertisementConfig = {
+    name,
+    poolNames: readStringList(
+      s.ipAddressPools,
+      'spec.ipAddressPools',
+      sink,
+      ConfigErrorReason.InvalidField,
+      dns1123SubdomainProblem,
+    ),
+    poolSelectors: parseLabelSelectors(s.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', sink),
+    nodeSelectors: parseLabelSelectors(s.nodeSelectors, 'spec.nodeSelectors', sink),
+    interfaces: readStringList(
+      s.interfaces,
+      'spec.interfaces',
+      sink,
+      ConfigErrorReason.BadInterface,
+      interfaceNameProblem,
+    ),
+  };
+  return { name, advertisement: errors.length === 0 ? advertisement : undefined, errors };
+}
