@@ -4,10 +4,12 @@ import { formatRange } from '../net/range.js';
 import { buildConfig } from './build-config.js';
 import { formatConfigError, isWarning } from './config-error.js';
 
-const pool = (name: string, addresses: unknown, labels?: Record<string, string>) => ({
-  metadata: { name, ...(labels ? { labels } : {}) },
+const pool = (name: string, addresses: unknown, labels?: Record<string, string>, created?: string) => ({
+  metadata: { name, ...(labels ? { labels } : {}), ...(created ? { creationTimestamp: created } : {}) },
   spec: { addresses },
 });
+const T1 = '2026-01-01T00:00:00Z';
+const T2 = '2026-01-02T00:00:00Z';
 const ad = (name: string, spec: unknown = {}) => ({ metadata: { name }, spec });
 
 describe('buildConfig: pools', () => {
@@ -20,36 +22,61 @@ describe('buildConfig: pools', () => {
       wantErrors: [],
     },
     {
-      name: 'overlapping pools are both refused, naming each other; the third keeps working',
+      name: 'of two overlapping pools the newer is refused, naming the older; the others keep working',
       pools: [
-        pool('lan', ['198.18.0.0/24']),
-        pool('dmz', ['198.18.5.0/24', '198.18.0.100-198.18.0.200']),
+        pool('lan', ['198.18.0.0/24'], undefined, T1),
+        pool('dmz', ['198.18.5.0/24', '198.18.0.100-198.18.0.200'], undefined, T2),
         pool('v6', ['fd00::/120']),
       ],
-      wantPools: ['v6'],
+      wantPools: ['lan', 'v6'],
       wantErrors: [
-        'pool "dmz": spec.addresses[1]: 198.18.0.100-198.18.0.200 overlaps pool "lan" spec.addresses[0] 198.18.0.0/24',
-        'pool "lan": spec.addresses[0]: 198.18.0.0/24 overlaps pool "dmz" spec.addresses[1] 198.18.0.100-198.18.0.200',
+        'pool "dmz": spec.addresses[1]: 198.18.0.100-198.18.0.200 overlaps pool "lan" spec.addresses[0] 198.18.0.0/24, which is older and keeps working',
       ],
     },
     {
-      name: 'one wide pool over two others takes all three out',
-      pools: [pool('wide', ['198.18.0.0/16']), pool('x', ['198.18.1.0/24']), pool('y', ['198.18.2.0/24'])],
-      wantPools: [],
+      name: 'a new wide pool over two older ones is refused; they keep working',
+      pools: [
+        pool('wide', ['198.18.0.0/16'], undefined, T2),
+        pool('x', ['198.18.1.0/24'], undefined, T1),
+        pool('y', ['198.18.2.0/24'], undefined, T1),
+      ],
+      wantPools: ['x', 'y'],
       wantErrors: [
-        'pool "wide": spec.addresses[0]: 198.18.0.0/16 overlaps pool "x" spec.addresses[0] 198.18.1.0/24',
-        'pool "wide": spec.addresses[0]: 198.18.0.0/16 overlaps pool "y" spec.addresses[0] 198.18.2.0/24',
-        'pool "x": spec.addresses[0]: 198.18.1.0/24 overlaps pool "wide" spec.addresses[0] 198.18.0.0/16',
-        'pool "y": spec.addresses[0]: 198.18.2.0/24 overlaps pool "wide" spec.addresses[0] 198.18.0.0/16',
+        'pool "wide": spec.addresses[0]: 198.18.0.0/16 overlaps pool "x" spec.addresses[0] 198.18.1.0/24, which is older and keeps working',
+        'pool "wide": spec.addresses[0]: 198.18.0.0/16 overlaps pool "y" spec.addresses[0] 198.18.2.0/24, which is older and keeps working',
       ],
     },
     {
-      name: 'IPv6 overlap across pools',
+      name: 'an old wide pool refuses two newer ones inside it',
+      pools: [
+        pool('wide', ['198.18.0.0/16'], undefined, T1),
+        pool('x', ['198.18.1.0/24'], undefined, T2),
+        pool('y', ['198.18.2.0/24'], undefined, T2),
+      ],
+      wantPools: ['wide'],
+      wantErrors: [
+        'pool "x": spec.addresses[0]: 198.18.1.0/24 overlaps pool "wide" spec.addresses[0] 198.18.0.0/16, which is older and keeps working',
+        'pool "y": spec.addresses[0]: 198.18.2.0/24 overlaps pool "wide" spec.addresses[0] 198.18.0.0/16, which is older and keeps working',
+      ],
+    },
+    {
+      name: 'a refused pool is not held against a third: a over b over c, b refused, c kept',
+      pools: [
+        pool('a', ['198.18.0.0/24'], undefined, '2026-01-01T00:00:00Z'),
+        pool('b', ['198.18.0.128-198.18.1.10'], undefined, '2026-01-02T00:00:00Z'),
+        pool('c', ['198.18.1.0/24'], undefined, '2026-01-03T00:00:00Z'),
+      ],
+      wantPools: ['a', 'c'],
+      wantErrors: [
+        'pool "b": spec.addresses[0]: 198.18.0.128-198.18.1.10 overlaps pool "a" spec.addresses[0] 198.18.0.0/24, which is older and keeps working',
+      ],
+    },
+    {
+      name: 'IPv6 overlap across pools; same age: the name decides',
       pools: [pool('a', ['2001:db8::/64']), pool('b', ['2001:db8::ff-2001:db8::1:0'])],
-      wantPools: [],
+      wantPools: ['a'],
       wantErrors: [
-        'pool "a": spec.addresses[0]: 2001:db8::/64 overlaps pool "b" spec.addresses[0] 2001:db8::ff-2001:db8::1:0',
-        'pool "b": spec.addresses[0]: 2001:db8::ff-2001:db8::1:0 overlaps pool "a" spec.addresses[0] 2001:db8::/64',
+        'pool "b": spec.addresses[0]: 2001:db8::ff-2001:db8::1:0 overlaps pool "a" spec.addresses[0] 2001:db8::/64, which is older and keeps working',
       ],
     },
     {
@@ -109,7 +136,6 @@ describe('buildConfig: pools', () => {
       [],
     );
     expect(config.errors.map((e) => [e.name, e.reason])).toEqual([
-      ['a', 'Overlap'],
       ['b', 'Overlap'],
       ['c', 'DuplicateName'],
     ]);

@@ -10,9 +10,10 @@ import type { Config, ConfigError, L2AdvertisementConfig, ObjectKind, PoolConfig
  *
  * Each object is checked alone, then against the others:
  * - two objects of one kind with the same name: all of them are left out (we cannot tell which one is meant);
- * - two pools with overlapping ranges: both are left out, each with an `Overlap` error naming the other, so an
- *   address can never be handed out by two pools. Only pools that are valid on their own take part, so a
- *   broken pool never takes a working one down with it;
+ * - two pools with overlapping ranges: the newer one (by creationTimestamp, then name) is left out with an
+ *   `Overlap` error naming the older, so an address can never be handed out by two pools, and a pool added by
+ *   mistake never takes IPs away from Services already using the pool it overlaps. Only pools that are valid on
+ *   their own take part, so a broken pool never takes a working one down with it;
  * - an L2Advertisement naming a pool that does not exist gets an `UnknownPool` warning and stays in the Config
  *   (see isWarning): the pool may simply not be created yet, and the advertisement still covers the others.
  *   Naming a pool that exists but is invalid gives no extra error: that pool carries its own.
@@ -29,8 +30,10 @@ export function buildConfig(pools: readonly unknown[], ads: readonly unknown[]):
     'IPAddressPool',
     errors,
   );
-  const candidates = poolParses.flatMap((p) =>
-    p.pool && !duplicatePools.has(p.name) ? [{ pool: p.pool, sources: p.sources }] : [],
+  const candidates = poolParses.flatMap((p, i) =>
+    p.pool && !duplicatePools.has(p.name)
+      ? [{ pool: p.pool, sources: p.sources, created: creationOf(pools[i]) }]
+      : [],
   );
   const overlapping = reportCrossPoolOverlaps(candidates, errors);
   const valid = candidates
@@ -92,34 +95,49 @@ function reportDuplicates(names: readonly string[], kind: ObjectKind, errors: Co
 interface Candidate {
   readonly pool: PoolConfig;
   readonly sources: readonly RangeSource[];
+  readonly created: string;
 }
 
-/** Reports every overlapping pair of ranges from two different pools, on both pools; returns their names. */
+/**
+ * Accepts pools oldest first; a pool whose ranges overlap an accepted pool is refused, with an error per
+ * overlapping pair naming the older pool. Returns the refused pools' names.
+ */
 function reportCrossPoolOverlaps(candidates: readonly Candidate[], errors: ConfigError[]): Set<string> {
+  const byAge = [...candidates].sort(
+    (a, b) => compareNames(a.created, b.created) || compareNames(a.pool.name, b.pool.name),
+  );
+  const rank = new Map(byAge.map((c, i) => [c.pool.name, i]));
   const tagged = candidates.flatMap((c) =>
     c.sources.map((src) => ({ range: src.range, tag: { pool: c.pool.name, index: src.index } })),
   );
-  const overlapping = new Set<string>();
-  for (const pair of overlappingPairs(tagged)) {
-    const [a, b] = pair;
+  // Pairs in age order of their newer pool, so a pool refused for one overlap is not held against a third.
+  const pairs = overlappingPairs(tagged).map(([a, b]) =>
+    (rank.get(a.tag.pool) ?? 0) < (rank.get(b.tag.pool) ?? 0) ? ([a, b] as const) : ([b, a] as const),
+  );
+  pairs.sort(([, x], [, y]) => (rank.get(x.tag.pool) ?? 0) - (rank.get(y.tag.pool) ?? 0));
+  const refused = new Set<string>();
+  for (const [older, newer] of pairs) {
     // Ranges of one pool never overlap here: such a pool failed parsePool and is not a candidate.
-    for (const [self, other] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      overlapping.add(self.tag.pool);
-      errors.push({
-        kind: 'IPAddressPool',
-        name: self.tag.pool,
-        path: `spec.addresses[${self.tag.index}]`,
-        reason: ConfigErrorReason.Overlap,
-        message:
-          `${formatRange(self.range)} overlaps pool "${other.tag.pool}" ` +
-          `spec.addresses[${other.tag.index}] ${formatRange(other.range)}`,
-      });
-    }
+    if (refused.has(older.tag.pool)) continue;
+    refused.add(newer.tag.pool);
+    errors.push({
+      kind: 'IPAddressPool',
+      name: newer.tag.pool,
+      path: `spec.addresses[${newer.tag.index}]`,
+      reason: ConfigErrorReason.Overlap,
+      message:
+        `${formatRange(newer.range)} overlaps pool "${older.tag.pool}" ` +
+        `spec.addresses[${older.tag.index}] ${formatRange(older.range)}, which is older and keeps working`,
+    });
   }
-  return overlapping;
+  return refused;
+}
+
+/** The object's creationTimestamp (RFC 3339 sorts as text), or "" when absent: unknown ages sort first. */
+function creationOf(raw: unknown): string {
+  const ts = (raw as { metadata?: { creationTimestamp?: unknown } } | null)?.metadata?.creationTimestamp;
+  if (ts instanceof Date) return ts.toISOString();
+  return typeof ts === 'string' ? ts : '';
 }
 
 const KIND_ORDER: Readonly<Record<ObjectKind, number>> = { IPAddressPool: 0, L2Advertisement: 1 };

@@ -22,6 +22,8 @@ export function parseAddress(text: string): Address | undefined {
   const s = text.trim();
   if (s.includes('/') || s.includes('%') || s === '') return undefined;
   if (s.includes(':')) {
+    // IPv4-mapped and -embedded forms (::ffff:198.18.0.1) name an IPv4 endpoint; Kubernetes refuses them.
+    if (s.includes('.')) return undefined;
     if (!Validator.isValidIPv6String(s)[0]) return undefined;
     return { family: 'IPv6', value: IPv6.fromString(s).getValue() };
   }

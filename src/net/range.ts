@@ -37,7 +37,8 @@ function parseCidr(s: string): RangeParse {
   const [ipText = '', prefixText = '', ...rest] = s.split('/');
   const base = parseAddress(ipText);
   if (!base || rest.length > 0) return { ok: false, reason: `"${s}" is not a valid CIDR` };
-  if (!/^\d{1,3}$/.test(prefixText)) return { ok: false, reason: `"${s}" has no valid prefix length` };
+  if (!/^(0|[1-9]\d{0,2})$/.test(prefixText))
+    return { ok: false, reason: `"${s}" has no valid prefix length` };
   const bits = FAMILY_BITS[base.family];
   const prefix = Number(prefixText);
   if (prefix > bits) return { ok: false, reason: `prefix length /${prefix} is longer than ${bits} bits` };
