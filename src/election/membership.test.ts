@@ -10,6 +10,11 @@ const facts: NodeFacts = {
   leaving: false,
 };
 const key = randomBytes(32);
+const flip = (b: Buffer, i: number) => {
+  const at = i < 0 ? b.length + i : i;
+  b[at] = (b[at] ?? 0) ^ 1;
+  return b;
+};
 const hb = (node: string, incarnation: number, seq: number, f: NodeFacts = facts): Heartbeat => ({
   node,
   incarnation: BigInt(incarnation),
@@ -27,18 +32,18 @@ describe('heartbeat codec', () => {
     { name: 'wrong key', mutate: (b: Buffer) => b, key: randomBytes(32), reason: 'bad-mac' },
     {
       name: 'flipped facts bit',
-      mutate: (b: Buffer) => ((b[30] = (b[30] ?? 0) ^ 1), b),
+      mutate: (b: Buffer) => flip(b, 30),
       key,
       reason: 'bad-mac',
     },
     {
       name: 'flipped mac bit',
-      mutate: (b: Buffer) => ((b[b.length - 1] = (b[b.length - 1] ?? 0) ^ 1), b),
+      mutate: (b: Buffer) => flip(b, -1),
       key,
       reason: 'bad-mac',
     },
     { name: 'truncated', mutate: (b: Buffer) => b.subarray(0, 20), key, reason: 'truncated' },
-    { name: 'not ours', mutate: (b: Buffer) => (b.write('XXXX', 0), b), key, reason: 'bad-magic' },
+    { name: 'not ours', mutate: (b: Buffer) => Buffer.concat([Buffer.from('XXXX'), b.subarray(4)]), key, reason: 'bad-magic' },
     { name: 'empty', mutate: () => Buffer.alloc(0), key, reason: 'truncated' },
   ])('refuses $name', ({ mutate, key: k, reason }) => {
     const d = decodeHeartbeat(mutate(encodeHeartbeat(hb('n1', 1000, 7), key)), k);
