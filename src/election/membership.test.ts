@@ -43,7 +43,12 @@ describe('heartbeat codec', () => {
       reason: 'bad-mac',
     },
     { name: 'truncated', mutate: (b: Buffer) => b.subarray(0, 20), key, reason: 'truncated' },
-    { name: 'not ours', mutate: (b: Buffer) => Buffer.concat([Buffer.from('XXXX'), b.subarray(4)]), key, reason: 'bad-magic' },
+    {
+      name: 'not ours',
+      mutate: (b: Buffer) => Buffer.concat([Buffer.from('XXXX'), b.subarray(4)]),
+      key,
+      reason: 'bad-magic',
+    },
     { name: 'empty', mutate: () => Buffer.alloc(0), key, reason: 'truncated' },
   ])('refuses $name', ({ mutate, key: k, reason }) => {
     const d = decodeHeartbeat(mutate(encodeHeartbeat(hb('n1', 1000, 7), key)), k);

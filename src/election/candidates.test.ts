@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../config/index.js';
+import { type ElectionInput, electOwners, type ServiceView } from './candidates.js';
+import type { NodeFacts } from './heartbeat-codec.js';
+import { rankCandidates } from './owner-ranking.js';
+
+const IP = '198.18.1.10';
+const healthy: NodeFacts = {
+  kubeProxyHealthy: true,
+  localEndpoints: ['default/local'],
+  nodePortDown: [],
+  leaving: false,
+};
+const config = buildConfig(
+  [{ metadata: { name: 'lan' }, spec: { addresses: ['198.18.1.0/24'] } }],
+  [
+    {
+      metadata: { name: 'lan' },
+      spec: { ipAddressPools: ['lan'], nodeSelectors: [{ matchLabels: { zone: 'a' } }] },
+    },
+  ],
+);
+const nodes = ['n1', 'n2', 'n3'].map((name) => ({ name, labels: { zone: 'a' }, excluded: undefined }));
+const svc = (over: Partial<ServiceView> = {}): ServiceView => ({
+  key: 'default/cluster',
+  ips: [IP],
+  pool: 'lan',
+  local: false,
+  endpointNodes: new Set(['n1']),
+  ...over,
+});
+const base = (over: Partial<ElectionInput> = {}): ElectionInput => ({
+  nodes,
+  alive: () => true,
+  facts: () => healthy,
+  config,
+  services: [svc()],
+  checks: { kubeProxy: true, healthCheckNodePort: true, nodePort: false },
+  ...over,
+});
+const all = rankCandidates(IP, ['n1', 'n2', 'n3']);
+
+describe('electOwners', () => {
+  it.each<{ name: string; input: ElectionInput; want: string[] }>([
+    {
+      name: 'every healthy node is a candidate for a Cluster Service',
+      input: base(),
+      want: ['n1', 'n2', 'n3'],
+    },
+    { name: 'a dead speaker is not', input: base({ alive: (n) => n !== 'n2' }), want: ['n1', 'n3'] },
+    {
+      name: 'an excluded node is not',
+      input: base({ nodes: nodes.map((n) => (n.name === 'n3' ? { ...n, excluded: 'label' } : n)) }),
+      want: ['n1', 'n2'],
+    },
+    {
+      name: 'a node the advertisement does not select is not',
+      input: base({ nodes: nodes.map((n) => (n.name === 'n1' ? { ...n, labels: { zone: 'b' } } : n)) }),
+      want: ['n2', 'n3'],
+    },
+    {
+      name: 'unhealthy kube-proxy excludes a node',
+      input: base({ facts: (n) => (n === 'n1' ? { ...healthy, kubeProxyHealthy: false } : healthy) }),
+      want: ['n2', 'n3'],
+    },
+    {
+      name: '... unless the kube-proxy check is off',
+      input: base({
+        facts: (n) => (n === 'n1' ? { ...healthy, kubeProxyHealthy: false } : healthy),
+        checks: { kubeProxy: false, healthCheckNodePort: true, nodePort: false },
+      }),
+      want: ['n1', 'n2', 'n3'],
+    },
+    {
+      name: 'a leaving node hands over',
+      input: base({ facts: (n) => (n === 'n2' ? { ...healthy, leaving: true } : healthy) }),
+      want: ['n1', 'n3'],
+    },
+    {
+      name: 'a node without published facts is not a candidate',
+      input: base({ facts: (n) => (n === 'n3' ? undefined : healthy) }),
+      want: ['n1', 'n2'],
+    },
+    {
+      name: 'no endpoints at all: nobody announces',
+      input: base({ services: [svc({ endpointNodes: new Set() })] }),
+      want: [],
+    },
+    {
+      name: 'Local: only nodes whose healthCheckNodePort answered',
+      input: base({
+        services: [svc({ key: 'default/local', local: true })],
+        facts: (n) => (n === 'n2' ? healthy : { ...healthy, localEndpoints: [] }),
+      }),
+      want: ['n2'],
+    },
+    {
+      name: 'Local without the probe: nodes with a ready endpoint in EndpointSlices',
+      input: base({
+        services: [svc({ key: 'default/local', local: true, endpointNodes: new Set(['n3']) })],
+        checks: { kubeProxy: true, healthCheckNodePort: false, nodePort: false },
+      }),
+      want: ['n3'],
+    },
+    {
+      name: 'nodePort check: a node whose nodePort refused is out',
+      input: base({
+        facts: (n) => (n === 'n1' ? { ...healthy, nodePortDown: ['default/cluster'] } : healthy),
+        checks: { kubeProxy: true, healthCheckNodePort: true, nodePort: true },
+      }),
+      want: ['n2', 'n3'],
+    },
+    {
+      name: 'an IP outside every pool has no candidates',
+      input: base({ services: [svc({ ips: ['198.18.9.9'], pool: undefined })] }),
+      want: [],
+    },
+  ])('$name', ({ input, want }) => {
+    const ip = input.services[0]?.ips[0] ?? IP;
+    const got = electOwners(input).get(ip);
+    expect([...(got?.ranking ?? [])].sort()).toEqual(want);
+    expect(got?.owner).toBe(
+      all.find((n) => want.includes(n)) === undefined ? undefined : rankCandidates(ip, want)[0],
+    );
+  });
+
+  it('services sharing an IP share one owner, chosen among nodes serving all of them', () => {
+    const a = svc({ key: 'default/a', local: true });
+    const b = svc({ key: 'default/b', local: true });
+    const out = electOwners(
+      base({
+        services: [a, b],
+        facts: (n) => ({
+          ...healthy,
+          localEndpoints: n === 'n3' ? ['default/a', 'default/b'] : ['default/a'],
+        }),
+      }),
+    );
+    expect(out.get(IP)?.services).toEqual(['default/a', 'default/b']);
+    expect(out.get(IP)?.owner).toBe('n3');
+  });
+
+  it('reports the interfaces the advertisement names', () => {
+    const cfg = buildConfig(
+      [{ metadata: { name: 'lan' }, spec: { addresses: ['198.18.1.0/24'] } }],
+      [{ metadata: { name: 'lan' }, spec: { interfaces: ['eth1'] } }],
+    );
+    const out = electOwners(base({ config: cfg }));
+    expect(out.get(IP)?.interfaces.get('n1')).toEqual(new Set(['eth1']));
+  });
+});

@@ -1,0 +1,140 @@
+import { advertisementCoversPool, type Config, type LabelSelector, matchesAny } from '../config/index.js';
+import type { L2AdvertisementConfig, PoolConfig } from '../config/types.js';
+import { parseAddress } from '../net/address.js';
+import { rangeContains } from '../net/range.js';
+import type { NodeFacts } from './heartbeat-codec.js';
+import { rankCandidates } from './owner-ranking.js';
+
+/** A node as the election sees it. */
+export interface NodeView {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Why the node may not announce (see nodeExclusion), if it may not. */
+  readonly excluded: string | undefined;
+}
+
+/** A LoadBalancer Service with IPs, as the election sees it. */
+export interface ServiceView {
+  readonly key: string;
+  readonly ips: readonly string[];
+  /** The pool its IPs came from (the controller's annotation), if known. */
+  readonly pool: string | undefined;
+  readonly local: boolean;
+  /** Nodes holding a ready endpoint of the Service, from EndpointSlices. */
+  readonly endpointNodes: ReadonlySet<string>;
+}
+
+export interface ElectionChecks {
+  /** Require kube-proxy /healthz on the node. */
+  readonly kubeProxy: boolean;
+  /** For Local Services, trust the node's healthCheckNodePort probe (else its EndpointSlices). */
+  readonly healthCheckNodePort: boolean;
+  /** Require a TCP connect to the Service's nodePort on the node. */
+  readonly nodePort: boolean;
+}
+
+export interface ElectionInput {
+  readonly nodes: readonly NodeView[];
+  readonly alive: (node: string) => boolean;
+  readonly facts: (node: string) => NodeFacts | undefined;
+  readonly config: Config;
+  readonly services: readonly ServiceView[];
+  readonly checks: ElectionChecks;
+}
+
+/** The outcome for one IP. */
+export interface IpOwnership {
+  readonly ip: string;
+  readonly services: readonly string[];
+  readonly pool: string | undefined;
+  /** Candidates best first; the first owns the IP. */
+  readonly ranking: readonly string[];
+  readonly owner: string | undefined;
+  /** Interfaces each candidate may announce on ('any' = the speaker's default choice). */
+  readonly interfaces: ReadonlyMap<string, ReadonlySet<string> | 'any'>;
+}
+
+/**
+ * Elects the owner of every service IP from facts every speaker shares: Node objects, Services,
+ * EndpointSlices, the config, and each node's published probe results. Pure and deterministic, so
+ * every speaker reaches the same answer. Services sharing an IP share its owner: a node must serve
+ * all of them (if none serves all, any that serves one).
+ */
+export function electOwners(input: ElectionInput): Map<string, IpOwnership> {
+  const byIp = new Map<string, ServiceView[]>();
+  for (const s of input.services) {
+    for (const ip of s.ips) byIp.set(ip, [...(byIp.get(ip) ?? []), s]);
+  }
+  const out = new Map<string, IpOwnership>();
+  for (const [ip, services] of byIp) {
+    const pool = poolOf(ip, services, input.config);
+    const interfaces = new Map<string, ReadonlySet<string> | 'any'>();
+    const base: string[] = [];
+    for (const node of input.nodes) {
+      if (node.excluded || !input.alive(node.name)) continue;
+      const facts = input.facts(node.name);
+      if (!facts || facts.leaving) continue;
+      if (input.checks.kubeProxy && !facts.kubeProxyHealthy) continue;
+      const ifs = pool ? advertisedInterfaces(input.config.l2Advertisements, pool, node) : undefined;
+      if (!ifs) continue;
+      interfaces.set(node.name, ifs);
+      base.push(node.name);
+    }
+    const serves = (node: string, s: ServiceView) => servesService(node, s, input);
+    const all = base.filter((n) => services.every((s) => serves(n, s)));
+    const candidates = all.length > 0 ? all : base.filter((n) => services.some((s) => serves(n, s)));
+    const ranking = rankCandidates(ip, candidates);
+    out.set(ip, {
+      ip,
+      services: services.map((s) => s.key).sort(),
+      pool: pool?.name,
+      ranking,
+      owner: ranking[0],
+      interfaces,
+    });
+  }
+  return out;
+}
+
+function servesService(node: string, s: ServiceView, input: ElectionInput): boolean {
+  const facts = input.facts(node);
+  if (input.checks.nodePort && facts?.nodePortDown.includes(s.key)) return false;
+  if (s.local) {
+    return input.checks.healthCheckNodePort
+      ? (facts?.localEndpoints.includes(s.key) ?? false)
+      : s.endpointNodes.has(node);
+  }
+  return s.endpointNodes.size > 0;
+}
+
+function poolOf(ip: string, services: readonly ServiceView[], config: Config): PoolConfig | undefined {
+  for (const s of services) {
+    const p = s.pool ? config.pools.get(s.pool) : undefined;
+    if (p) return p;
+  }
+  const a = parseAddress(ip);
+  if (!a) return undefined;
+  for (const p of config.pools.values()) if (p.ranges.some((r) => rangeContains(r, a))) return p;
+  return undefined;
+}
+
+/** Interfaces the advertisements covering `pool` and `node` allow, or undefined when none covers them. */
+function advertisedInterfaces(
+  ads: readonly L2AdvertisementConfig[],
+  pool: PoolConfig,
+  node: NodeView,
+): ReadonlySet<string> | 'any' | undefined {
+  let any = false;
+  const named = new Set<string>();
+  let covered = false;
+  for (const ad of ads) {
+    if (!advertisementCoversPool(ad, pool)) continue;
+    if (ad.nodeSelectors.length > 0 && !matchesAny(ad.nodeSelectors as LabelSelector[], node.labels))
+      continue;
+    covered = true;
+    if (ad.interfaces.length === 0) any = true;
+    for (const i of ad.interfaces) named.add(i);
+  }
+  if (!covered) return undefined;
+  return any ? 'any' : named;
+}
