@@ -11,7 +11,7 @@ describe('lab', () => {
   let core: CoreV1Api;
 
   beforeAll(async () => {
-    lab = await startTestLab('lab', { nodes: 3 });
+    lab = await startTestLab('lab', { nodes: 3, bare: true });
     core = lab.kubeConfig().makeApiClient(CoreV1Api);
   });
   afterAll(async () => {

@@ -33,3 +33,30 @@ export function controllerSpec(ns: string, paths: LabPaths, kubeconfig: string, 
     logFile: join(paths.logs, `${name}.log`),
   };
 }
+
+export function speakerSpec(
+  ns: string,
+  node: string,
+  paths: LabPaths,
+  kubeconfig: string,
+  keyFile: string,
+): ProcessSpec {
+  const { cmd, args } = barelbCommand();
+  return {
+    name: `speaker-${node}`,
+    ns,
+    cmd,
+    args: [
+      ...args,
+      'speaker',
+      `--kubeconfig=${kubeconfig}`,
+      `--node=${node}`,
+      `--heartbeat-key-file=${keyFile}`,
+      '--metrics-addr=127.0.0.1:7473',
+      // The node's pod bridge is not where clients are.
+      '--exclude-interfaces=cbr0',
+    ],
+    env: { NODE_ENV: 'production' },
+    logFile: join(paths.logs, `speaker-${node}.log`),
+  };
+}

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { type LabAddresses, labAddresses, MAX_LABS, podIp } from './addressing.js';
+import { type BareLBParts, installBareLB } from './barelb-install.js';
 import { ensureBinaries } from './binaries.js';
 import { generateCerts } from './certs.js';
 import { createRunningPod, registerNode } from './cluster-objects.js';
@@ -52,6 +53,12 @@ export interface LabOptions {
   readonly dieWithParent?: boolean;
   /** The cluster alone, without BareLB's controller and speakers. */
   readonly bare?: boolean;
+  /** Controller replicas when not bare. Default 1. */
+  readonly controllers?: number;
+  /** Run a speaker per node when not bare. Default true. */
+  readonly speakers?: boolean;
+  /** Deploy the `demo` LoadBalancer Service when not bare. Default true. */
+  readonly demo?: boolean;
   /** Progress lines for people watching. */
   readonly progress?: (line: string) => void;
 }
@@ -76,6 +83,7 @@ export class Lab {
     readonly addresses: LabAddresses,
     readonly names: LabNames,
     private readonly dieWithParent: boolean,
+    private readonly barelb: BareLBParts | undefined = undefined,
   ) {}
 
   get kubeconfig(): string {
@@ -144,7 +152,10 @@ export class Lab {
       pods: {},
       nextVeth: 1,
     };
-    const lab = new Lab(state, addrs, names, opts.dieWithParent ?? false);
+    const barelb = opts.bare
+      ? undefined
+      : { controllers: opts.controllers ?? 1, speakers: opts.speakers ?? true, demo: opts.demo ?? true };
+    const lab = new Lab(state, addrs, names, opts.dieWithParent ?? false, barelb);
     const started = Date.now();
     try {
       await rm(join(stateDir, 'etcd'), { recursive: true, force: true });
@@ -172,7 +183,7 @@ export class Lab {
     return new Lab(state, labAddresses(state.index, state.nodes.length), labNames(state.index), false);
   }
 
-  private paths(): LabPaths {
+  paths(): LabPaths {
     return {
       stateDir: this.state.stateDir,
       binDir: this.state.binDir,
@@ -231,6 +242,7 @@ export class Lab {
       );
     }
     await this.waitFor('default ServiceAccount', () => this.hasDefaultServiceAccount(core), 60_000);
+    if (this.barelb) await installBareLB(this, this.barelb, progress);
   }
 
   private async hasDefaultServiceAccount(core: CoreV1Api): Promise<boolean> {

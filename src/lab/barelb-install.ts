@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { controllerSpec, speakerSpec } from './barelb-specs.js';
+import { REPO_ROOT } from './binaries.js';
+import type { Lab } from './lab.js';
+import { deployWorkload } from './workload.js';
+
+export const BARELB_NAMESPACE = 'barelb-system';
+
+/** The CRDs, applied server-side, and the namespace BareLB lives in. */
+export async function installCrds(lab: Lab): Promise<void> {
+  await lab.exec('cp', ['kubectl', 'apply', '--server-side', '-f', join(REPO_ROOT, 'config', 'crd')], {
+    timeoutMs: 60_000,
+  });
+  await lab.exec(
+    'cp',
+    [
+      'kubectl',
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      'crd/ipaddresspools.barelb.io',
+      'crd/l2advertisements.barelb.io',
+      'crd/servicel2statuses.barelb.io',
+    ],
+    { timeoutMs: 70_000 },
+  );
+  const ns = await lab.exec('cp', ['kubectl', 'get', 'namespace', BARELB_NAMESPACE], { check: false });
+  if (ns.code !== 0) await lab.exec('cp', ['kubectl', 'create', 'namespace', BARELB_NAMESPACE]);
+}
+
+/** The lab's sample pool: addresses on the lab's segment, so the client reaches them by ARP. */
+export function labPoolManifest(lab: Lab, name = 'lab'): string {
+  return `apiVersion: barelb.io/v1alpha1
+kind: IPAddressPool
+metadata:
+  name: ${name}
+  namespace: ${BARELB_NAMESPACE}
+spec:
+  addresses:
+    - ${lab.addresses.lbPoolV4}
+---
+apiVersion: barelb.io/v1alpha1
+kind: L2Advertisement
+metadata:
+  name: ${name}
+  namespace: ${BARELB_NAMESPACE}
+spec:
+  ipAddressPools: [${name}]
+`;
+}
+
+/** Applies YAML through the lab's kubectl. */
+export async function kubectlApply(lab: Lab, yaml: string): Promise<void> {
+  await lab.exec('cp', ['kubectl', 'apply', '-f', '-'], { input: yaml, timeoutMs: 60_000 });
+}
+
+export interface BareLBParts {
+  readonly controllers: number;
+  readonly speakers: boolean;
+  readonly demo: boolean;
+}
+
+/**
+ * Runs BareLB in the lab as a cluster would: CRDs, the controller next to the control plane, a
+ * speaker in every node namespace, the lab pool, and the `demo` Service with pods on every node.
+ */
+export async function installBareLB(
+  lab: Lab,
+  parts: BareLBParts,
+  progress: (line: string) => void,
+): Promise<void> {
+  progress('BareLB CRDs');
+  await installCrds(lab);
+  const keyFile = join(lab.stateDir, 'heartbeat.key');
+  await writeFile(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  progress('BareLB controller');
+  for (let r = 1; r <= parts.controllers; r++) {
+    await lab.startComponent(controllerSpec(lab.names.cpNs, lab.paths(), lab.internalKubeconfig, r));
+  }
+  if (parts.speakers) {
+    progress('BareLB speakers');
+    for (const node of lab.nodes) {
+      await lab.startComponent(
+        speakerSpec(lab.names.nodeNs(node), node, lab.paths(), lab.internalKubeconfig, keyFile),
+      );
+    }
+  }
+  await kubectlApply(lab, labPoolManifest(lab));
+  if (parts.demo) {
+    progress('demo Service');
+    await deployWorkload(lab, { name: 'demo', podsOn: lab.nodes, service: { type: 'LoadBalancer' } });
+  }
+}
