@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
-import { Command, Option } from 'commander';
 import { CoreV1Api } from '@kubernetes/client-node';
+import { Command, Option } from 'commander';
 import { DEFAULT_STATE_DIR, Lab, labIndexesPresent, removeLabNamespaces } from '../lab/lab.js';
 import { isAlive } from '../lab/processes.js';
 
 /** `barelb lab ...`: bring a real local cluster up and down, and rehearse failures in it. */
 export function labCommand(): Command {
-  const lab = new Command('lab').description('a real local Kubernetes cluster in network namespaces, for demos and failover tests');
-  const stateOpt = () => new Option('--state-dir <dir>', 'where the lab keeps its state').default(DEFAULT_STATE_DIR);
+  const lab = new Command('lab').description(
+    'a real local Kubernetes cluster in network namespaces, for demos and failover tests',
+  );
+  const stateOpt = () =>
+    new Option('--state-dir <dir>', 'where the lab keeps its state').default(DEFAULT_STATE_DIR);
 
   lab
     .command('up')
@@ -29,7 +32,8 @@ export function labCommand(): Command {
         nodes,
         stateDir: opts.stateDir,
         bare: opts.bare ?? false,
-        progress: (line) => process.stderr.write(`[lab ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
+        progress: (line) =>
+          process.stderr.write(`[lab ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
       });
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -40,7 +44,7 @@ export function labCommand(): Command {
           '',
           'Use it:',
           `  export KUBECONFIG=${l.kubeconfig}`,
-          '  kubectl get nodes            # with your own kubectl, or the lab\'s:',
+          "  kubectl get nodes            # with your own kubectl, or the lab's:",
           '  barelb lab exec cp -- kubectl get nodes',
           '  barelb lab exec client -- curl -s http://<service-ip>/',
           '  barelb lab down',
@@ -62,14 +66,20 @@ export function labCommand(): Command {
 
   lab
     .command('status')
-    .description('show the lab\'s processes, nodes and pods')
+    .description("show the lab's processes, nodes and pods")
     .addOption(stateOpt())
     .action(async (opts: { stateDir: string }) => {
       const l = await Lab.attach(opts.stateDir);
-      const lines = [`lab ${l.names.prefix}  kubeconfig ${l.kubeconfig}`, '', 'COMPONENT                      PID      STATE'];
+      const lines = [
+        `lab ${l.names.prefix}  kubeconfig ${l.kubeconfig}`,
+        '',
+        'COMPONENT                      PID      STATE',
+      ];
       for (const c of l.components) {
         const pid = l.componentPid(c);
-        lines.push(`${c.padEnd(30)} ${String(pid ?? '-').padEnd(8)} ${pid && isAlive(pid) ? 'running' : 'stopped'}`);
+        lines.push(
+          `${c.padEnd(30)} ${String(pid ?? '-').padEnd(8)} ${pid && isAlive(pid) ? 'running' : 'stopped'}`,
+        );
       }
       lines.push('', 'NODE  IP');
       for (const n of l.nodes) lines.push(`${n.padEnd(5)} ${l.nodeIp(n)}`);
@@ -96,7 +106,10 @@ export function labCommand(): Command {
     .addOption(stateOpt())
     .action(async (target: string, argv: string[], opts: { stateDir: string }) => {
       const l = await Lab.attach(opts.stateDir);
-      const child = spawn('ip', ['netns', 'exec', l.namespaceOf(target), ...argv], { stdio: 'inherit', env: l.execEnv() });
+      const child = spawn('ip', ['netns', 'exec', l.namespaceOf(target), ...argv], {
+        stdio: 'inherit',
+        env: l.execEnv(),
+      });
       child.on('close', (code) => process.exit(code ?? 1));
     });
 
@@ -113,7 +126,9 @@ export function labCommand(): Command {
 
   lab
     .command('restart')
-    .description('gracefully restart one component (see `lab status`), e.g. kube-proxy-n1, speaker-n2, controller')
+    .description(
+      'gracefully restart one component (see `lab status`), e.g. kube-proxy-n1, speaker-n2, controller',
+    )
     .argument('<component>')
     .addOption(stateOpt())
     .action(async (component: string, opts: { stateDir: string }) => {

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { controllerCommand } from './controller-command.js';
 import { labCommand } from './lab-command.js';
+import { statusCommand } from './status-command.js';
 
 const program = new Command('barelb')
   .description('BareLB: LoadBalancer Services for bare-metal Kubernetes')
   .showHelpAfterError()
-  .addCommand(labCommand());
+  .addCommand(controllerCommand())
+  .addCommand(labCommand())
+  .addCommand(statusCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

@@ -1,0 +1,325 @@
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Namespace,
+  type V1Service,
+} from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { Allocator } from '../allocator/index.js';
+import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
+import { buildConfig, type Config } from '../config/index.js';
+import type { Clock } from '../k8s/clock.js';
+import type { EventRecorder } from '../k8s/event-recorder.js';
+import { statusCode } from '../k8s/lease-client.js';
+import type { PoolStatusWriter } from '../k8s/pool-status-writer.js';
+import { ResilientInformer } from '../k8s/resilient-informer.js';
+import type { ServiceStatusWriter } from '../k8s/service-status-writer.js';
+import { WorkQueue } from '../k8s/workqueue.js';
+import type { ControllerMetrics } from './controller-metrics.js';
+import { poolStatuses } from './pool-status.js';
+import { rebuildAllocator } from './rebuild.js';
+import { reconcileService } from './reconcile-service.js';
+import { serviceKey } from './service-class.js';
+
+export interface ControllerDeps {
+  readonly kc: KubeConfig;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly metrics: ControllerMetrics;
+  readonly events: EventRecorder;
+  readonly services: ServiceStatusWriter;
+  readonly pools: PoolStatusWriter;
+  readonly lbClass: string;
+  /** Namespace holding IPAddressPools and L2Advertisements. */
+  readonly namespace: string;
+  /** Checked right before every write: a replica that lost its lease stops writing at once. */
+  readonly isLeader: () => boolean;
+}
+
+const CONFIG_KEY = '@config';
+const POOL_STATUS_KEY = '@pool-status';
+/** Pool status is a summary; writing it at most once a second keeps 1,000 allocations from costing 1,000 more writes. */
+const POOL_STATUS_DELAY_MS = 1_000;
+
+type AnyObject = KubernetesObject & Record<string, unknown>;
+
+/**
+ * The controller: informers fill caches and enqueue keys; one worker takes keys from the queue,
+ * reconciles them against the in-memory allocator and writes the outcome. Only the leader runs the
+ * worker; every replica keeps its caches warm so a new leader starts at once.
+ */
+export class Controller {
+  private readonly queue: WorkQueue;
+  private alloc = new Allocator();
+  private config: Config | undefined;
+  private readonly pending = new Set<string>();
+  private running = false;
+  private worker: Promise<void> | undefined;
+  private readonly svcInformer: ResilientInformer<V1Service>;
+  private readonly nsInformer: ResilientInformer<V1Namespace>;
+  private readonly poolInformer: ResilientInformer<AnyObject>;
+  private readonly adInformer: ResilientInformer<AnyObject>;
+  private lastPoolStatus = new Map<string, string>();
+
+  constructor(private readonly d: ControllerDeps) {
+    this.queue = new WorkQueue(d.clock);
+    const core = d.kc.makeApiClient(CoreV1Api);
+    const custom = d.kc.makeApiClient(CustomObjectsApi);
+    const log = d.log.child({ component: 'informer' });
+    const apiError = (op: string) => () => d.metrics.apiErrors.inc({ op });
+    const enqueueSvc = (s: V1Service) => this.queue.add(serviceKey(s));
+    this.svcInformer = new ResilientInformer<V1Service>(
+      d.kc,
+      '/api/v1/services',
+      () => core.listServiceForAllNamespaces(),
+      { onAdd: enqueueSvc, onUpdate: enqueueSvc, onDelete: enqueueSvc },
+      log,
+      d.clock,
+      apiError('watch_services'),
+    );
+    const onNamespace = (ns: V1Namespace) => {
+      for (const s of this.svcInformer.items())
+        if (s.metadata?.namespace === ns.metadata?.name) enqueueSvc(s);
+    };
+    this.nsInformer = new ResilientInformer<V1Namespace>(
+      d.kc,
+      '/api/v1/namespaces',
+      () => core.listNamespace(),
+      { onAdd: onNamespace, onUpdate: onNamespace },
+      log,
+      d.clock,
+      apiError('watch_namespaces'),
+    );
+    const onConfig = () => this.queue.add(CONFIG_KEY);
+    const crdList = (plural: string) => () =>
+      custom.listNamespacedCustomObject({
+        group: 'barelb.io',
+        version: 'v1alpha1',
+        namespace: d.namespace,
+        plural,
+      }) as Promise<KubernetesListObject<AnyObject>>;
+    const crdPath = (plural: string) => `/apis/${API_VERSION}/namespaces/${d.namespace}/${plural}`;
+    this.poolInformer = new ResilientInformer<AnyObject>(
+      d.kc,
+      crdPath(IP_ADDRESS_POOL.plural),
+      crdList(IP_ADDRESS_POOL.plural),
+      { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfig },
+      log,
+      d.clock,
+      apiError('watch_pools'),
+    );
+    this.adInformer = new ResilientInformer<AnyObject>(
+      d.kc,
+      crdPath(L2_ADVERTISEMENT.plural),
+      crdList(L2_ADVERTISEMENT.plural),
+      { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfig },
+      log,
+      d.clock,
+      apiError('watch_l2advertisements'),
+    );
+  }
+
+  /** Starts the informers and waits until every cache is filled. */
+  async start(): Promise<void> {
+    const informers = [this.svcInformer, this.nsInformer, this.poolInformer, this.adInformer];
+    await Promise.all(informers.map((i) => i.start()));
+    await Promise.all(informers.map((i) => i.synced()));
+  }
+
+  /** Ready when every watch runs. */
+  ready(): { ok: true } | { ok: false; reason: string } {
+    const down = [
+      ['services', this.svcInformer],
+      ['namespaces', this.nsInformer],
+      ['ipaddresspools', this.poolInformer],
+      ['l2advertisements', this.adInformer],
+    ].filter(([, i]) => !(i as ResilientInformer<KubernetesObject>).isHealthy());
+    return down.length === 0
+      ? { ok: true }
+      : { ok: false, reason: `watch down: ${down.map(([n]) => n).join(', ')}` };
+  }
+
+  /**
+   * Leadership gained: rebuild the allocator from a fresh, consistent list of Services (the cache may
+   * lag behind what the previous leader wrote), Services holding IPs first, then reconcile everything.
+   */
+  async lead(): Promise<void> {
+    const core = this.d.kc.makeApiClient(CoreV1Api);
+    const fresh = await core.listServiceForAllNamespaces();
+    this.config = this.buildConfig();
+    this.alloc = new Allocator();
+    this.alloc.setPools([...this.config.pools.values()]);
+    const rebuilt = rebuildAllocator(this.alloc, fresh.items, this.d.lbClass, (ns) =>
+      this.namespaceLabels(ns),
+    );
+    this.d.log.info(
+      { event: 'allocator_rebuilt', services: rebuilt.assigned, conflicts: rebuilt.refused.length },
+      'allocator rebuilt from Service status',
+    );
+    this.running = true;
+    this.queue.add(CONFIG_KEY);
+    for (const s of fresh.items) this.queue.add(serviceKey(s));
+    this.worker ??= this.work();
+  }
+
+  /** Leadership lost: stop taking keys. Writes in flight are refused by the isLeader check. */
+  follow(): void {
+    this.running = false;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.queue.shutDown();
+    await Promise.all(
+      [this.svcInformer, this.nsInformer, this.poolInformer, this.adInformer].map((i) => i.stop()),
+    );
+    await this.worker;
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      this.d.metrics.queueDepth.set(this.queue.length);
+      if (!this.running) {
+        // Not the leader: leave the key for whoever leads; it is re-listed on leadership anyway.
+        this.queue.done(key);
+        continue;
+      }
+      const end = this.d.metrics.reconcileSeconds.startTimer();
+      let kind = 'service';
+      try {
+        if (key === CONFIG_KEY) {
+          kind = 'config';
+          this.syncConfig();
+        } else if (key === POOL_STATUS_KEY) {
+          kind = 'pool_status';
+          await this.writePoolStatuses();
+        } else {
+          await this.syncService(key);
+        }
+        this.queue.forget(key);
+        end({ kind, result: 'ok' });
+      } catch (err) {
+        end({ kind, result: 'error' });
+        const code = statusCode(err);
+        this.d.log.warn(
+          { event: 'reconcile_failed', key, code, err, retries: this.queue.retries(key) },
+          'reconcile failed; will retry',
+        );
+        this.queue.addRateLimited(key);
+      } finally {
+        this.queue.done(key);
+      }
+    }
+  }
+
+  private buildConfig(): Config {
+    return buildConfig(this.poolInformer.items(), this.adInformer.items());
+  }
+
+  private syncConfig(): void {
+    const config = this.buildConfig();
+    this.config = config;
+    const lost = this.alloc.setPools([...config.pools.values()]);
+    for (const key of lost) {
+      this.d.log.info({ event: 'ip_lost_to_config', service: key }, "pool change took this Service's IPs");
+    }
+    for (const e of config.errors) {
+      this.d.log.warn(
+        { event: 'config_invalid', kind: e.kind, name: e.name, path: e.path, reason: e.reason },
+        e.message,
+      );
+    }
+    // Every Service gets another look: some lost IPs, pending ones may now fit.
+    for (const s of this.svcInformer.items()) this.queue.add(serviceKey(s));
+    this.queue.addAfter(POOL_STATUS_KEY, 0);
+  }
+
+  private namespaceLabels(ns: string): Record<string, string> {
+    return this.nsInformer.get(ns)?.metadata?.labels ?? {};
+  }
+
+  private async syncService(key: string): Promise<void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const svc = this.svcInformer.get(name, namespace);
+    const plan = reconcileService(this.alloc, {
+      key,
+      svc,
+      lbClass: this.d.lbClass,
+      namespaceLabels: this.namespaceLabels(namespace),
+    });
+    if (plan.failure) this.d.metrics.allocationFailures.inc({ reason: plan.failure });
+    if (plan.pending) this.pending.add(key);
+    else this.pending.delete(key);
+    if (plan.write && svc) {
+      if (!this.d.isLeader()) throw new Error('not the leader: refusing to write');
+      try {
+        await this.d.services.write({
+          namespace,
+          name,
+          resourceVersion: svc.metadata?.resourceVersion ?? '',
+          ingress: plan.write.ingress,
+          annotations: plan.write.annotations,
+        });
+      } catch (err) {
+        this.d.metrics.apiErrors.inc({ op: 'write_service_status' });
+        // 404: deleted meanwhile, its delete event releases it. 409: the cache is behind; the
+        // update event that is on its way requeues the key. Anything else: retry with backoff.
+        if (statusCode(err) === 404) return;
+        throw err;
+      }
+      if (plan.allocatedFrom && plan.write.ingress.length > 0)
+        this.d.metrics.allocations.inc({ pool: plan.allocatedFrom });
+    }
+    if (svc) {
+      const ref = { kind: 'Service', apiVersion: 'v1', namespace, name, uid: svc.metadata?.uid };
+      for (const e of plan.events) this.d.events.record(ref, e.type, e.reason, e.message);
+    }
+    if (plan.released) for (const k of this.pending) if (k !== key) this.queue.add(k);
+    this.queue.addAfter(POOL_STATUS_KEY, POOL_STATUS_DELAY_MS);
+  }
+
+  private async writePoolStatuses(): Promise<void> {
+    if (!this.config) return;
+    const statuses = poolStatuses(
+      this.config,
+      this.poolInformer.items(),
+      this.alloc,
+      new Date(this.d.clock.now()),
+    );
+    for (const s of statuses) {
+      this.d.metrics.addressesTotal.set({ pool: s.name, family: 'IPv4' }, Number(s.totalIPv4));
+      this.d.metrics.addressesTotal.set({ pool: s.name, family: 'IPv6' }, Number(s.totalIPv6));
+      this.d.metrics.addressesInUse.set({ pool: s.name, family: 'IPv4' }, s.status.assignedIPv4);
+      this.d.metrics.addressesInUse.set({ pool: s.name, family: 'IPv6' }, s.status.assignedIPv6);
+      const json = JSON.stringify(s.statusWithoutTimes);
+      if (this.lastPoolStatus.get(s.name) === json) continue;
+      if (!this.d.isLeader()) return;
+      try {
+        await this.d.pools.write(this.d.namespace, s.name, s.status);
+        this.lastPoolStatus.set(s.name, json);
+      } catch (err) {
+        this.d.metrics.apiErrors.inc({ op: 'write_pool_status' });
+        if (statusCode(err) !== 404) throw err;
+      }
+      for (const e of s.events) {
+        this.d.events.record(
+          {
+            kind: IP_ADDRESS_POOL.kind,
+            apiVersion: API_VERSION,
+            namespace: this.d.namespace,
+            name: s.name,
+            uid: s.uid,
+          },
+          e.type,
+          e.reason,
+          e.message,
+        );
+      }
+    }
+  }
+}

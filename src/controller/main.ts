@@ -1,0 +1,104 @@
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { systemClock } from '../k8s/clock.js';
+import { ApiEventRecorder } from '../k8s/event-recorder.js';
+import { LeaderElector } from '../k8s/leader-election.js';
+import { apiLeaseClient } from '../k8s/lease-client.js';
+import { apiPoolStatusWriter } from '../k8s/pool-status-writer.js';
+import { apiServiceStatusWriter } from '../k8s/service-status-writer.js';
+import { startHttpServer } from '../metrics/http-server.js';
+import { Controller } from './controller.js';
+import { controllerMetrics } from './controller-metrics.js';
+
+export interface ControllerOptions {
+  readonly kubeconfig?: string | undefined;
+  readonly lbClass: string;
+  readonly namespace: string;
+  readonly metricsAddr: string;
+  readonly identity: string;
+  readonly leaseName: string;
+}
+
+export function loadKubeConfig(file: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (file) kc.loadFromFile(file);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** Runs the controller until SIGTERM/SIGINT: informers always, the worker only while leader. */
+export async function runController(opts: ControllerOptions, log: Logger): Promise<void> {
+  const kc = loadKubeConfig(opts.kubeconfig);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
+  const metrics = controllerMetrics(registry);
+  const clock = systemClock;
+  const identity = opts.identity || `${hostname()}-${process.pid}`;
+  let elector: LeaderElector | undefined;
+  const controller = new Controller({
+    kc,
+    log: log.child({ component: 'controller' }),
+    clock,
+    metrics,
+    events: new ApiEventRecorder(
+      kc,
+      'barelb-controller',
+      identity,
+      log.child({ component: 'events' }),
+      clock,
+    ),
+    services: apiServiceStatusWriter(kc),
+    pools: apiPoolStatusWriter(kc),
+    lbClass: opts.lbClass,
+    namespace: opts.namespace,
+    isLeader: () => elector?.isLeader() ?? false,
+  });
+  let synced = false;
+  const server = await startHttpServer(
+    opts.metricsAddr,
+    registry,
+    {
+      healthy: () => true,
+      ready: () => (synced ? controller.ready() : { ok: false, reason: 'caches not synced' }),
+    },
+    log.child({ component: 'http' }),
+  );
+  await controller.start();
+  synced = true;
+  log.info({ event: 'caches_synced' }, 'caches synced');
+  elector = new LeaderElector(
+    apiLeaseClient(kc),
+    opts.namespace,
+    opts.leaseName,
+    identity,
+    {
+      onStartedLeading: () => {
+        metrics.isLeader.set(1);
+        void controller.lead().catch((err: unknown) => {
+          log.error({ err }, 'could not take over as leader; stepping down');
+          void elector?.stop().then(() => elector?.start());
+        });
+      },
+      onStoppedLeading: () => {
+        metrics.isLeader.set(0);
+        controller.follow();
+      },
+    },
+    clock,
+    log.child({ component: 'leader-election' }),
+  );
+  elector.start();
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log.info({ event: 'shutdown', signal: sig }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await elector.stop();
+  await controller.stop();
+  server.close();
+}
