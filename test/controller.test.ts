@@ -175,14 +175,18 @@ describe('controller', () => {
       ingressIps(await getService(lab, 's1', 'shrink')).length === 0 ? true : undefined,
     );
     expect(ingressIps(await getService(lab, 's2', 'shrink'))).toEqual([s2ip]);
-    expect(await eventReasons(lab, 's1', 'shrink')).toContain('AllocationFailed');
+    await eventually('s1 AllocationFailed', async () =>
+      (await eventReasons(lab, 's1', 'shrink')).includes('AllocationFailed') ? true : undefined,
+    );
     // Delete the pool: s2 falls back to the lab pool (it may use any pool), with Events.
     await lab.exec('cp', ['kubectl', '-n', 'barelb-system', 'delete', 'ipaddresspool', 'shrink']);
     await eventually('s2 moved', async () => {
       const ips = ingressIps(await getService(lab, 's2', 'shrink'));
       return ips.length === 1 && ips[0] !== s2ip ? ips : undefined;
     });
-    expect(await eventReasons(lab, 's2', 'shrink')).toContain('IPReleased');
+    await eventually('s2 IPReleased', async () =>
+      (await eventReasons(lab, 's2', 'shrink')).includes('IPReleased') ? true : undefined,
+    );
   });
 
   it('gives a pending Service the IP another one frees, without any touch', async () => {

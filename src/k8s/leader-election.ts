@@ -2,6 +2,7 @@ import type { V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
 import type { LeaseClient } from './lease-client.js';
+import { microTime } from './micro-time.js';
 
 /** client-go's defaults (leaderelection.LeaderElectionConfig as kube-controller-manager sets it). */
 export interface LeaderElectionTiming {
@@ -111,8 +112,8 @@ export class LeaderElector {
         spec: {
           holderIdentity: this.identity,
           leaseDurationSeconds: durationSec,
-          acquireTime: new Date(now),
-          renewTime: new Date(now),
+          acquireTime: microTime(now),
+          renewTime: microTime(now),
           leaseTransitions: 0,
         },
       });
@@ -134,8 +135,8 @@ export class LeaderElector {
         ...spec,
         holderIdentity: this.identity,
         leaseDurationSeconds: durationSec,
-        renewTime: new Date(now),
-        acquireTime: holder === this.identity && spec.acquireTime ? spec.acquireTime : new Date(now),
+        renewTime: microTime(now),
+        acquireTime: holder === this.identity && spec.acquireTime ? spec.acquireTime : microTime(now),
         leaseTransitions: (spec.leaseTransitions ?? 0) + (holder === this.identity ? 0 : 1),
       },
     };
@@ -153,7 +154,7 @@ export class LeaderElector {
         ...current.spec,
         holderIdentity: '',
         leaseDurationSeconds: 1,
-        renewTime: new Date(this.clock.now()),
+        renewTime: microTime(this.clock.now()),
       },
     });
   }

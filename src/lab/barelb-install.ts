@@ -10,7 +10,7 @@ export const BARELB_NAMESPACE = 'barelb-system';
 
 /** The CRDs, applied server-side, and the namespace BareLB lives in. */
 export async function installCrds(lab: Lab): Promise<void> {
-  await lab.exec('cp', ['kubectl', 'apply', '--server-side', '-f', join(REPO_ROOT, 'config', 'crd')], {
+  await lab.exec('cp', ['kubectl', 'apply', '--server-side', '-k', join(REPO_ROOT, 'config', 'crd')], {
     timeoutMs: 60_000,
   });
   await lab.exec(
