@@ -78,6 +78,9 @@ export async function ensureNamespace(core: CoreV1Api, name: string): Promise<vo
   try {
     await core.readNamespace({ name });
   } catch {
-    await core.createNamespace({ body: { metadata: { name } } });
+    // Callers may race to create the same namespace: AlreadyExists is success.
+    await core.createNamespace({ body: { metadata: { name } } }).catch((err: unknown) => {
+      if ((err as { code?: number }).code !== 409) throw err;
+    });
   }
 }
