@@ -20,7 +20,9 @@ const svc = (name: string, ns: string, cls?: string): V1Service => ({
     type: 'LoadBalancer',
     ports: [{ port: 80, targetPort: 8080 }],
     selector: { app: name },
-    ...(cls ? { loadBalancerClass: cls } : {}),
+    // The lab's IPv4 ClusterIP range (/22) holds about 1,000 Services, so the limit's Services take
+    // IPv6 ClusterIPs; only their LoadBalancer status is written, which costs the same either way.
+    ...(cls ? { loadBalancerClass: cls, ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' } : {}),
   },
 });
 

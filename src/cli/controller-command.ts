@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { runController } from '../controller/main.js';
 import { DEFAULT_LB_CLASS } from '../controller/service-class.js';
 import { rootLogger } from './logger.js';
 
@@ -20,6 +19,7 @@ export function controllerCommand(): Command {
       new Option('--identity <id>', 'leader election identity (default: hostname-pid)').env('POD_NAME'),
     )
     .addOption(new Option('--lease-name <name>', 'leader election Lease').default('barelb-controller'))
+    .addOption(new Option('--workers <n>', 'concurrent reconciles').default('16'))
     .addOption(new Option('--log-level <level>', 'pino log level').default('info').env('BARELB_LOG_LEVEL'))
     .action(
       async (o: {
@@ -30,8 +30,11 @@ export function controllerCommand(): Command {
         identity?: string;
         leaseName: string;
         logLevel: string;
+        workers: string;
       }) => {
         const log = rootLogger(o.logLevel);
+        // Loaded on use: `barelb controller` must not load the speaker's native frame socket, and back.
+        const { runController } = await import('../controller/main.js');
         await runController(
           {
             kubeconfig: o.kubeconfig,
@@ -40,6 +43,7 @@ export function controllerCommand(): Command {
             metricsAddr: o.metricsAddr,
             identity: o.identity ?? '',
             leaseName: o.leaseName,
+            workers: Math.max(1, Number(o.workers) || 1),
           },
           log,
         );

@@ -37,6 +37,8 @@ export interface ControllerDeps {
   readonly namespace: string;
   /** Checked right before every write: a replica that lost its lease stops writing at once. */
   readonly isLeader: () => boolean;
+  /** Concurrent reconciles (client-go's worker count). */
+  readonly workers: number;
 }
 
 const CONFIG_KEY = '@config';
@@ -57,7 +59,7 @@ export class Controller {
   private config: Config | undefined;
   private readonly pending = new Set<string>();
   private running = false;
-  private worker: Promise<void> | undefined;
+  private workers: Promise<void>[] | undefined;
   private readonly svcInformer: ResilientInformer<V1Service>;
   private readonly nsInformer: ResilientInformer<V1Namespace>;
   private readonly poolInformer: ResilientInformer<AnyObject>;
@@ -162,7 +164,9 @@ export class Controller {
     this.running = true;
     this.queue.add(CONFIG_KEY);
     for (const s of fresh.items) this.queue.add(serviceKey(s));
-    this.worker ??= this.work();
+    // Decisions are synchronous against the in-memory allocator; only the writes wait on the network,
+    // so several workers keep the apiserver busy while the queue still never runs one key twice at once.
+    this.workers ??= Array.from({ length: this.d.workers }, () => this.work());
   }
 
   /** Leadership lost: stop taking keys. Writes in flight are refused by the isLeader check. */
@@ -176,7 +180,7 @@ export class Controller {
     await Promise.all(
       [this.svcInformer, this.nsInformer, this.poolInformer, this.adInformer].map((i) => i.stop()),
     );
-    await this.worker;
+    await Promise.all(this.workers ?? []);
   }
 
   private async work(): Promise<void> {

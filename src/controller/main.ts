@@ -19,6 +19,7 @@ export interface ControllerOptions {
   readonly metricsAddr: string;
   readonly identity: string;
   readonly leaseName: string;
+  readonly workers: number;
 }
 
 export function loadKubeConfig(file: string | undefined): KubeConfig {
@@ -54,6 +55,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     lbClass: opts.lbClass,
     namespace: opts.namespace,
     isLeader: () => elector?.isLeader() ?? false,
+    workers: opts.workers,
   });
   let synced = false;
   const server = await startHttpServer(

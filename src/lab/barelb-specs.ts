@@ -9,7 +9,8 @@ import type { ProcessSpec } from './processes.js';
  * run from, otherwise the TypeScript sources through tsx, so the lab works without a build step.
  */
 export function barelbCommand(): { cmd: string; args: string[] } {
-  const runningBuilt = import.meta.url.includes('/dist/');
+  // BARELB_LAB_RUNTIME=dist runs the built JavaScript even from tsx (benchmarks measure what ships).
+  const runningBuilt = import.meta.url.includes('/dist/') || process.env.BARELB_LAB_RUNTIME === 'dist';
   const built = join(REPO_ROOT, 'dist', 'cli', 'main.js');
   if (runningBuilt && existsSync(built)) return { cmd: process.execPath, args: [built] };
   return { cmd: process.execPath, args: ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts')] };

@@ -29,6 +29,8 @@ import {
   deleteLink,
   deleteNamespace,
   listNamespaces,
+  restoreNodeRoutes,
+  reviveNamespace,
 } from './network.js';
 import {
   isAlive,
@@ -358,6 +360,26 @@ export class Lab {
         process.kill(pid, 'SIGKILL');
       } catch {
         // already gone
+      }
+    }
+  }
+
+  /**
+   * Brings a killed node back: links up, routes restored, and its node processes (kube-proxy, the
+   * speaker) started again with their recorded command lines.
+   */
+  async revive(node: string): Promise<void> {
+    const i = this.state.nodes.indexOf(node);
+    if (i < 0) throw new LabError('UNKNOWN_TARGET', `no node ${node} in this lab`);
+    const ns = this.names.nodeNs(node);
+    await reviveNamespace(ns);
+    await restoreNodeRoutes(ns, this.addresses, i);
+    for (const name of [`kube-proxy-${node}`, `speaker-${node}`]) {
+      const rec = this.state.processes[name];
+      if (!rec) continue;
+      if (!isAlive(rec.pid)) {
+        const { pid: _pid, ...spec } = rec;
+        await this.startComponent(spec);
       }
     }
   }

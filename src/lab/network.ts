@@ -115,3 +115,25 @@ export async function cutNamespace(ns: string): Promise<void> {
     ns,
   );
 }
+
+/** Undoes cutNamespace: every link of the namespace up again. */
+export async function reviveNamespace(ns: string): Promise<void> {
+  const r = await run('ip', ['-n', ns, '-o', 'link', 'show'], { timeoutMs: 10_000 });
+  const links = r.stdout
+    .split('\n')
+    .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined && n !== 'lo');
+  await ipBatch(
+    links.map((l) => `link set ${l} up`),
+    ns,
+  );
+}
+
+/** Routes to the other nodes' pod networks; the kernel drops them while the link is down. */
+export async function restoreNodeRoutes(ns: string, addrs: LabAddresses, index: number): Promise<void> {
+  const lines: string[] = [];
+  for (const [j, cidr] of addrs.podCidrs.entries()) {
+    if (j !== index) lines.push(`route replace ${cidr} via ${addrs.nodeIps[j]} dev eth0`);
+  }
+  await ipBatch(lines, ns);
+}

@@ -1,0 +1,67 @@
+import type { Lab } from '../../src/lab/lab.js';
+
+/** The MAC of a node's lab interface. */
+export async function nodeMac(lab: Lab, node: string): Promise<string> {
+  const r = await lab.exec(node, ['ip', '-o', 'link', 'show', 'eth0']);
+  const m = /link\/ether ([0-9a-f:]{17})/.exec(r.stdout);
+  if (!m?.[1]) throw new Error(`no MAC for ${node}: ${r.stdout}`);
+  return m[1];
+}
+
+/** Every node's MAC, keyed by MAC. */
+export async function macsToNodes(lab: Lab): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const n of lab.nodes) out.set(await nodeMac(lab, n), n);
+  return out;
+}
+
+/**
+ * Asks "who has <ip>" from the client with arping and returns the nodes that answered (one entry per
+ * reply; MACs that are no node's are returned as they are). iputils arping prints
+ * `Unicast reply from 198.18.1.10 [AA:BB:CC:DD:EE:FF]  0.7ms`.
+ */
+export async function arpingAnswers(lab: Lab, ip: string, count = 3): Promise<string[]> {
+  const r = await lab.exec(
+    'client',
+    ['arping', '-c', String(count), '-w', String(count + 1), '-I', 'eth0', ip],
+    { check: false },
+  );
+  const macs = [...r.stdout.matchAll(/reply from \S+ \[([0-9A-Fa-f:]{17})\]/g)].map((m) =>
+    (m[1] ?? '').toLowerCase(),
+  );
+  const byMac = await macsToNodes(lab);
+  return macs.map((m) => byMac.get(m) ?? m);
+}
+
+/** The node the client's neighbour table points at for `ip`, if any. */
+export async function clientNeighbour(lab: Lab, ip: string): Promise<string | undefined> {
+  const r = await lab.exec('client', ['ip', 'neigh', 'show', ip], { check: false });
+  const mac = /lladdr ([0-9a-f:]{17})/.exec(r.stdout)?.[1];
+  if (!mac) return undefined;
+  return (await macsToNodes(lab)).get(mac) ?? mac;
+}
+
+/** The node BareLB reports as announcing a Service (its ServiceL2Status). */
+export async function announcedBy(
+  lab: Lab,
+  service: string,
+  namespace = 'default',
+): Promise<string | undefined> {
+  const r = await lab.exec(
+    'cp',
+    [
+      'kubectl',
+      '-n',
+      'barelb-system',
+      'get',
+      'servicel2status',
+      `${namespace}.${service}`,
+      '-o',
+      'jsonpath={.status.node}',
+    ],
+    {
+      check: false,
+    },
+  );
+  return r.code === 0 && r.stdout !== '' ? r.stdout : undefined;
+}
