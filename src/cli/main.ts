@@ -2,12 +2,14 @@
 import { Command } from 'commander';
 import { controllerCommand } from './controller-command.js';
 import { labCommand } from './lab-command.js';
+import { speakerCommand } from './speaker-command.js';
 import { statusCommand } from './status-command.js';
 
 const program = new Command('barelb')
   .description('BareLB: LoadBalancer Services for bare-metal Kubernetes')
   .showHelpAfterError()
   .addCommand(controllerCommand())
+  .addCommand(speakerCommand())
   .addCommand(labCommand())
   .addCommand(statusCommand());
 

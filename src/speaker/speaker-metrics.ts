@@ -1,0 +1,69 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { RESPONDER_DROP_REASONS } from '../layer2/responder.js';
+
+export function speakerMetrics(registry: Registry) {
+  const registers = [registry];
+  const m = {
+    requests: new Counter({
+      name: 'barelb_speaker_requests_total',
+      help: 'ARP requests and Neighbor Solicitations answered for owned IPs',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    replies: new Counter({
+      name: 'barelb_speaker_replies_sent_total',
+      help: 'ARP replies and Neighbor Advertisements sent',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    gratuitous: new Counter({
+      name: 'barelb_speaker_gratuitous_sent_total',
+      help: 'Gratuitous ARPs and unsolicited NAs sent on takeover',
+      labelNames: ['family'] as const,
+      registers,
+    }),
+    conflicts: new Counter({
+      name: 'barelb_speaker_conflicts_total',
+      help: 'Another MAC claimed an IP this node owns',
+      labelNames: ['ip'] as const,
+      registers,
+    }),
+    announcedIps: new Gauge({
+      name: 'barelb_speaker_announced_ips',
+      help: 'IPs this node announces',
+      registers,
+    }),
+    dropped: new Counter({
+      name: 'barelb_speaker_frames_dropped_total',
+      help: 'Frames not answered, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    heartbeatsRejected: new Counter({
+      name: 'barelb_speaker_heartbeats_rejected_total',
+      help: 'Heartbeats refused: bad MAC, replayed, malformed',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    peersAlive: new Gauge({
+      name: 'barelb_speaker_peers_alive',
+      help: 'Peers heard within the dead-after time',
+      registers,
+    }),
+    apiWrites: new Counter({
+      name: 'barelb_speaker_api_writes_total',
+      help: 'Writes to the Kubernetes API by kind',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    elections: new Counter({
+      name: 'barelb_speaker_elections_total',
+      help: 'Ownership computations',
+      registers,
+    }),
+  };
+  for (const reason of RESPONDER_DROP_REASONS) m.dropped.inc({ reason }, 0);
+  return m;
+}
+
+export type SpeakerMetrics = ReturnType<typeof speakerMetrics>;

@@ -1,0 +1,425 @@
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1EndpointSlice,
+  type V1Lease,
+  type V1Node,
+  type V1Service,
+} from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
+import { buildConfig, type Config } from '../config/index.js';
+import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
+import {
+  type ElectionChecks,
+  electOwners,
+  type IpOwnership,
+  type ServiceView,
+} from '../election/candidates.js';
+import type { NodeFacts } from '../election/heartbeat-codec.js';
+import { Membership } from '../election/membership.js';
+import { nodeExclusion } from '../election/node-eligibility.js';
+import { mayAnnounce } from '../election/quorum.js';
+import { NodeProber, type ProberOptions } from '../health/node-prober.js';
+import type { EventRecorder } from '../k8s/event-recorder.js';
+import type { LeaseClient } from '../k8s/lease-client.js';
+import { ResilientInformer } from '../k8s/resilient-informer.js';
+import type { FrameConnection } from '../layer2/frame-socket.js';
+import type { AllowedInterfaces } from '../layer2/responder.js';
+import { Announcer, type Interfaces } from './announcer.js';
+import { HeartbeatTransport } from './heartbeat-transport.js';
+import { L2StatusWriter } from './l2-status-writer.js';
+import { NodeLease } from './node-lease.js';
+import type { SpeakerMetrics } from './speaker-metrics.js';
+
+export interface SpeakerOptions {
+  readonly node: string;
+  readonly namespace: string;
+  readonly lbClass: string;
+  readonly heartbeatKey: Uint8Array;
+  readonly heartbeatPort: number;
+  readonly heartbeatIntervalMs: number;
+  readonly deadAfterMs: number;
+  /** With no peer heard and no API reached for this long, stop announcing: this node is cut off. */
+  readonly isolationMs: number;
+  /** On SIGTERM, keep answering this long after announcing the departure, so the successor is in place. */
+  readonly handoverMs: number;
+  readonly leaseRenewMs: number;
+  readonly checks: ElectionChecks;
+  readonly prober: Omit<ProberOptions, 'nodeAddress'>;
+}
+
+export interface SpeakerDeps {
+  readonly kc: KubeConfig;
+  readonly log: Logger;
+  readonly metrics: SpeakerMetrics;
+  readonly events: EventRecorder;
+  readonly leases: LeaseClient;
+  readonly openFrames: (ifname: string) => FrameConnection;
+  /** The interfaces to announce on, rescanned on every election (links come and go). */
+  readonly interfaces: () => Interfaces;
+}
+
+type AnyObject = KubernetesObject & Record<string, unknown>;
+
+/**
+ * The speaker: decides which IPs this node owns and answers for them. Inputs are the API objects
+ * (cached: an API outage leaves the last view in place), the peers' heartbeats (liveness and probe
+ * facts) and this node's own probes. Any change triggers an election, a pure function of those
+ * inputs, so all speakers agree; the announcer applies the outcome.
+ */
+export class Speaker {
+  private readonly membership: Membership;
+  private readonly transport: HeartbeatTransport;
+  private readonly prober: NodeProber;
+  private readonly lease: NodeLease;
+  private readonly announcer: Announcer;
+  private readonly l2status: L2StatusWriter;
+  private readonly services: ResilientInformer<V1Service>;
+  private readonly slices: ResilientInformer<V1EndpointSlice>;
+  private readonly nodes: ResilientInformer<V1Node>;
+  private readonly pools: ResilientInformer<AnyObject>;
+  private readonly ads: ResilientInformer<AnyObject>;
+  private readonly leases: ResilientInformer<V1Lease>;
+  /** When we saw each speaker Lease's renewTime change, judged on our own clock (no clock sync needed). */
+  private readonly leaseSeen = new Map<string, { renew: string; at: number; durationMs: number }>();
+  private electScheduled = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private safetyTimer: NodeJS.Timeout | undefined;
+  private frozen = false;
+  private stopped = false;
+  private lastPeerHeard = 0;
+  private owned = new Map<string, IpOwnership>();
+  private config: Config | undefined;
+
+  constructor(
+    private readonly o: SpeakerOptions,
+    private readonly d: SpeakerDeps,
+  ) {
+    const log = d.log;
+    this.membership = new Membership(o.node, { deadAfterMs: o.deadAfterMs, maxClockSkewMs: 5 * 60_000 });
+    this.transport = new HeartbeatTransport(
+      {
+        node: o.node,
+        key: o.heartbeatKey,
+        port: o.heartbeatPort,
+        bindAddress: undefined,
+        intervalMs: o.heartbeatIntervalMs,
+      },
+      this.membership,
+      () => this.requestElect(),
+      d.metrics.heartbeatsRejected,
+      log.child({ component: 'heartbeat' }),
+    );
+    this.prober = new NodeProber(
+      { ...o.prober, nodeAddress: '127.0.0.1' },
+      (facts) => this.onFacts(facts),
+      log.child({ component: 'prober' }),
+    );
+    this.lease = new NodeLease(
+      d.leases,
+      { namespace: o.namespace, node: o.node, renewMs: o.leaseRenewMs, durationSeconds: 15 },
+      log.child({ component: 'lease' }),
+      () => d.metrics.apiWrites.inc({ kind: 'lease' }),
+    );
+    this.announcer = new Announcer(d.openFrames, d.metrics, log.child({ component: 'announcer' }), (c) => {
+      d.events.record(
+        { kind: 'Node', apiVersion: 'v1', namespace: 'default', name: o.node },
+        'Warning',
+        'IPConflict',
+        `${c.mac} on ${c.iface} also claims ${c.ip}, which this node announces (${c.kind}); not fighting it`,
+      );
+    });
+    this.l2status = new L2StatusWriter(d.kc, o.namespace);
+
+    const core = d.kc.makeApiClient(CoreV1Api);
+    const discovery = d.kc.makeApiClient(DiscoveryV1Api);
+    const custom = d.kc.makeApiClient(CustomObjectsApi);
+    const ilog = log.child({ component: 'informer' });
+    const on = {
+      onAdd: () => this.requestElect(),
+      onUpdate: () => this.requestElect(),
+      onDelete: () => this.requestElect(),
+    };
+    this.services = new ResilientInformer<V1Service>(
+      d.kc,
+      '/api/v1/services',
+      () => core.listServiceForAllNamespaces(),
+      on,
+      ilog,
+    );
+    this.slices = new ResilientInformer<V1EndpointSlice>(
+      d.kc,
+      '/apis/discovery.k8s.io/v1/endpointslices',
+      () => discovery.listEndpointSliceForAllNamespaces(),
+      on,
+      ilog,
+    );
+    this.nodes = new ResilientInformer<V1Node>(d.kc, '/api/v1/nodes', () => core.listNode(), on, ilog);
+    const crd = (plural: string) => () =>
+      custom.listNamespacedCustomObject({
+        group: 'barelb.io',
+        version: 'v1alpha1',
+        namespace: o.namespace,
+        plural,
+      }) as Promise<KubernetesListObject<AnyObject>>;
+    const path = (plural: string) => `/apis/${API_VERSION}/namespaces/${o.namespace}/${plural}`;
+    this.pools = new ResilientInformer<AnyObject>(
+      d.kc,
+      path(IP_ADDRESS_POOL.plural),
+      crd(IP_ADDRESS_POOL.plural),
+      on,
+      ilog,
+    );
+    this.ads = new ResilientInformer<AnyObject>(
+      d.kc,
+      path(L2_ADVERTISEMENT.plural),
+      crd(L2_ADVERTISEMENT.plural),
+      on,
+      ilog,
+    );
+    const coordination = d.kc.makeApiClient(CoordinationV1Api);
+    const onLease = (l: V1Lease) => this.observeLease(l);
+    this.leases = new ResilientInformer<V1Lease>(
+      d.kc,
+      `/apis/coordination.k8s.io/v1/namespaces/${o.namespace}/leases`,
+      () => coordination.listNamespacedLease({ namespace: o.namespace }),
+      { onAdd: onLease, onUpdate: onLease },
+      ilog,
+    );
+  }
+
+  private observeLease(l: V1Lease): void {
+    const name = l.metadata?.name ?? '';
+    if (!name.startsWith('barelb-speaker-')) return;
+    const node = name.slice('barelb-speaker-'.length);
+    const renew = String(l.spec?.renewTime ?? '');
+    const prev = this.leaseSeen.get(node);
+    if (prev?.renew === renew) return;
+    this.leaseSeen.set(node, {
+      renew,
+      at: Date.now(),
+      durationMs: (l.spec?.leaseDurationSeconds ?? 15) * 1000,
+    });
+  }
+
+  /** Speakers whose Lease we saw renewed within its duration; undefined when our API view is not current. */
+  private liveByLease(now: number): string[] | undefined {
+    if (!this.leases.isHealthy() || now - this.lease.lastSuccess > 2 * this.o.leaseRenewMs + 1_000)
+      return undefined;
+    return [...this.leaseSeen]
+      .filter(([n, s]) => n !== this.o.node && now - s.at < s.durationMs)
+      .map(([n]) => n);
+  }
+
+  private informers() {
+    return [
+      this.services,
+      this.slices,
+      this.nodes,
+      this.pools,
+      this.ads,
+      this.leases,
+    ] as ResilientInformer<KubernetesObject>[];
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.informers().map((i) => i.start()));
+    await Promise.all(this.informers().map((i) => i.synced()));
+    this.updatePeers();
+    this.lastPeerHeard = Date.now();
+    await this.transport.start();
+    await this.prober.start();
+    this.transport.publish(this.prober.current());
+    this.lease.setFacts(this.prober.current());
+    this.lease.start();
+    // A safety net: re-elect every second even if no event arrived (a missed watch event, a clock jump).
+    const safety = () => {
+      this.requestElect();
+      this.safetyTimer = setTimeout(safety, 1_000);
+    };
+    safety();
+  }
+
+  ready(): { ok: true } | { ok: false; reason: string } {
+    const down = this.informers().filter((i) => !i.isHealthy()).length;
+    // Readiness reflects the API view; the data path keeps working without it, by design.
+    return down === 0 ? { ok: true } : { ok: false, reason: `${down} watches down` };
+  }
+
+  private onFacts(facts: NodeFacts): void {
+    this.transport.publish(facts);
+    this.lease.setFacts(facts);
+    this.requestElect();
+  }
+
+  private updatePeers(): void {
+    const peers: string[] = [];
+    for (const n of this.nodes.items()) {
+      if (n.metadata?.name === this.o.node) continue;
+      const ip = n.status?.addresses?.find(
+        (a) => a.type === 'InternalIP' && !a.address.includes(':'),
+      )?.address;
+      if (ip) peers.push(ip);
+    }
+    this.transport.setPeers(peers);
+  }
+
+  /** Coalesces bursts of events into one election on the next turn of the event loop. */
+  requestElect(): void {
+    if (this.electScheduled || this.stopped) return;
+    this.electScheduled = true;
+    setImmediate(() => {
+      this.electScheduled = false;
+      this.elect();
+    });
+  }
+
+  private elect(): void {
+    if (this.stopped || this.frozen) return;
+    const now = Date.now();
+    this.d.metrics.elections.inc();
+    this.updatePeers();
+    const config = buildConfig(this.pools.items(), this.ads.items());
+    this.config = config;
+    const views = this.serviceViews();
+    this.prober.setTargets(
+      views.svcs.map((s) => ({
+        key: serviceKey(s),
+        healthCheckNodePort: s.spec?.healthCheckNodePort,
+        nodePort: s.spec?.ports?.[0]?.nodePort,
+      })),
+    );
+    const peersAlive = this.membership.alivePeers(now);
+    this.d.metrics.peersAlive.set(peersAlive.length);
+    if (peersAlive.length > 0) this.lastPeerHeard = now;
+    const result = electOwners({
+      nodes: this.nodes.items().map((n) => ({
+        name: n.metadata?.name ?? '',
+        labels: n.metadata?.labels ?? {},
+        excluded: nodeExclusion(n),
+      })),
+      alive: (n) => this.membership.isAlive(n, now),
+      facts: (n) => (n === this.o.node ? this.prober.current() : this.membership.facts(n)),
+      config,
+      services: views.views,
+      checks: this.o.checks,
+    });
+    const mine = new Map<string, IpOwnership>();
+    for (const [ip, r] of result) if (r.owner === this.o.node) mine.set(ip, r);
+    if (this.isolated(now)) {
+      if (mine.size > 0)
+        this.d.log.warn(
+          { event: 'isolated', ips: [...mine.keys()] },
+          'no peer and no API server: stop announcing',
+        );
+      mine.clear();
+    } else if (!mayAnnounce(this.o.node, peersAlive, this.liveByLease(now))) {
+      if (mine.size > 0)
+        this.d.log.warn(
+          { event: 'minority', heard: peersAlive },
+          'in the minority of a heartbeat partition: stop announcing',
+        );
+      mine.clear();
+    }
+    const owned = new Map<string, AllowedInterfaces>();
+    for (const [ip, r] of mine) owned.set(ip, r.interfaces.get(this.o.node) ?? 'any');
+    const gained = this.announcer.update(owned, this.d.interfaces());
+    for (const ip of gained) this.recordTakeover(mine.get(ip));
+    this.owned = mine;
+    this.scheduleExpiry(now);
+  }
+
+  /**
+   * Cut off: peers were known, none is heard, and the API server has not answered within the
+   * isolation time either. Losing only the API server, or only some peers, keeps what we own.
+   */
+  private isolated(now: number): boolean {
+    const hadPeers = this.nodes.items().length > 1;
+    if (!hadPeers) return false;
+    const quietPeers = now - this.lastPeerHeard >= this.o.isolationMs;
+    const quietApi = now - this.lease.lastSuccess >= this.o.isolationMs;
+    return quietPeers && quietApi;
+  }
+
+  /** Re-elect exactly when the next peer would expire, for failover bounded by deadAfter, not by a poll. */
+  private scheduleExpiry(now: number): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    const next = this.membership.nextExpiry(now);
+    if (next !== undefined)
+      this.expiryTimer = setTimeout(() => this.requestElect(), Math.max(0, next - now) + 1);
+  }
+
+  private serviceViews(): { svcs: V1Service[]; views: ServiceView[] } {
+    const endpointNodes = new Map<string, Set<string>>();
+    for (const s of this.slices.items()) {
+      const svcName = s.metadata?.labels?.['kubernetes.io/service-name'];
+      if (!svcName) continue;
+      const key = `${s.metadata?.namespace}/${svcName}`;
+      const set = endpointNodes.get(key) ?? new Set<string>();
+      for (const e of s.endpoints ?? []) {
+        const serving = e.conditions?.serving ?? e.conditions?.ready ?? true;
+        if (serving && e.conditions?.terminating !== true && e.nodeName) set.add(e.nodeName);
+      }
+      endpointNodes.set(key, set);
+    }
+    const svcs = this.services.items().filter((s) => isOurs(s, this.o.lbClass) && statusIps(s).length > 0);
+    const views = svcs.map((s) => ({
+      key: serviceKey(s),
+      ips: statusIps(s),
+      pool: s.metadata?.annotations?.[POOL_ANNOTATION],
+      local: s.spec?.externalTrafficPolicy === 'Local',
+      endpointNodes: endpointNodes.get(serviceKey(s)) ?? new Set<string>(),
+    }));
+    return { svcs, views };
+  }
+
+  private recordTakeover(r: IpOwnership | undefined): void {
+    if (!r) return;
+    const ifs = r.interfaces.get(this.o.node);
+    const interfaces =
+      ifs === 'any' || ifs === undefined ? this.d.interfaces().defaults.map((i) => i.name) : [...ifs];
+    for (const key of r.services) {
+      const [ns = '', name = ''] = key.split('/');
+      const svc = this.services.get(name, ns);
+      this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
+      void this.l2status
+        .write({
+          serviceNamespace: ns,
+          serviceName: name,
+          node: this.o.node,
+          interfaces,
+          ips: svc ? statusIps(svc) : [r.ip],
+          lastTakeoverTime: new Date().toISOString(),
+        })
+        .catch((err: unknown) => this.d.log.warn({ err, service: key }, 'could not write ServiceL2Status'));
+    }
+  }
+
+  /**
+   * Graceful stop: tell peers we are leaving (they elect successors, which announce at once), keep
+   * answering for the hand-over time so nothing is left unanswered, then stop.
+   */
+  async stop(): Promise<void> {
+    this.prober.setLeaving();
+    this.frozen = true;
+    await new Promise((r) => setTimeout(r, this.o.handoverMs));
+    this.stopped = true;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.safetyTimer) clearTimeout(this.safetyTimer);
+    this.announcer.close();
+    this.prober.stop();
+    this.transport.stop();
+    this.lease.stop();
+    await Promise.all(this.informers().map((i) => i.stop()));
+  }
+
+  ownedIps(): string[] {
+    return [...this.owned.keys()];
+  }
+}

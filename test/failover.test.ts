@@ -1,0 +1,187 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '../src/lab/lab.js';
+import { deployWorkload } from '../src/lab/workload.js';
+import { announcedBy, arpingAnswers, clientNeighbour } from './support/l2.js';
+import { waitForIps } from './support/services.js';
+import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
+
+// Failover with the real data path: real kube-proxy rules, real ARP in the kernel, real curl.
+describe('failover', () => {
+  let lab: Lab;
+  let ip: string;
+  let localIp: string;
+
+  /** The one node answering ARP for `addr`: every reply from the same node, or keep waiting. */
+  const steadyOwner = (addr: string, timeoutMs = 20_000) =>
+    eventually(
+      `a single owner of ${addr}`,
+      async () => {
+        const a = await arpingAnswers(lab, addr, 3);
+        return a.length >= 2 && a.every((n) => n === a[0]) ? a[0] : undefined;
+      },
+      timeoutMs,
+    );
+
+  /** Waits for a single owner other than `old`, then for curl to work through it. */
+  const failedOverFrom = async (addr: string, old: string) => {
+    const next = await eventually(
+      `a new owner of ${addr}`,
+      async () => {
+        const a = await arpingAnswers(lab, addr, 2);
+        return a.length >= 1 && a.every((n) => n === a[0]) && a[0] !== old ? a[0] : undefined;
+      },
+      20_000,
+    );
+    const reply = await eventually('curl through the new owner', async () => {
+      const r = await curlFromClient(lab, `http://${addr}/`, 1);
+      return r && (r.client === lab.nodeIp(next) || r.client === lab.addresses.clientIp) ? r : undefined;
+    });
+    return { next, reply };
+  };
+
+  beforeAll(async () => {
+    lab = await startTestLab('failover', { nodes: 3 });
+    [ip = ''] = await waitForIps(lab, 'demo');
+    await deployWorkload(lab, {
+      name: 'local',
+      podsOn: ['n1', 'n2'],
+      service: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' },
+    });
+    [localIp = ''] = await waitForIps(lab, 'local');
+  }, 300_000);
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('serves the demo Service: one node answers ARP, curl reaches a pod, ServiceL2Status names the node', async () => {
+    const owner = await steadyOwner(ip);
+    const reply = await eventually('curl', () => curlFromClient(lab, `http://${ip}/`));
+    expect(reply.pod).toMatch(/^demo-/);
+    // Cluster policy: the pod sees the node that took the packet in, which must be the announcer.
+    expect(reply.client).toBe(lab.nodeIp(owner ?? ''));
+    expect(await clientNeighbour(lab, ip)).toBe(owner);
+    await eventually('ServiceL2Status', async () =>
+      (await announcedBy(lab, 'demo')) === owner ? true : undefined,
+    );
+  });
+
+  it("kill -9 of the owner's speaker", async () => {
+    const owner = (await steadyOwner(ip)) ?? '';
+    await lab.stopComponent(`speaker-${owner}`, 'SIGKILL');
+    const { next } = await failedOverFrom(ip, owner);
+    expect(next).not.toBe(owner);
+    await lab.restart(`speaker-${owner}`);
+    await steadyOwner(ip);
+  });
+
+  it("SIGSTOP of the owner's speaker (a frozen process)", async () => {
+    const owner = (await steadyOwner(ip)) ?? '';
+    lab.signalComponent(`speaker-${owner}`, 'SIGSTOP');
+    try {
+      await failedOverFrom(ip, owner);
+    } finally {
+      lab.signalComponent(`speaker-${owner}`, 'SIGCONT');
+    }
+    await steadyOwner(ip);
+  });
+
+  it('kube-proxy on the owner turning unhealthy', async () => {
+    const owner = (await steadyOwner(ip)) ?? '';
+    await lab.stopComponent(`kube-proxy-${owner}`);
+    try {
+      await failedOverFrom(ip, owner);
+    } finally {
+      await lab.restart(`kube-proxy-${owner}`);
+    }
+    await steadyOwner(ip);
+  });
+
+  it('the Local pod on the owner going away moves the IP to the node with the other pod', async () => {
+    const owner = (await steadyOwner(localIp)) ?? '';
+    expect(['n1', 'n2']).toContain(owner);
+    const reply = await eventually('curl', () => curlFromClient(lab, `http://${localIp}/`));
+    expect(reply.client).toBe(lab.addresses.clientIp);
+    await lab.removePod('default', `local-${owner}-1`);
+    const { next, reply: after } = await failedOverFrom(localIp, owner);
+    expect(next).toBe(owner === 'n1' ? 'n2' : 'n1');
+    expect(after.node).toBe(next);
+    expect(after.client).toBe(lab.addresses.clientIp);
+  });
+
+  it('a node cut off from its peers stands down; the others take its IPs', async () => {
+    const owner = (await steadyOwner(ip)) ?? '';
+    const rule = (op: string, chain: string, dir: string) =>
+      lab.exec(owner, ['iptables', op, chain, '-p', 'udp', dir, '7946', '-j', 'DROP']);
+    await rule('-I', 'INPUT', '--dport');
+    await rule('-I', 'OUTPUT', '--dport');
+    try {
+      await failedOverFrom(ip, owner);
+      // Steady state: exactly one node answers, and not the cut-off one.
+      await sleep(3_000);
+      const answers = await arpingAnswers(lab, ip, 4);
+      expect(new Set(answers).size).toBe(1);
+      expect(answers[0]).not.toBe(owner);
+    } finally {
+      await rule('-D', 'INPUT', '--dport');
+      await rule('-D', 'OUTPUT', '--dport');
+    }
+    await steadyOwner(ip);
+  });
+
+  it('the API server stopped for 60 s: nothing moves and traffic keeps flowing', async () => {
+    const owner = await steadyOwner(ip);
+    await lab.stopComponent('kube-apiserver');
+    try {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const answers = await arpingAnswers(lab, ip, 1);
+        expect(answers).toEqual([owner]);
+        expect(await curlFromClient(lab, `http://${ip}/`, 2)).toBeDefined();
+        await sleep(2_000);
+      }
+    } finally {
+      await lab.restart('kube-apiserver');
+      await lab.waitApiserver(60_000);
+    }
+    expect(await steadyOwner(ip)).toBe(owner);
+  });
+
+  it('graceful restart of every speaker in turn loses no request', async () => {
+    await steadyOwner(ip);
+    let stop = false;
+    let ok = 0;
+    const failures: string[] = [];
+    const load = (async () => {
+      while (!stop) {
+        const r = await lab.exec(
+          'client',
+          ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${ip}/`],
+          { check: false },
+        );
+        if (r.stdout === '200') ok++;
+        else failures.push(`${new Date().toISOString()} ${r.stdout || r.code}`);
+        await sleep(50);
+      }
+    })();
+    for (const n of lab.nodes) {
+      await lab.restart(`speaker-${n}`);
+      await sleep(3_000);
+    }
+    stop = true;
+    await load;
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(50);
+  });
+
+  it("the owner node's link going down", async () => {
+    const owner = (await steadyOwner(ip)) ?? '';
+    await lab.kill(owner);
+    try {
+      await failedOverFrom(ip, owner);
+    } finally {
+      await lab.revive(owner);
+    }
+    await steadyOwner(ip);
+  });
+});
