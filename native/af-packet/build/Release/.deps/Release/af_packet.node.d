@@ -1,1 +1,0 @@
-cmd_Release/af_packet.node := ln -f "Release/obj.target/af_packet.node" "Release/af_packet.node" 2>/dev/null || (rm -rf "Release/af_packet.node" && cp -af "Release/obj.target/af_packet.node" "Release/af_packet.node")

@@ -1,1 +1,0 @@
-cmd_Release/obj.target/af_packet.node := g++ -o Release/obj.target/af_packet.node -shared -pthread -rdynamic -m64  -Wl,-soname=af_packet.node -Wl,--start-group Release/obj.target/af_packet/src/af_packet.o -Wl,--end-group 
