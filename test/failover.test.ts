@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workload.js';
-import { announcedBy, arpingAnswers, clientNeighbour } from './support/l2.js';
+import { announcedBy, arpingAnswers, clientNeighbour, entryNode } from './support/l2.js';
 import { waitForIps } from './support/services.js';
 import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
 
@@ -35,7 +35,7 @@ describe('failover', () => {
     );
     const reply = await eventually('curl through the new owner', async () => {
       const r = await curlFromClient(lab, `http://${addr}/`, 1);
-      return r && (r.client === lab.nodeIp(next) || r.client === lab.addresses.clientIp) ? r : undefined;
+      return r && (entryNode(lab, r.client) === next || r.client === lab.addresses.clientIp) ? r : undefined;
     });
     return { next, reply };
   };
@@ -59,7 +59,7 @@ describe('failover', () => {
     const reply = await eventually('curl', () => curlFromClient(lab, `http://${ip}/`));
     expect(reply.pod).toMatch(/^demo-/);
     // Cluster policy: the pod sees the node that took the packet in, which must be the announcer.
-    expect(reply.client).toBe(lab.nodeIp(owner ?? ''));
+    expect(entryNode(lab, reply.client)).toBe(owner);
     expect(await clientNeighbour(lab, ip)).toBe(owner);
     await eventually('ServiceL2Status', async () =>
       (await announcedBy(lab, 'demo')) === owner ? true : undefined,

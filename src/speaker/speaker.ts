@@ -12,7 +12,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
+import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT, SERVICE_L2_STATUS } from '../config/crd-types.js';
 import { buildConfig, type Config } from '../config/index.js';
 import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
 import {
@@ -86,12 +86,16 @@ export class Speaker {
   private readonly pools: ResilientInformer<AnyObject>;
   private readonly ads: ResilientInformer<AnyObject>;
   private readonly leases: ResilientInformer<V1Lease>;
+  private readonly l2statuses: ResilientInformer<AnyObject>;
   /** When we saw each speaker Lease's renewTime change, judged on our own clock (no clock sync needed). */
   private readonly leaseSeen = new Map<string, { renew: string; at: number; durationMs: number }>();
   private electScheduled = false;
   private expiryTimer: NodeJS.Timeout | undefined;
   private safetyTimer: NodeJS.Timeout | undefined;
   private frozen = false;
+  private warmUntil = 0;
+  /** Last time we (re)wrote each Service's ServiceL2Status, to rate-limit repairs. */
+  private readonly statusWritten = new Map<string, number>();
   private stopped = false;
   private lastPeerHeard = 0;
   private owned = new Map<string, IpOwnership>();
@@ -183,6 +187,13 @@ export class Speaker {
       on,
       ilog,
     );
+    this.l2statuses = new ResilientInformer<AnyObject>(
+      d.kc,
+      path(SERVICE_L2_STATUS.plural),
+      crd(SERVICE_L2_STATUS.plural),
+      {},
+      ilog,
+    );
     const coordination = d.kc.makeApiClient(CoordinationV1Api);
     const onLease = (l: V1Lease) => this.observeLease(l);
     this.leases = new ResilientInformer<V1Lease>(
@@ -225,6 +236,7 @@ export class Speaker {
       this.pools,
       this.ads,
       this.leases,
+      this.l2statuses,
     ] as ResilientInformer<KubernetesObject>[];
   }
 
@@ -233,6 +245,10 @@ export class Speaker {
     await Promise.all(this.informers().map((i) => i.synced()));
     this.updatePeers();
     this.lastPeerHeard = Date.now();
+    // Warm-up: a speaker that just started has heard nobody yet and would claim every IP for an
+    // instant. It stays quiet until a peer could have been heard (unless it is the only node).
+    this.warmUntil = Date.now() + this.o.deadAfterMs;
+    setTimeout(() => this.requestElect(), this.o.deadAfterMs + 1);
     await this.transport.start();
     await this.prober.start();
     this.transport.publish(this.prober.current());
@@ -312,7 +328,9 @@ export class Speaker {
     });
     const mine = new Map<string, IpOwnership>();
     for (const [ip, r] of result) if (r.owner === this.o.node) mine.set(ip, r);
-    if (this.isolated(now)) {
+    if (now < this.warmUntil && this.nodes.items().length > 1) {
+      mine.clear();
+    } else if (this.isolated(now)) {
       if (mine.size > 0)
         this.d.log.warn(
           { event: 'isolated', ips: [...mine.keys()] },
@@ -330,7 +348,8 @@ export class Speaker {
     const owned = new Map<string, AllowedInterfaces>();
     for (const [ip, r] of mine) owned.set(ip, r.interfaces.get(this.o.node) ?? 'any');
     const gained = this.announcer.update(owned, this.d.interfaces());
-    for (const ip of gained) this.recordTakeover(mine.get(ip));
+    const takeover = new Set(gained);
+    for (const [ip, r] of mine) this.recordStatus(r, takeover.has(ip), now);
     this.owned = mine;
     this.scheduleExpiry(now);
   }
@@ -379,13 +398,22 @@ export class Speaker {
     return { svcs, views };
   }
 
-  private recordTakeover(r: IpOwnership | undefined): void {
-    if (!r) return;
+  /**
+   * Writes the ServiceL2Status of the Services on an IP we own: at takeover, and again whenever the
+   * object names another node (two speakers racing at startup, a write that failed), at most every 5 s.
+   */
+  private recordStatus(r: IpOwnership, takeover: boolean, now: number): void {
     const ifs = r.interfaces.get(this.o.node);
     const interfaces =
       ifs === 'any' || ifs === undefined ? this.d.interfaces().defaults.map((i) => i.name) : [...ifs];
     for (const key of r.services) {
       const [ns = '', name = ''] = key.split('/');
+      const current = this.l2statuses.get(L2StatusWriter.objectName(ns, name), this.o.namespace) as
+        | { status?: { node?: string; lastTakeoverTime?: string } }
+        | undefined;
+      const stale = current?.status?.node !== this.o.node;
+      if (!takeover && (!stale || now - (this.statusWritten.get(key) ?? 0) < 5_000)) continue;
+      this.statusWritten.set(key, now);
       const svc = this.services.get(name, ns);
       this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
       void this.l2status
@@ -395,7 +423,10 @@ export class Speaker {
           node: this.o.node,
           interfaces,
           ips: svc ? statusIps(svc) : [r.ip],
-          lastTakeoverTime: new Date().toISOString(),
+          lastTakeoverTime:
+            takeover || !current?.status?.lastTakeoverTime
+              ? new Date(now).toISOString()
+              : current.status.lastTakeoverTime,
         })
         .catch((err: unknown) => this.d.log.warn({ err, service: key }, 'could not write ServiceL2Status'));
     }

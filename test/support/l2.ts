@@ -17,8 +17,9 @@ export async function macsToNodes(lab: Lab): Promise<Map<string, string>> {
 
 /**
  * Asks "who has <ip>" from the client with arping and returns the nodes that answered (one entry per
- * reply; MACs that are no node's are returned as they are). iputils arping prints
- * `Unicast reply from 198.18.1.10 [AA:BB:CC:DD:EE:FF]  0.7ms`.
+ * reply; MACs that are no node's are returned as they are). Debian's arping prints
+ * `60 bytes from aa:bb:cc:dd:ee:ff (198.18.1.10): index=0 time=0.5 msec`; iputils' prints
+ * `Unicast reply from 198.18.1.10 [AA:BB:CC:DD:EE:FF]  0.7ms`. Both are read.
  */
 export async function arpingAnswers(lab: Lab, ip: string, count = 3): Promise<string[]> {
   const r = await lab.exec(
@@ -26,9 +27,8 @@ export async function arpingAnswers(lab: Lab, ip: string, count = 3): Promise<st
     ['arping', '-c', String(count), '-w', String(count + 1), '-I', 'eth0', ip],
     { check: false },
   );
-  const macs = [...r.stdout.matchAll(/reply from \S+ \[([0-9A-Fa-f:]{17})\]/g)].map((m) =>
-    (m[1] ?? '').toLowerCase(),
-  );
+  const replies = r.stdout.matchAll(/reply from \S+ \[([0-9A-Fa-f:]{17})\]|bytes from ([0-9A-Fa-f:]{17}) /g);
+  const macs = [...replies].map((m) => (m[1] ?? m[2] ?? '').toLowerCase());
   const byMac = await macsToNodes(lab);
   return macs.map((m) => byMac.get(m) ?? m);
 }
@@ -64,4 +64,13 @@ export async function announcedBy(
     },
   );
   return r.code === 0 && r.stdout !== '' ? r.stdout : undefined;
+}
+
+/**
+ * The node a Cluster-policy request entered through, from the source address the pod saw: kube-proxy
+ * SNATs to the entry node's address on the way out (its lab address, or its pod gateway when the pod
+ * is local to it).
+ */
+export function entryNode(lab: Lab, client: string): string | undefined {
+  return lab.nodes.find((n, i) => lab.nodeIp(n) === client || lab.addresses.podGateways[i] === client);
 }

@@ -1,0 +1,479 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { buildConfig, formatConfigError } from '../config/index.js';
+import { type ConvertResult, convertMetalLB } from './convert-metallb.js';
+import { MigrateError } from './migrate-error.js';
+
+/** The documents of the output YAML, re-read as kubectl would. */
+function outputObjects(r: ConvertResult): Record<string, unknown>[] {
+  return parseAllDocuments(r.yaml, { version: '1.1' }).map((d) => {
+    expect(d.errors).toEqual([]);
+    return d.toJS() as Record<string, unknown>;
+  });
+}
+
+/** The re-read output through the controller's own validation. */
+function configErrors(r: ConvertResult): string[] {
+  const objects = outputObjects(r);
+  const config = buildConfig(
+    objects.filter((o) => o.kind === 'IPAddressPool'),
+    objects.filter((o) => o.kind === 'L2Advertisement'),
+  );
+  return config.errors.map(formatConfigError);
+}
+
+// A MetalLB set-up as found in the wild: `kubectl get ... -o yaml` output (a List with server fields), a second
+// file with a dual-stack pool pinned to namespaces, BGP objects from an earlier experiment.
+const REALISTIC = `
+apiVersion: v1
+kind: List
+metadata:
+  resourceVersion: ""
+items:
+  - apiVersion: metallb.io/v1beta1
+    kind: IPAddressPool
+    metadata:
+      annotations:
+        kubectl.kubernetes.io/last-applied-configuration: |
+          {"apiVersion":"metallb.io/v1beta1","kind":"IPAddressPool"}
+        description: the LAN slice outside DHCP
+      creationTimestamp: "2024-05-01T10:00:00Z"
+      generation: 1
+      labels:
+        exposure: lan
+      name: lan
+      namespace: metallb-system
+      resourceVersion: "1234"
+      uid: 0b3c0f4e-1111-2222-3333-444455556666
+    spec:
+      addresses:
+        - 198.18.100.200-198.18.100.250
+        - 198.18.101.0/28
+      autoAssign: true
+      avoidBuggyIPs: false
+    status:
+      assignedIPv4: 3
+      availableIPv4: 62
+  - apiVersion: metallb.io/v1beta1
+    kind: L2Advertisement
+    metadata:
+      name: lan
+      namespace: metallb-system
+      uid: 0b3c0f4e-aaaa-bbbb-cccc-444455556666
+    spec:
+      ipAddressPoolSelectors:
+        - matchLabels:
+            exposure: lan
+      nodeSelectors:
+        - matchExpressions:
+            - key: node-role.kubernetes.io/ingress
+              operator: Exists
+      interfaces:
+        - eth0
+        - bond0
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata:
+  name: production
+  namespace: metallb-system
+spec:
+  addresses:
+    - 198.18.120.0/27
+    - fd00:0:0:120::/120
+  autoAssign: false
+  avoidBuggyIPs: true
+  serviceAllocation:
+    priority: 10
+    namespaces: [shop, shop-staging]
+    namespaceSelectors:
+      - matchLabels:
+          environment: production
+    serviceSelectors:
+      - matchExpressions:
+          - key: exposure
+            operator: In
+            values: [public]
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata:
+  name: production
+  namespace: metallb-system
+spec:
+  ipAddressPools: [production]
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: router
+  namespace: metallb-system
+spec:
+  myASN: 64500
+  peerASN: 64501
+  peerAddress: 198.18.0.1
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata:
+  name: production
+  namespace: metallb-system
+spec:
+  ipAddressPools: [production]
+`;
+
+describe('a realistic MetalLB configuration', () => {
+  const r = convertMetalLB(REALISTIC);
+
+  it('becomes the same configuration in BareLB, field for field', () => {
+    expect(outputObjects(r)).toEqual([
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: {
+          name: 'lan',
+          namespace: 'barelb-system',
+          annotations: { description: 'the LAN slice outside DHCP' },
+          labels: { exposure: 'lan' },
+        },
+        spec: {
+          addresses: ['198.18.100.200-198.18.100.250', '198.18.101.0/28'],
+          autoAssign: true,
+          avoidBuggyIPs: false,
+        },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'production', namespace: 'barelb-system' },
+        spec: {
+          addresses: ['198.18.120.0/27', 'fd00:0:0:120::/120'],
+          autoAssign: false,
+          avoidBuggyIPs: true,
+          serviceAllocation: {
+            priority: 10,
+            namespaces: ['shop', 'shop-staging'],
+            namespaceSelectors: [{ matchLabels: { environment: 'production' } }],
+            serviceSelectors: [
+              { matchExpressions: [{ key: 'exposure', operator: 'In', values: ['public'] }] },
+            ],
+          },
+        },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'L2Advertisement',
+        metadata: { name: 'lan', namespace: 'barelb-system' },
+        spec: {
+          ipAddressPoolSelectors: [{ matchLabels: { exposure: 'lan' } }],
+          nodeSelectors: [
+            { matchExpressions: [{ key: 'node-role.kubernetes.io/ingress', operator: 'Exists' }] },
+          ],
+          interfaces: ['eth0', 'bond0'],
+        },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'L2Advertisement',
+        metadata: { name: 'production', namespace: 'barelb-system' },
+        spec: { ipAddressPools: ['production'] },
+      },
+    ]);
+  });
+
+  it('warns only about the BGP objects', () => {
+    expect(r.warnings).toEqual([
+      'BGPPeer metallb-system/router: not supported: BareLB does L2 only; left out',
+      'BGPAdvertisement metallb-system/production: not supported: BareLB does L2 only; left out',
+    ]);
+  });
+
+  it('passes the controller validation', () => {
+    expect(configErrors(r)).toEqual([]);
+  });
+
+  it('returns the objects it wrote', () => {
+    expect(r.objects).toEqual(outputObjects(r));
+  });
+});
+
+const pool = (spec: string, extra = '') => `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata:
+  name: p
+  namespace: metallb-system
+${extra}spec:
+${spec}`;
+
+interface Case {
+  readonly name: string;
+  readonly input: string;
+  readonly namespace?: string;
+  /** Expected output objects (as re-read), when the case is about them. */
+  readonly objects?: readonly unknown[];
+  readonly warnings: readonly string[];
+  /** Errors buildConfig reports on the output; none unless the input itself is broken. */
+  readonly configErrors?: readonly string[];
+}
+
+const CASES: readonly Case[] = [
+  {
+    name: 'a CIDR with host bits set is written as the network MetalLB used',
+    input: pool('  addresses: [198.18.5.7/24, "fd00::5/120"]\n'),
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.5.0/24', 'fd00::/120'] },
+      },
+    ],
+    warnings: [
+      'IPAddressPool metallb-system/p: spec.addresses[0]: "198.18.5.7/24" has host bits set; MetalLB used it as 198.18.5.0/24, written so',
+      'IPAddressPool metallb-system/p: spec.addresses[1]: "fd00::5/120" has host bits set; MetalLB used it as fd00::/120, written so',
+    ],
+  },
+  {
+    name: 'unknown fields are left out and named',
+    input: pool(
+      '  addresses: [198.18.5.0/24]\n  allocateTo: all\n  serviceAllocation:\n    priority: 1\n    weight: 3\n    serviceSelectors:\n      - matchLabels: {a: b}\n        matchFields: {x: y}\n',
+    ),
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system' },
+        spec: {
+          addresses: ['198.18.5.0/24'],
+          serviceAllocation: { priority: 1, serviceSelectors: [{ matchLabels: { a: 'b' } }] },
+        },
+      },
+    ],
+    warnings: [
+      'IPAddressPool metallb-system/p: spec.allocateTo: unknown field, left out',
+      'IPAddressPool metallb-system/p: spec.serviceAllocation.weight: unknown field, left out',
+      'IPAddressPool metallb-system/p: spec.serviceAllocation.serviceSelectors[0].matchFields: unknown field, left out',
+    ],
+  },
+  {
+    name: 'unknown L2Advertisement fields are left out and named',
+    input:
+      'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: all}\nspec:\n  interfaces: [eth0]\n  nodeSelectors:\n    - matchLabels: {role: edge}\n      matchNames: [n1]\n  vlan: 5\n',
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'L2Advertisement',
+        metadata: { name: 'all', namespace: 'barelb-system' },
+        spec: { interfaces: ['eth0'], nodeSelectors: [{ matchLabels: { role: 'edge' } }] },
+      },
+    ],
+    warnings: [
+      'L2Advertisement all: spec.vlan: unknown field, left out',
+      'L2Advertisement all: spec.nodeSelectors[0].matchNames: unknown field, left out',
+    ],
+  },
+  {
+    name: 'an L2Advertisement without spec covers every pool, as in MetalLB',
+    input:
+      pool('  addresses: [198.18.5.0/24]\n') +
+      '---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: everything, namespace: metallb-system}\n',
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.5.0/24'] },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'L2Advertisement',
+        metadata: { name: 'everything', namespace: 'barelb-system' },
+      },
+    ],
+    warnings: [],
+  },
+  {
+    name: 'the target namespace is an option',
+    input: pool('  addresses: [198.18.5.0/24]\n'),
+    namespace: 'lb',
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'lb' },
+        spec: { addresses: ['198.18.5.0/24'] },
+      },
+    ],
+    warnings: [],
+  },
+  {
+    name: 'a typed list gives its items their kind and apiVersion',
+    input:
+      'apiVersion: metallb.io/v1beta1\nkind: IPAddressPoolList\nitems:\n  - metadata: {name: a, namespace: metallb-system}\n    spec: {addresses: [198.18.6.0/24]}\n',
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'a', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.6.0/24'] },
+      },
+    ],
+    warnings: [],
+  },
+  {
+    name: 'YAML 1.1 booleans read as kubectl reads them',
+    input: pool('  addresses: [198.18.5.0/24]\n  autoAssign: no\n'),
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.5.0/24'], autoAssign: false },
+      },
+    ],
+    warnings: [],
+  },
+  {
+    name: 'label values that YAML 1.1 would read as booleans stay strings',
+    input: pool('  addresses: [198.18.5.0/24]\n', '  labels: {public: "yes"}\n'),
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system', labels: { public: 'yes' } },
+        spec: { addresses: ['198.18.5.0/24'] },
+      },
+    ],
+    warnings: [],
+  },
+  {
+    name: 'annotations of the tool that applied MetalLB are left out',
+    input: pool(
+      '  addresses: [198.18.5.0/24]\n',
+      '  annotations:\n    meta.helm.sh/release-name: metallb\n    kubectl.kubernetes.io/last-applied-configuration: "{}"\n  finalizers: [x]\n',
+    ),
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.5.0/24'] },
+      },
+    ],
+    warnings: [
+      'IPAddressPool metallb-system/p: annotations meta.helm.sh/release-name belong to the tool that applied it; left out',
+      'IPAddressPool metallb-system/p: metadata.finalizers: left out',
+    ],
+  },
+  {
+    name: 'another metallb.io version is read as v1beta1',
+    input: pool('  addresses: [198.18.5.0/24]\n').replace('v1beta1', 'v1beta2'),
+    warnings: ['IPAddressPool metallb-system/p: metallb.io/v1beta2 read as metallb.io/v1beta1'],
+  },
+  {
+    name: 'every BGP kind is refused',
+    input: ['BGPPeer', 'BGPAdvertisement', 'Community', 'BFDProfile']
+      .map((k) => `apiVersion: metallb.io/v1beta1\nkind: ${k}\nmetadata: {name: x}\n`)
+      .join('---\n'),
+    objects: [],
+    warnings: [
+      'BGPPeer x: not supported: BareLB does L2 only; left out',
+      'BGPAdvertisement x: not supported: BareLB does L2 only; left out',
+      'Community x: not supported: BareLB does L2 only; left out',
+      'BFDProfile x: not supported: BareLB does L2 only; left out',
+      'no MetalLB IPAddressPool or L2Advertisement found',
+    ],
+  },
+  {
+    name: 'other objects are left out and named',
+    input:
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller, namespace: metallb-system}\n---\n' +
+      'apiVersion: metallb.io/v1beta1\nkind: ServiceL2Status\nmetadata: {name: l2-abc}\n---\n' +
+      'apiVersion: barelb.io/v1alpha1\nkind: IPAddressPool\nmetadata: {name: q}\n---\n' +
+      '- just\n- a list\n---\n' +
+      'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nspec: {addresses: [198.18.0.0/24]}\n',
+    objects: [],
+    warnings: [
+      'Deployment metallb-system/controller: not a MetalLB object (apiVersion "apps/v1"); left out',
+      'ServiceL2Status l2-abc: ServiceL2Status has no BareLB counterpart; left out',
+      'IPAddressPool q: already a BareLB object; left out',
+      'document 4: not a Kubernetes object; left out',
+      'IPAddressPool in document 5: no metadata.name; left out',
+      'no MetalLB IPAddressPool or L2Advertisement found',
+    ],
+  },
+  {
+    name: 'the ConfigMap of MetalLB before v0.13 is recognised',
+    input:
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config, namespace: metallb-system}\ndata:\n  config: |\n    address-pools:\n    - name: default\n      protocol: layer2\n      addresses: [198.18.0.0/24]\n',
+    objects: [],
+    warnings: [
+      "ConfigMap metallb-system/config: MetalLB's ConfigMap configuration (before v0.13) is not read; convert it to custom resources with MetalLB first, then run barelb migrate on those; left out",
+      'no MetalLB IPAddressPool or L2Advertisement found',
+    ],
+  },
+  {
+    name: 'empty input',
+    input: '\n---\n# nothing\n',
+    objects: [],
+    warnings: ['no MetalLB IPAddressPool or L2Advertisement found'],
+  },
+  {
+    name: 'what BareLB would refuse is reported with its reason',
+    input:
+      pool('  addresses: [198.18.5.0/24, nonsense]\n') +
+      '---\n' +
+      pool('  addresses: [198.18.5.128/25]\n').replace('name: p', 'name: q') +
+      '---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: ad}\nspec:\n  ipAddressPools: [missing]\n',
+    warnings: [
+      'pool "p": spec.addresses[1]: "nonsense" is neither a CIDR nor a start-end range (BareLB refuses this object)',
+      'l2advertisement "ad": spec.ipAddressPools[0]: IPAddressPool "missing" does not exist (BareLB reports this and keeps the object)',
+    ],
+    configErrors: [
+      'pool "p": spec.addresses[1]: "nonsense" is neither a CIDR nor a start-end range',
+      'l2advertisement "ad": spec.ipAddressPools[0]: IPAddressPool "missing" does not exist',
+    ],
+  },
+  {
+    name: 'overlapping pools: BareLB keeps the older, so the report names both',
+    input:
+      pool('  addresses: [198.18.5.0/24]\n') +
+      '---\n' +
+      pool('  addresses: [198.18.5.0/25]\n').replace('name: p', 'name: q'),
+    warnings: [
+      expect.stringMatching(
+        /^pool "q": .*overlap.*"p".*\(BareLB refuses this object\)$/,
+      ) as unknown as string,
+    ],
+    configErrors: [expect.stringMatching(/^pool "q": .*overlap/) as unknown as string],
+  },
+];
+
+describe.each(CASES)('$name', (c) => {
+  const r = convertMetalLB(c.input, c.namespace === undefined ? {} : { namespace: c.namespace });
+
+  it('writes the expected objects', () => {
+    if (c.objects) expect(outputObjects(r)).toEqual(c.objects);
+    expect(r.objects).toEqual(outputObjects(r));
+    if (r.objects.length === 0) expect(r.yaml).toBe('');
+  });
+
+  it('warns about exactly what it changed', () => {
+    expect(r.warnings).toEqual(c.warnings);
+  });
+
+  it('writes what the controller accepts, unless the input is broken', () => {
+    expect(configErrors(r)).toEqual(c.configErrors ?? []);
+  });
+});
+
+it('refuses text that is not YAML, naming the document', () => {
+  const bad = `${pool('  addresses: [198.18.5.0/24]\n')}---\nfoo: [\n`;
+  expect(() => convertMetalLB(bad)).toThrow(MigrateError);
+  try {
+    convertMetalLB(bad);
+  } catch (err) {
+    expect((err as MigrateError).code).toBe('INVALID_YAML');
+    expect((err as MigrateError).message).toMatch(/^document 2: /);
+  }
+});

@@ -1,0 +1,253 @@
+import { parseAllDocuments, stringify } from 'yaml';
+import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
+import { isRecord } from '../config/fields.js';
+import { buildConfig, formatConfigError, isWarning } from '../config/index.js';
+import { normalizeAddressEntry } from './address-entry.js';
+import { MigrateError } from './migrate-error.js';
+
+// MetalLB configuration (metallb.io/v1beta1 IPAddressPool and L2Advertisement) to BareLB objects. Pure: text in,
+// text and warnings out. BareLB's API copies MetalLB's field for field, so the conversion is a copy that knows
+// which fields exist; everything it leaves out or rewrites becomes a warning, and the result is checked with the
+// same buildConfig the controller uses, so a problem BareLB would report shows up before anything is applied.
+
+export const METALLB_GROUP = 'metallb.io';
+export const DEFAULT_TARGET_NAMESPACE = 'barelb-system';
+
+/** MetalLB kinds with no BareLB counterpart: BareLB announces with ARP/NDP only. */
+const BGP_KINDS: ReadonlySet<string> = new Set(['BGPAdvertisement', 'BGPPeer', 'Community', 'BFDProfile']);
+
+const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+/** Written by the API server; meaningless on a new object, so left out without a word. */
+const SERVER_METADATA = new Set([
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+]);
+/** Annotations that tie an object to the tool that applied the MetalLB one. */
+const TOOL_ANNOTATION_PREFIXES = ['kubectl.kubernetes.io/', 'meta.helm.sh/', 'argocd.argoproj.io/'];
+
+const POOL_SPEC = ['addresses', 'autoAssign', 'avoidBuggyIPs', 'serviceAllocation'];
+const SERVICE_ALLOCATION = ['priority', 'namespaces', 'namespaceSelectors', 'serviceSelectors'];
+const L2_SPEC = ['ipAddressPools', 'ipAddressPoolSelectors', 'nodeSelectors', 'interfaces'];
+const SELECTOR = ['matchLabels', 'matchExpressions'];
+
+export interface ConvertOptions {
+  /** Namespace of the BareLB objects; default barelb-system. */
+  readonly namespace?: string;
+}
+
+/** A BareLB object as written out. */
+export interface ConvertedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, unknown>;
+    annotations?: Record<string, unknown>;
+  };
+  readonly spec?: unknown;
+}
+
+export interface ConvertResult {
+  /** The BareLB objects as multi-document YAML, pools first; '' when there was nothing to convert. */
+  readonly yaml: string;
+  readonly objects: readonly ConvertedObject[];
+  /** Objects and fields left out, values rewritten, and what BareLB would report about the result. */
+  readonly warnings: readonly string[];
+}
+
+type Warn = (message: string) => void;
+
+/**
+ * Converts MetalLB YAML (any number of documents, `kind: List` as `kubectl get -o yaml` prints it) to BareLB.
+ * Throws MigrateError INVALID_YAML when the text is not YAML: converting part of a broken file would silently
+ * lose objects.
+ */
+export function convertMetalLB(text: string, options: ConvertOptions = {}): ConvertResult {
+  const namespace = options.namespace ?? DEFAULT_TARGET_NAMESPACE;
+  const warnings: string[] = [];
+  const pools: ConvertedObject[] = [];
+  const ads: ConvertedObject[] = [];
+
+  // YAML 1.1, as kubectl reads it: `autoAssign: yes` reached MetalLB as true.
+  const docs = parseAllDocuments(text, { version: '1.1' });
+  docs.forEach((doc, i) => {
+    const [error] = doc.errors;
+    if (error)
+      throw new MigrateError('INVALID_YAML', `document ${i + 1}: ${error.message}`, { cause: error });
+  });
+
+  docs.forEach((doc, i) => {
+    const where = `document ${i + 1}`;
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return;
+    for (const item of expandList(value, where, (m) => warnings.push(m))) {
+      const converted = convertObject(item.value, item.where, namespace, (m) => warnings.push(m));
+      if (converted?.kind === IP_ADDRESS_POOL.kind) pools.push(converted);
+      else if (converted) ads.push(converted);
+    }
+  });
+
+  const objects = [...pools, ...ads];
+  if (objects.length === 0) {
+    warnings.push('no MetalLB IPAddressPool or L2Advertisement found');
+    return { yaml: '', objects, warnings };
+  }
+  for (const e of buildConfig(pools, ads).errors) {
+    warnings.push(
+      `${formatConfigError(e)} (BareLB ${isWarning(e) ? 'reports this and keeps the object' : 'refuses this object'})`,
+    );
+  }
+  const header = '# BareLB configuration converted from MetalLB by `barelb migrate`.\n';
+  const yaml = header + objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0 })).join('---\n');
+  return { yaml, objects, warnings };
+}
+
+/** A `kind: List` (or `IPAddressPoolList`, ...) becomes its items; anything else is itself. */
+function expandList(value: unknown, where: string, warn: Warn): { value: unknown; where: string }[] {
+  if (!isRecord(value) || typeof value.kind !== 'string' || !value.kind.endsWith('List')) {
+    return [{ value, where }];
+  }
+  if (!Array.isArray(value.items)) {
+    warn(`${where}: ${value.kind} without items; left out`);
+    return [];
+  }
+  // Items of a typed list may leave out what the list already says.
+  const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
+  return value.items.map((item: unknown, j) => ({
+    value:
+      isRecord(item) && itemKind !== undefined
+        ? { apiVersion: value.apiVersion, kind: itemKind, ...item }
+        : item,
+    where: `${where}, item ${j + 1}`,
+  }));
+}
+
+function convertObject(
+  raw: unknown,
+  where: string,
+  namespace: string,
+  warn: Warn,
+): ConvertedObject | undefined {
+  if (!isRecord(raw)) {
+    warn(`${where}: not a Kubernetes object; left out`);
+    return undefined;
+  }
+  const kind = typeof raw.kind === 'string' ? raw.kind : '';
+  const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : '';
+  const meta = isRecord(raw.metadata) ? raw.metadata : {};
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  const ns = typeof meta.namespace === 'string' ? `${meta.namespace}/` : '';
+  const ref = name === '' ? `${kind || 'object'} in ${where}` : `${kind} ${ns}${name}`;
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+
+  if (group !== METALLB_GROUP) {
+    if (kind === 'ConfigMap' && isRecord(raw.data) && typeof raw.data.config === 'string') {
+      warn(
+        `${ref}: MetalLB's ConfigMap configuration (before v0.13) is not read; convert it to custom resources ` +
+          'with MetalLB first, then run barelb migrate on those; left out',
+      );
+    } else if (apiVersion === API_VERSION) {
+      warn(`${ref}: already a BareLB object; left out`);
+    } else {
+      warn(`${ref}: not a MetalLB object (apiVersion "${apiVersion}"); left out`);
+    }
+    return undefined;
+  }
+  if (BGP_KINDS.has(kind)) {
+    warn(`${ref}: not supported: BareLB does L2 only; left out`);
+    return undefined;
+  }
+  if (kind !== IP_ADDRESS_POOL.kind && kind !== L2_ADVERTISEMENT.kind) {
+    warn(`${ref}: ${kind || 'an object without kind'} has no BareLB counterpart; left out`);
+    return undefined;
+  }
+  if (name === '') {
+    warn(`${ref}: no metadata.name; left out`);
+    return undefined;
+  }
+  const w: Warn = (m) => warn(`${ref}: ${m}`);
+  if (version !== 'v1beta1') w(`${apiVersion} read as ${METALLB_GROUP}/v1beta1`);
+  for (const key of Object.keys(raw)) if (!TOP_LEVEL.has(key)) w(`${key}: unknown field, left out`);
+
+  const metadata: ConvertedObject['metadata'] = { name, namespace };
+  for (const [key, v] of Object.entries(meta)) {
+    if (key === 'name' || key === 'namespace' || SERVER_METADATA.has(key)) continue;
+    if (key === 'labels' && isRecord(v)) metadata.labels = { ...v };
+    else if (key === 'annotations' && isRecord(v)) {
+      const kept = Object.entries(v).filter(([k]) => !TOOL_ANNOTATION_PREFIXES.some((p) => k.startsWith(p)));
+      const dropped = Object.keys(v).filter(
+        (k) => !k.startsWith('kubectl.kubernetes.io/') && !kept.some(([kk]) => kk === k),
+      );
+      if (dropped.length > 0)
+        w(`annotations ${dropped.join(', ')} belong to the tool that applied it; left out`);
+      if (kept.length > 0) metadata.annotations = Object.fromEntries(kept);
+    } else w(`metadata.${key}: left out`);
+  }
+
+  const spec = kind === IP_ADDRESS_POOL.kind ? poolSpec(raw.spec, w) : l2Spec(raw.spec, w);
+  return {
+    apiVersion: API_VERSION,
+    kind,
+    metadata,
+    ...(spec === undefined ? {} : { spec }),
+  };
+}
+
+function poolSpec(raw: unknown, warn: Warn): unknown {
+  if (!isRecord(raw)) return raw; // absent or malformed: buildConfig says what is wrong
+  const spec = known(raw, POOL_SPEC, 'spec', warn);
+  if (Array.isArray(spec.addresses)) {
+    spec.addresses = spec.addresses.map((entry: unknown, i) => {
+      if (typeof entry !== 'string') return entry;
+      const n = normalizeAddressEntry(entry);
+      if (n.note) warn(`spec.addresses[${i}]: ${n.note}`);
+      return n.entry;
+    });
+  }
+  if (isRecord(spec.serviceAllocation)) {
+    const sa = known(spec.serviceAllocation, SERVICE_ALLOCATION, 'spec.serviceAllocation', warn);
+    selectors(sa, 'namespaceSelectors', 'spec.serviceAllocation', warn);
+    selectors(sa, 'serviceSelectors', 'spec.serviceAllocation', warn);
+    spec.serviceAllocation = sa;
+  }
+  return spec;
+}
+
+function l2Spec(raw: unknown, warn: Warn): unknown {
+  if (!isRecord(raw)) return raw;
+  const spec = known(raw, L2_SPEC, 'spec', warn);
+  selectors(spec, 'ipAddressPoolSelectors', 'spec', warn);
+  selectors(spec, 'nodeSelectors', 'spec', warn);
+  return spec;
+}
+
+/** A copy of the fields BareLB has; every other field is reported and left out. */
+function known(
+  obj: Record<string, unknown>,
+  fields: readonly string[],
+  path: string,
+  warn: Warn,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (fields.includes(k)) out[k] = v;
+    else warn(`${path}.${k}: unknown field, left out`);
+  }
+  return out;
+}
+
+/** Label selectors keep matchLabels and matchExpressions, in place. */
+function selectors(parent: Record<string, unknown>, field: string, path: string, warn: Warn): void {
+  const list = parent[field];
+  if (!Array.isArray(list)) return;
+  parent[field] = list.map((s: unknown, i) =>
+    isRecord(s) ? known(s, SELECTOR, `${path}.${field}[${i}]`, warn) : s,
+  );
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { MigrateError, type MigrateErrorCode } from './migrate-error.js';
+import { type MigrateIo, type MigrateOptions, runMigrate } from './run-migrate.js';
+
+const POOL = `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: lan, namespace: metallb-system}
+spec: {addresses: [198.18.100.0/24]}
+`;
+const BGP = 'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: r}\n';
+
+function fakeIo(files: Record<string, string>, stdin: string | undefined, stdinIsTTY = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: MigrateIo = {
+    readFile: async (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: ${path}`);
+      return text;
+    },
+    readStdin: async () => {
+      if (stdin === undefined) throw new Error('stdin closed');
+      return stdin;
+    },
+    stdinIsTTY,
+    writeOut: (t) => out.push(t),
+    writeErr: (t) => err.push(t),
+  };
+  return { io, out, err };
+}
+
+interface Case {
+  readonly name: string;
+  readonly file: string | undefined;
+  readonly files?: Record<string, string>;
+  readonly stdin?: string;
+  readonly tty?: boolean;
+  readonly strict?: boolean;
+  readonly error?: MigrateErrorCode;
+  /** A line the YAML on stdout must hold; undefined when nothing may be written. */
+  readonly outHas?: string;
+  readonly err: readonly string[];
+}
+
+const CASES: readonly Case[] = [
+  {
+    name: 'a file',
+    file: 'metallb.yaml',
+    files: { 'metallb.yaml': POOL },
+    outHas: 'kind: IPAddressPool',
+    err: [],
+  },
+  { name: 'stdin as -', file: '-', stdin: POOL, tty: true, outHas: 'name: lan', err: [] },
+  { name: 'stdin by default', file: undefined, stdin: POOL, outHas: 'namespace: barelb-system', err: [] },
+  {
+    name: 'warnings go to stderr, the YAML to stdout',
+    file: '-',
+    stdin: `${POOL}---\n${BGP}`,
+    outHas: 'kind: IPAddressPool',
+    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n'],
+  },
+  { name: 'a terminal on stdin and no file', file: undefined, tty: true, error: 'NO_INPUT', err: [] },
+  { name: 'a missing file', file: 'nope.yaml', error: 'READ_FAILED', err: [] },
+  {
+    name: 'nothing to convert',
+    file: '-',
+    stdin: BGP,
+    error: 'NOTHING_TO_CONVERT',
+    err: [
+      'warning: BGPPeer r: not supported: BareLB does L2 only; left out\n',
+      'warning: no MetalLB IPAddressPool or L2Advertisement found\n',
+    ],
+  },
+  { name: 'not YAML', file: '-', stdin: 'a: [\n', error: 'INVALID_YAML', err: [] },
+  {
+    name: '--strict still writes the YAML, then fails',
+    file: '-',
+    stdin: `${POOL}---\n${BGP}`,
+    strict: true,
+    error: 'WARNINGS',
+    outHas: 'kind: IPAddressPool',
+    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n'],
+  },
+  { name: '--strict without warnings', file: '-', stdin: POOL, strict: true, outHas: 'name: lan', err: [] },
+];
+
+describe.each(CASES)('$name', (c) => {
+  it('writes and fails as expected', async () => {
+    const { io, out, err } = fakeIo(c.files ?? {}, c.stdin, c.tty ?? false);
+    const o: MigrateOptions = { namespace: 'barelb-system', strict: c.strict ?? false };
+    const run = runMigrate(c.file, o, io);
+    if (c.error) {
+      await expect(run).rejects.toBeInstanceOf(MigrateError);
+      await expect(run).rejects.toMatchObject({ code: c.error });
+    } else {
+      await run;
+    }
+    if (c.outHas === undefined) expect(out).toEqual([]);
+    else expect(out.join('').split('\n')).toContain(c.outHas.startsWith('kind') ? c.outHas : `  ${c.outHas}`);
+    expect(err).toEqual(c.err);
+  });
+});
