@@ -1,0 +1,99 @@
+/**
+ * npm run bench:failover — in a 3-node lab at default settings: 20 times, hard-kill the node that
+ * owns the demo IP (links down, every process in it killed) and time from the kill to the first
+ * successful curl from the client that entered through the new owner. Also: requests failed during
+ * a rolling graceful restart of every speaker, the speakers' API writes per second in steady state,
+ * and the speakers' RSS.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Lab } from '../src/lab/lab.js';
+import { arpingAnswers, entryNode } from '../test/support/l2.js';
+import { waitForIps } from '../test/support/services.js';
+import { curlFromClient, eventually } from '../test/support/test-lab.js';
+import { quantile, rssMiB } from './lab-bench-util.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+
+const lab = await Lab.start({ nodes: 3, stateDir: join(tmpdir(), `barelb-bench-failover-${process.pid}`), dieWithParent: true });
+try {
+  const [ip = ''] = await waitForIps(lab, 'demo');
+  const steadyOwner = () =>
+    eventually('one owner', async () => {
+      const a = await arpingAnswers(lab, ip, 2);
+      return a.length === 2 && a[0] === a[1] ? a[0] : undefined;
+    }, 60_000);
+
+  const times: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const owner = (await steadyOwner()) ?? '';
+    // Let the client's neighbour entry point at the owner, as in real traffic.
+    await eventually('curl via owner', async () => {
+      const r = await curlFromClient(lab, `http://${ip}/`, 1);
+      return r && entryNode(lab, r.client) === owner ? r : undefined;
+    });
+    const t0 = performance.now();
+    await lab.kill(owner);
+    let ms = Number.NaN;
+    for (;;) {
+      const r = await curlFromClient(lab, `http://${ip}/`, 0.2);
+      const via = r ? entryNode(lab, r.client) : undefined;
+      if (via && via !== owner) {
+        ms = performance.now() - t0;
+        break;
+      }
+      if (performance.now() - t0 > 30_000) break;
+    }
+    times.push(ms);
+    console.log(`round ${round}: owner ${owner} killed, curl through a new owner after ${ms.toFixed(0)} ms`);
+    await lab.revive(owner);
+    await sleep(2_000);
+  }
+
+  // Graceful rolling restart under load.
+  await steadyOwner();
+  let ok = 0;
+  let failed = 0;
+  let stop = false;
+  const load = (async () => {
+    while (!stop) {
+      const r = await lab.exec('client', ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${ip}/`], { check: false });
+      if (r.stdout === '200') ok++;
+      else failed++;
+      await sleep(20);
+    }
+  })();
+  for (const n of lab.nodes) {
+    await lab.restart(`speaker-${n}`);
+    await sleep(3_000);
+  }
+  stop = true;
+  await load;
+
+  // Steady-state API writes: the speakers count them in their metrics.
+  const writes = async () => {
+    let total = 0;
+    for (const n of lab.nodes) {
+      const r = await lab.exec(n, ['curl', '-s', 'http://127.0.0.1:7473/metrics'], { check: false });
+      for (const m of r.stdout.matchAll(/^barelb_speaker_api_writes_total\{[^}]*\} (\d+)/gm)) total += Number(m[1]);
+    }
+    return total;
+  };
+  await sleep(5_000);
+  const w0 = await writes();
+  const windowS = 30;
+  await sleep(windowS * 1000);
+  const w1 = await writes();
+  const rss = lab.nodes.map((n) => rssMiB(lab.componentPid(`speaker-${n}`)));
+
+  console.log('');
+  console.log(`hard failure (node killed) -> first curl through the new owner, ${times.length} rounds:`);
+  console.log(`  p50 ${quantile(times, 0.5).toFixed(0)} ms   p95 ${quantile(times, 0.95).toFixed(0)} ms   max ${quantile(times, 1).toFixed(0)} ms`);
+  console.log(`graceful rolling restart of ${lab.nodes.length} speakers: ${failed} failed of ${ok + failed} requests`);
+  console.log(`speaker API writes in steady state: ${((w1 - w0) / windowS / lab.nodes.length).toFixed(2)} per second per node`);
+  console.log(`speaker RSS: ${rss.map((r) => r.toFixed(1)).join(', ')} MiB`);
+  console.log('defaults: heartbeat 100 ms, dead after 600 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms');
+} finally {
+  await lab.stop();
+}
