@@ -9,19 +9,34 @@ import { Lab } from '../src/lab/lab.js';
 import { waitForIps } from '../test/support/services.js';
 import { quantile } from './lab-bench-util.js';
 
-const lab = await Lab.start({ nodes: 1, stateDir: join(tmpdir(), `barelb-bench-arp-${process.pid}`), dieWithParent: true });
+const lab = await Lab.start({
+  nodes: 1,
+  stateDir: join(tmpdir(), `barelb-bench-arp-${process.pid}`),
+  dieWithParent: true,
+});
 try {
   const [ip = ''] = await waitForIps(lab, 'demo');
   const run = async (rate: number, count: number) => {
-    const r = await lab.exec('client', ['arping', '-c', String(count), '-W', String(1 / rate), '-I', 'eth0', ip], {
-      check: false,
-      timeoutMs: 120_000,
-    });
+    const r = await lab.exec(
+      'client',
+      ['arping', '-c', String(count), '-W', String(1 / rate), '-I', 'eth0', ip],
+      {
+        check: false,
+        timeoutMs: 120_000,
+      },
+    );
     const times = [...r.stdout.matchAll(/time=([\d.]+) (usec|msec|sec)/g)].map(([, v, unit]) => {
       const n = Number(v);
       return unit === 'usec' ? n / 1000 : unit === 'msec' ? n : n * 1000;
     });
-    return { rate, sent: count, received: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: quantile(times, 1) };
+    return {
+      rate,
+      sent: count,
+      received: times.length,
+      p50: quantile(times, 0.5),
+      p99: quantile(times, 0.99),
+      max: quantile(times, 1),
+    };
   };
   await run(100, 100); // warm-up
   console.log('rate/s   sent  answered  p50 ms  p99 ms  max ms');
@@ -33,7 +48,9 @@ try {
     );
     if (r.received === r.sent) best = rate;
   }
-  console.log(`highest rate tried with every request answered: ${best}/s (arping's own pacing limits the top rates)`);
+  console.log(
+    `highest rate tried with every request answered: ${best}/s (arping's own pacing limits the top rates)`,
+  );
 } finally {
   await lab.stop();
 }

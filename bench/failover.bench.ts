@@ -16,14 +16,22 @@ import { quantile, rssMiB } from './lab-bench-util.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 
-const lab = await Lab.start({ nodes: 3, stateDir: join(tmpdir(), `barelb-bench-failover-${process.pid}`), dieWithParent: true });
+const lab = await Lab.start({
+  nodes: 3,
+  stateDir: join(tmpdir(), `barelb-bench-failover-${process.pid}`),
+  dieWithParent: true,
+});
 try {
   const [ip = ''] = await waitForIps(lab, 'demo');
   const steadyOwner = () =>
-    eventually('one owner', async () => {
-      const a = await arpingAnswers(lab, ip, 2);
-      return a.length === 2 && a[0] === a[1] ? a[0] : undefined;
-    }, 60_000);
+    eventually(
+      'one owner',
+      async () => {
+        const a = await arpingAnswers(lab, ip, 2);
+        return a.length === 2 && a[0] === a[1] ? a[0] : undefined;
+      },
+      60_000,
+    );
 
   const times: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -58,7 +66,11 @@ try {
   let stop = false;
   const load = (async () => {
     while (!stop) {
-      const r = await lab.exec('client', ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${ip}/`], { check: false });
+      const r = await lab.exec(
+        'client',
+        ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${ip}/`],
+        { check: false },
+      );
       if (r.stdout === '200') ok++;
       else failed++;
       await sleep(20);
@@ -76,7 +88,8 @@ try {
     let total = 0;
     for (const n of lab.nodes) {
       const r = await lab.exec(n, ['curl', '-s', 'http://127.0.0.1:7473/metrics'], { check: false });
-      for (const m of r.stdout.matchAll(/^barelb_speaker_api_writes_total\{[^}]*\} (\d+)/gm)) total += Number(m[1]);
+      for (const m of r.stdout.matchAll(/^barelb_speaker_api_writes_total\{[^}]*\} (\d+)/gm))
+        total += Number(m[1]);
     }
     return total;
   };
@@ -89,11 +102,19 @@ try {
 
   console.log('');
   console.log(`hard failure (node killed) -> first curl through the new owner, ${times.length} rounds:`);
-  console.log(`  p50 ${quantile(times, 0.5).toFixed(0)} ms   p95 ${quantile(times, 0.95).toFixed(0)} ms   max ${quantile(times, 1).toFixed(0)} ms`);
-  console.log(`graceful rolling restart of ${lab.nodes.length} speakers: ${failed} failed of ${ok + failed} requests`);
-  console.log(`speaker API writes in steady state: ${((w1 - w0) / windowS / lab.nodes.length).toFixed(2)} per second per node`);
+  console.log(
+    `  p50 ${quantile(times, 0.5).toFixed(0)} ms   p95 ${quantile(times, 0.95).toFixed(0)} ms   max ${quantile(times, 1).toFixed(0)} ms`,
+  );
+  console.log(
+    `graceful rolling restart of ${lab.nodes.length} speakers: ${failed} failed of ${ok + failed} requests`,
+  );
+  console.log(
+    `speaker API writes in steady state: ${((w1 - w0) / windowS / lab.nodes.length).toFixed(2)} per second per node`,
+  );
   console.log(`speaker RSS: ${rss.map((r) => r.toFixed(1)).join(', ')} MiB`);
-  console.log('defaults: heartbeat 100 ms, dead after 600 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms');
+  console.log(
+    'defaults: heartbeat 100 ms, dead after 600 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms',
+  );
 } finally {
   await lab.stop();
 }

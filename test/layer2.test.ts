@@ -26,7 +26,7 @@ describe('layer 2', () => {
     await lab?.stop();
   });
 
-  it('arping gets exactly one answer per request, from the owner\'s MAC, and the neighbour entry points there', async () => {
+  it("arping gets exactly one answer per request, from the owner's MAC, and the neighbour entry points there", async () => {
     const owner = await steadyOwner(ip);
     const answers = await arpingAnswers(lab, ip, 5);
     expect(answers).toHaveLength(5);
@@ -42,7 +42,7 @@ describe('layer 2', () => {
     expect(await arpingAnswers(lab, lab.nodeIp('n1'), 2)).toEqual(['n1', 'n1']);
   });
 
-  it('moves the client\'s neighbour entry with the gratuitous burst, without the client asking', async () => {
+  it("moves the client's neighbour entry with the gratuitous burst, without the client asking", async () => {
     const owner = (await steadyOwner(ip)) ?? '';
     await eventually('curl', () => curlFromClient(lab, `http://${ip}/`));
     expect(await clientNeighbour(lab, ip)).toBe(owner);
@@ -73,10 +73,14 @@ describe('layer 2', () => {
     await lab.exec('client', ['arping', '-c', '2', '-U', '-S', ip, '-I', 'eth0', ip], { check: false });
     await eventually('conflict metric', async () => {
       const r = await lab.exec(owner, ['curl', '-s', 'http://127.0.0.1:7473/metrics']);
-      const m = new RegExp(`barelb_speaker_conflicts_total\\{ip="${ip.replaceAll('.', '\\.')}"\\} (\\d+)`).exec(r.stdout);
+      const m = new RegExp(
+        `barelb_speaker_conflicts_total\\{ip="${ip.replaceAll('.', '\\.')}"\\} (\\d+)`,
+      ).exec(r.stdout);
       return m && Number(m[1]) > 0 ? true : undefined;
     });
-    await eventually('IPConflict event', async () => ((await eventReasons(lab, owner)).includes('IPConflict') ? true : undefined));
+    await eventually('IPConflict event', async () =>
+      (await eventReasons(lab, owner)).includes('IPConflict') ? true : undefined,
+    );
     // Reported, not fought: the owner is unchanged.
     await sleep(1_000);
     expect(await steadyOwner(ip)).toBe(owner);
@@ -86,7 +90,12 @@ describe('layer 2', () => {
     const b = (lab.addresses.index * 16).toString(16).padStart(2, '0');
     await kubectlApply(
       lab,
-      poolYaml('v6', [`2002:c612:${b}01::/120`], '  serviceAllocation:\n    priority: 1\n    serviceSelectors:\n      - matchLabels: {stack: dual}\n'),
+      // One pool with both families: a dual-stack Service takes both addresses from the same pool.
+      poolYaml(
+        'v6',
+        [`198.18.${lab.addresses.index * 16 + 3}.0/28`, `2002:c612:${b}01::/120`],
+        '  serviceAllocation:\n    priority: 1\n    serviceSelectors:\n      - matchLabels: {stack: dual}\n',
+      ),
     );
     await deployWorkload(lab, {
       name: 'dual',
@@ -95,16 +104,33 @@ describe('layer 2', () => {
     });
     await lab.exec('cp', ['kubectl', 'label', 'service', 'dual', 'stack=dual']);
     // The pool only matches the label, so it is added after creation: wait for both families.
-    const ips = await eventually('dual-stack IPs', async () => {
-      const r = await lab.exec('cp', ['kubectl', 'get', 'svc', 'dual', '-o', 'jsonpath={.status.loadBalancer.ingress[*].ip}']);
-      const list = r.stdout.split(' ').filter((s) => s !== '');
-      return list.length === 2 ? list : undefined;
-    }, 30_000);
+    const ips = await eventually(
+      'dual-stack IPs',
+      async () => {
+        const r = await lab.exec('cp', [
+          'kubectl',
+          'get',
+          'svc',
+          'dual',
+          '-o',
+          'jsonpath={.status.loadBalancer.ingress[*].ip}',
+        ]);
+        const list = r.stdout.split(' ').filter((s) => s !== '');
+        return list.length === 2 ? list : undefined;
+      },
+      30_000,
+    );
     const v6 = ips.find((a) => a.includes(':')) ?? '';
-    const answer = await eventually('ndisc6 answer', async () => {
-      const r = await lab.exec('client', ['ndisc6', '-1', '-r', '2', '-w', '500', v6, 'eth0'], { check: false });
-      return /Target link-layer address: ([0-9A-Fa-f:]{17})/.exec(r.stdout)?.[1]?.toLowerCase();
-    }, 20_000);
+    const answer = await eventually(
+      'ndisc6 answer',
+      async () => {
+        const r = await lab.exec('client', ['ndisc6', '-1', '-r', '2', '-w', '500', v6, 'eth0'], {
+          check: false,
+        });
+        return /Target link-layer address: ([0-9A-Fa-f:]{17})/.exec(r.stdout)?.[1]?.toLowerCase();
+      },
+      20_000,
+    );
     const macs = await macsToNodes(lab);
     const owner = macs.get(answer);
     expect(owner).toBeDefined();

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { controllerCommand } from './controller-command.js';
 import { labCommand } from './lab-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { speakerCommand } from './speaker-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -11,7 +12,8 @@ const program = new Command('barelb')
   .addCommand(controllerCommand())
   .addCommand(speakerCommand())
   .addCommand(labCommand())
-  .addCommand(statusCommand());
+  .addCommand(statusCommand())
+  .addCommand(migrateCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

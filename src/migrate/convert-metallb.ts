@@ -181,12 +181,12 @@ function convertObject(
     if (key === 'name' || key === 'namespace' || SERVER_METADATA.has(key)) continue;
     if (key === 'labels' && isRecord(v)) metadata.labels = { ...v };
     else if (key === 'annotations' && isRecord(v)) {
-      const kept = Object.entries(v).filter(([k]) => !TOOL_ANNOTATION_PREFIXES.some((p) => k.startsWith(p)));
-      const dropped = Object.keys(v).filter(
-        (k) => !k.startsWith('kubectl.kubernetes.io/') && !kept.some(([kk]) => kk === k),
-      );
+      const isTool = (k: string) => TOOL_ANNOTATION_PREFIXES.some((p) => k.startsWith(p));
+      // kubectl's last-applied-configuration goes without a word: it is on every applied object.
+      const dropped = Object.keys(v).filter((k) => isTool(k) && !k.startsWith('kubectl.kubernetes.io/'));
       if (dropped.length > 0)
         w(`annotations ${dropped.join(', ')} belong to the tool that applied it; left out`);
+      const kept = Object.entries(v).filter(([k]) => !isTool(k));
       if (kept.length > 0) metadata.annotations = Object.fromEntries(kept);
     } else w(`metadata.${key}: left out`);
   }

@@ -13,7 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT, SERVICE_L2_STATUS } from '../config/crd-types.js';
-import { buildConfig, type Config } from '../config/index.js';
+import { buildConfig } from '../config/index.js';
 import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
 import {
   type ElectionChecks,
@@ -99,7 +99,6 @@ export class Speaker {
   private stopped = false;
   private lastPeerHeard = 0;
   private owned = new Map<string, IpOwnership>();
-  private config: Config | undefined;
 
   constructor(
     private readonly o: SpeakerOptions,
@@ -302,7 +301,7 @@ export class Speaker {
     this.d.metrics.elections.inc();
     this.updatePeers();
     const config = buildConfig(this.pools.items(), this.ads.items());
-    this.config = config;
+
     const views = this.serviceViews();
     this.prober.setTargets(
       views.svcs.map((s) => ({
