@@ -7,7 +7,7 @@ import { arpingAnswers, clientNeighbour, macsToNodes, nodeMac } from './support/
 import { eventReasons, poolYaml, waitForIps } from './support/services.js';
 import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
 
-// The speaker's data path against the real kernel: arping, the client's neighbour table, ndisc6.
+// The speaker's data path against the real kernel: arping, the client's neighbour table (IPv4 and IPv6).
 describe('layer 2', () => {
   let lab: Lab;
   let ip: string;
@@ -86,7 +86,7 @@ describe('layer 2', () => {
     expect(await steadyOwner(ip)).toBe(owner);
   });
 
-  it('answers Neighbor Solicitations for an owned IPv6 address (ndisc6)', async () => {
+  it('answers Neighbor Solicitations for an owned IPv6 address: the client kernel resolves it to the owner', async () => {
     const b = (lab.addresses.index * 16).toString(16).padStart(2, '0');
     await kubectlApply(
       lab,
@@ -95,7 +95,8 @@ describe('layer 2', () => {
         'v6',
         [`198.18.${lab.addresses.index * 16 + 3}.0/28`, `2002:c612:${b}01::/120`],
         '  serviceAllocation:\n    priority: 1\n    serviceSelectors:\n      - matchLabels: {stack: dual}\n',
-      ),
+      ) +
+        '---\napiVersion: barelb.io/v1alpha1\nkind: L2Advertisement\nmetadata: {name: v6, namespace: barelb-system}\nspec:\n  ipAddressPools: [v6]\n',
     );
     await deployWorkload(lab, {
       name: 'dual',
@@ -121,20 +122,23 @@ describe('layer 2', () => {
       30_000,
     );
     const v6 = ips.find((a) => a.includes(':')) ?? '';
+    // The kernel resolves it: an on-link route for the pool's prefix (inside the client namespace,
+    // a lab-only 6to4 prefix of 198.18.0.0/15), one ping to trigger a Neighbor Solicitation, and
+    // the neighbour table shows which MAC answered.
+    const prefix = `2002:c612:${b}01::/120`;
+    await lab.exec('client', ['ip', '-6', 'route', 'replace', prefix, 'dev', 'eth0']);
     const answer = await eventually(
-      'ndisc6 answer',
+      'IPv6 neighbour resolved',
       async () => {
-        const r = await lab.exec('client', ['ndisc6', '-1', '-r', '2', '-w', '500', v6, 'eth0'], {
-          check: false,
-        });
-        return /Target link-layer address: ([0-9A-Fa-f:]{17})/.exec(r.stdout)?.[1]?.toLowerCase();
+        await lab.exec('client', ['ping', '-6', '-c', '1', '-W', '1', v6], { check: false });
+        const r = await lab.exec('client', ['ip', '-6', 'neigh', 'show', v6], { check: false });
+        return /lladdr ([0-9a-f:]{17}) (REACHABLE|STALE|DELAY|PROBE)/.exec(r.stdout)?.[1];
       },
       20_000,
     );
-    const macs = await macsToNodes(lab);
-    const owner = macs.get(answer);
-    expect(owner).toBeDefined();
-    // The same node owns both addresses of the Service only by chance; it must own the IPv6 one alone.
+    const owner = (await macsToNodes(lab)).get(answer);
+    expect(lab.nodes).toContain(owner);
     expect(await nodeMac(lab, owner ?? '')).toBe(answer);
+    await lab.exec('client', ['ip', '-6', 'route', 'del', prefix, 'dev', 'eth0'], { check: false });
   });
 });
