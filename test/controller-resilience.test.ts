@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,9 @@ describe('controller resilience', () => {
   });
 
   it('two replicas: one leader, no double allocation, and the other takes over', async () => {
-    await lab.startComponent(controllerSpec(lab.names.cpNs, lab.paths(), lab.internalKubeconfig, 2));
+    await lab.startComponent(
+      controllerSpec(lab.names.cpNs, lab.paths(), join(lab.stateDir, 'barelb-controller.kubeconfig'), 2),
+    );
     const create = async (prefix: string, n: number) => {
       await Promise.all(
         Array.from({ length: n }, (_, i) => createLbService(lab, `${prefix}${i}`, { namespace: 'ha' })),

@@ -29,7 +29,7 @@ export function speakerCommand(): Command {
     )
     .addOption(new Option('--heartbeat-interval-ms <ms>', 'heartbeat period').default(100).argParser(int))
     .addOption(
-      new Option('--dead-after-ms <ms>', 'a peer unheard this long is dead').default(600).argParser(int),
+      new Option('--dead-after-ms <ms>', 'a peer unheard this long is dead').default(400).argParser(int),
     )
     .addOption(
       new Option('--isolation-ms <ms>', 'stop announcing after this long with no peer and no API server')

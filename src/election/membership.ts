@@ -1,13 +1,13 @@
 import type { Heartbeat, HeartbeatRejectReason, NodeFacts } from './heartbeat-codec.js';
 
 export interface MembershipTiming {
-  /** A peer unheard for this long is dead. Default 600 ms: six missed 100 ms heartbeats. */
+  /** A peer unheard for this long is dead. Default 400 ms: four missed 100 ms heartbeats. */
   readonly deadAfterMs: number;
   /** Incarnations further in the future than this are refused (a forged far-future one would lock a node out). */
   readonly maxClockSkewMs: number;
 }
 
-export const DEFAULT_MEMBERSHIP_TIMING: MembershipTiming = { deadAfterMs: 600, maxClockSkewMs: 5 * 60_000 };
+export const DEFAULT_MEMBERSHIP_TIMING: MembershipTiming = { deadAfterMs: 400, maxClockSkewMs: 5 * 60_000 };
 
 interface PeerState {
   incarnation: bigint;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { controllerSpec, speakerSpec } from './barelb-specs.js';
 import { REPO_ROOT } from './binaries.js';
+import { writeKubeconfig } from './kubeconfig.js';
 import type { Lab } from './lab.js';
 import { deployWorkload } from './workload.js';
 
@@ -75,16 +76,44 @@ export async function installBareLB(
   await installCrds(lab);
   const keyFile = join(lab.stateDir, 'heartbeat.key');
   await writeFile(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  // The RBAC of deploy/, and kubeconfigs that impersonate its ServiceAccounts: the lab's controller
+  // and speakers can do exactly what an installed BareLB can, and no more.
+  await lab.exec('cp', [
+    'kubectl',
+    'apply',
+    '-n',
+    BARELB_NAMESPACE,
+    '-f',
+    join(REPO_ROOT, 'deploy', 'controller-rbac.yaml'),
+    '-f',
+    join(REPO_ROOT, 'deploy', 'speaker-rbac.yaml'),
+  ]);
+  const server = `https://${lab.addresses.cpIp}:6443`;
+  const certs = lab.paths().certs;
+  const controllerKc = join(lab.stateDir, 'barelb-controller.kubeconfig');
+  const speakerKc = join(lab.stateDir, 'barelb-speaker.kubeconfig');
+  await writeKubeconfig(
+    controllerKc,
+    server,
+    certs,
+    'admin',
+    `system:serviceaccount:${BARELB_NAMESPACE}:barelb-controller`,
+  );
+  await writeKubeconfig(
+    speakerKc,
+    server,
+    certs,
+    'admin',
+    `system:serviceaccount:${BARELB_NAMESPACE}:barelb-speaker`,
+  );
   progress('BareLB controller');
   for (let r = 1; r <= parts.controllers; r++) {
-    await lab.startComponent(controllerSpec(lab.names.cpNs, lab.paths(), lab.internalKubeconfig, r));
+    await lab.startComponent(controllerSpec(lab.names.cpNs, lab.paths(), controllerKc, r));
   }
   if (parts.speakers) {
     progress('BareLB speakers');
     for (const node of lab.nodes) {
-      await lab.startComponent(
-        speakerSpec(lab.names.nodeNs(node), node, lab.paths(), lab.internalKubeconfig, keyFile),
-      );
+      await lab.startComponent(speakerSpec(lab.names.nodeNs(node), node, lab.paths(), speakerKc, keyFile));
     }
   }
   await kubectlApply(lab, labPoolManifest(lab));

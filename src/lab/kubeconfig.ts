@@ -11,6 +11,8 @@ export async function writeKubeconfig(
   server: string,
   certDir: string,
   identity: string,
+  /** Act as this user (impersonation): BareLB's components run with exactly their ServiceAccounts' rights. */
+  impersonate?: string,
 ): Promise<void> {
   const b64 = async (f: string) => (await readFile(join(certDir, f))).toString('base64');
   const config = {
@@ -25,6 +27,7 @@ export async function writeKubeconfig(
         user: {
           'client-certificate-data': await b64(`${identity}.crt`),
           'client-key-data': await b64(`${identity}.key`),
+          ...(impersonate ? { as: impersonate } : {}),
         },
       },
     ],
