@@ -113,7 +113,7 @@ try {
   );
   console.log(`speaker RSS: ${rss.map((r) => r.toFixed(1)).join(', ')} MiB`);
   console.log(
-    'defaults: heartbeat 100 ms, dead after 600 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms',
+    'defaults: heartbeat 100 ms, dead after 400 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms',
   );
 } finally {
   await lab.stop();
