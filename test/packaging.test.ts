@@ -55,11 +55,11 @@ describe('packaging', () => {
   });
 
   it.each([
-    { who: 'barelb-controller', args: ['patch', 'services/status', '-A'], want: 'yes' },
+    { who: 'barelb-controller', args: ['patch', 'services', '--subresource=status', '-A'], want: 'yes' },
     { who: 'barelb-controller', args: ['watch', 'services', '-A'], want: 'yes' },
     {
       who: 'barelb-controller',
-      args: ['patch', 'ipaddresspools.barelb.io/status', '-n', 'barelb-system'],
+      args: ['patch', 'ipaddresspools.barelb.io', '--subresource=status', '-n', 'barelb-system'],
       want: 'yes',
     },
     { who: 'barelb-controller', args: ['patch', 'services', '-A'], want: 'no' },
@@ -79,7 +79,7 @@ describe('packaging', () => {
       want: 'yes',
     },
     { who: 'barelb-speaker', args: ['patch', 'services', '-A'], want: 'no' },
-    { who: 'barelb-speaker', args: ['patch', 'services/status', '-A'], want: 'no' },
+    { who: 'barelb-speaker', args: ['patch', 'services', '--subresource=status', '-A'], want: 'no' },
     { who: 'barelb-speaker', args: ['get', 'secrets', '-n', 'kube-system'], want: 'no' },
     { who: 'barelb-speaker', args: ['get', 'secrets', '-n', 'barelb-system'], want: 'no' },
     { who: 'barelb-speaker', args: ['delete', 'nodes'], want: 'no' },
