@@ -50,11 +50,8 @@ async function attachToBridge(names: LabNames, port: string, ns: string, cidr: s
  */
 export async function createNodePodNetwork(ns: string, addrs: LabAddresses, index: number): Promise<void> {
   const gw = addrs.podGateways[index];
-  const lines = [`link add cbr0 type bridge`, `addr add ${gw}/24 dev cbr0`, `link set cbr0 up`];
-  for (const [j, cidr] of addrs.podCidrs.entries()) {
-    if (j !== index) lines.push(`route add ${cidr} via ${addrs.nodeIps[j]} dev eth0`);
-  }
-  await ipBatch(lines, ns);
+  await ipBatch([`link add cbr0 type bridge`, `addr add ${gw}/24 dev cbr0`, `link set cbr0 up`], ns);
+  await restoreNodeRoutes(ns, addrs, index);
   await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
 }
 
@@ -103,33 +100,32 @@ export async function deleteLink(name: string): Promise<void> {
   await run('ip', ['link', 'del', name], { check: false, timeoutMs: 10_000 });
 }
 
-/** Takes every link of a namespace down except loopback: the node is cut off as if its cable were pulled. */
-export async function cutNamespace(ns: string): Promise<void> {
+/** Every link of a namespace but loopback. */
+async function linksOf(ns: string): Promise<string[]> {
   const r = await run('ip', ['-n', ns, '-o', 'link', 'show'], { timeoutMs: 10_000 });
-  const links = r.stdout
+  return r.stdout
     .split('\n')
     .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
     .filter((n): n is string => n !== undefined && n !== 'lo');
+}
+
+/** Takes every link of a namespace down except loopback: the node is cut off as if its cable were pulled. */
+export async function cutNamespace(ns: string): Promise<void> {
   await ipBatch(
-    links.map((l) => `link set ${l} down`),
+    (await linksOf(ns)).map((l) => `link set ${l} down`),
     ns,
   );
 }
 
 /** Undoes cutNamespace: every link of the namespace up again. */
 export async function reviveNamespace(ns: string): Promise<void> {
-  const r = await run('ip', ['-n', ns, '-o', 'link', 'show'], { timeoutMs: 10_000 });
-  const links = r.stdout
-    .split('\n')
-    .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
-    .filter((n): n is string => n !== undefined && n !== 'lo');
   await ipBatch(
-    links.map((l) => `link set ${l} up`),
+    (await linksOf(ns)).map((l) => `link set ${l} up`),
     ns,
   );
 }
 
-/** Routes to the other nodes' pod networks; the kernel drops them while the link is down. */
+/** Routes to the other nodes' pod networks (set up, and restored after a link was down). */
 export async function restoreNodeRoutes(ns: string, addrs: LabAddresses, index: number): Promise<void> {
   const lines: string[] = [];
   for (const [j, cidr] of addrs.podCidrs.entries()) {
