@@ -17,6 +17,9 @@ export interface EventRecorder {
   record(obj: ObjectRef, type: EventType, reason: string, message: string): void;
 }
 
+/** Events written concurrently at most. */
+const EVENT_WRITERS = 4;
+
 /** Identical events (same object, reason, message) within this window are recorded once. */
 const DEDUPE_MS = 10 * 60_000;
 
@@ -28,6 +31,8 @@ const DEDUPE_MS = 10 * 60_000;
 export class ApiEventRecorder implements EventRecorder {
   private readonly api: CoreV1Api;
   private readonly recent = new Map<string, number>();
+  private readonly pending: (() => Promise<unknown>)[] = [];
+  private inFlight = 0;
 
   constructor(
     kc: KubeConfig,
@@ -47,32 +52,60 @@ export class ApiEventRecorder implements EventRecorder {
     this.recent.set(key, now);
     if (this.recent.size > 10_000) this.prune(now);
     const ts = new Date(now);
-    void this.api
-      .createNamespacedEvent({
-        namespace: obj.namespace,
-        body: {
-          metadata: { generateName: `${obj.name}.`, namespace: obj.namespace },
-          involvedObject: {
-            kind: obj.kind,
-            apiVersion: obj.apiVersion,
-            namespace: obj.namespace,
-            name: obj.name,
-            ...(obj.uid ? { uid: obj.uid } : {}),
+    this.enqueue(() =>
+      this.api
+        .createNamespacedEvent({
+          namespace: obj.namespace,
+          body: {
+            metadata: { generateName: `${obj.name}.`, namespace: obj.namespace },
+            involvedObject: {
+              kind: obj.kind,
+              apiVersion: obj.apiVersion,
+              namespace: obj.namespace,
+              name: obj.name,
+              ...(obj.uid ? { uid: obj.uid } : {}),
+            },
+            type,
+            reason,
+            message,
+            source: { component: this.component, host: this.host },
+            reportingComponent: this.component,
+            reportingInstance: this.host,
+            firstTimestamp: ts,
+            lastTimestamp: ts,
+            count: 1,
           },
-          type,
-          reason,
-          message,
-          source: { component: this.component, host: this.host },
-          reportingComponent: this.component,
-          reportingInstance: this.host,
-          firstTimestamp: ts,
-          lastTimestamp: ts,
-          count: 1,
-        },
-      })
-      .catch((err: unknown) =>
-        this.log.warn({ event: 'event_write_failed', reason, err }, 'could not record event'),
-      );
+        })
+        .catch((err: unknown) =>
+          this.log.warn({ event: 'event_write_failed', reason, err }, 'could not record event'),
+        ),
+    );
+  }
+
+  /**
+   * Events are written a few at a time, behind the writes that matter: during a burst of 1,000
+   * allocations, 1,000 concurrent Event POSTs would take the apiserver's time from the status writes
+   * users wait for. Past 10,000 waiting, new events are dropped (and logged), never memory.
+   */
+  private enqueue(write: () => Promise<unknown>): void {
+    if (this.pending.length >= 10_000) {
+      this.log.warn({ event: 'event_dropped' }, 'event queue full; dropping an event');
+      return;
+    }
+    this.pending.push(write);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.inFlight < EVENT_WRITERS && this.pending.length > 0) {
+      const next = this.pending.shift();
+      if (!next) return;
+      this.inFlight++;
+      void next().finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
   }
 
   private prune(now: number): void {
