@@ -1,18 +1,3 @@
-export {
-  Allocator,
-  type AllocatorSnapshot,
-  type PoolUsage,
-  type RestoreEntry,
-  type RestoreResult,
-} from './allocator.js';
-export { ANNOTATION_PREFIXES, type AnnotationName } from './annotations.js';
-export { requestWarnings } from './intent.js';
-export type { Allocation, AllocationResult, Refusal, RefusalReason } from './refusal.js';
-export {
-  type BuiltServiceRequest,
-  type IPFamilyPolicy,
-  type ServiceLike,
-  type ServicePort,
-  type ServiceRequest,
-  serviceRequestFrom,
-} from './service-request.js';
+export { Allocator, type PoolUsage } from './allocator.js';
+export type { AllocationResult, RefusalReason } from './refusal.js';
+export { type ServiceLike, type ServiceRequest, serviceRequestFrom } from './service-request.js';

@@ -1,42 +1,30 @@
 import type { Labels } from '../config/label-selector.js';
-import type { Family } from '../net/address.js';
-import { interpret } from './intent.js';
+import { type Address, type Family, formatAddress, parseAddress } from '../net/address.js';
 
-export type IPFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
-
-export interface ServicePort {
-  /** TCP, UDP or SCTP; Kubernetes defaults a missing protocol to TCP. */
-  readonly protocol: string;
-  readonly port: number;
-}
-
-/**
- * What the allocator needs to know about one Service, as plain data: the fields as the Service
- * carries them, uninterpreted. The allocator reads annotations and family policy itself, so a
- * request built by hand (tests, tools) and one built by `serviceRequestFrom` behave the same.
- */
+/** What the allocator needs to know about a Service; built from the object by `serviceRequestFrom`. */
 export interface ServiceRequest {
-  /** `namespace/name`: holdings are keyed by it. */
   readonly key: string;
   readonly namespace: string;
-  /** The Service's labels, for serviceSelectors. */
   readonly labels: Labels;
-  /** Its namespace's labels, for namespaceSelectors. */
   readonly namespaceLabels: Labels;
-  readonly annotations: Labels;
-  /** spec.loadBalancerIP: deprecated by Kubernetes, still honoured; the annotation wins over it. */
-  readonly loadBalancerIP?: string | undefined;
-  /** spec.ipFamilies, in order: the first is the primary family. */
-  readonly ipFamilies: readonly Family[];
-  /** spec.ipFamilyPolicy; missing means SingleStack. */
-  readonly ipFamilyPolicy?: IPFamilyPolicy | undefined;
-  readonly ports: readonly ServicePort[];
-  readonly externalTrafficPolicy?: 'Cluster' | 'Local' | undefined;
-  /** spec.selector (the pod selector): Local Services share an IP only with the same one. */
-  readonly selector: Labels;
+  /** Families wanted, in order; `required` says whether all of them must be served. */
+  readonly families: readonly Family[];
+  readonly requireAll: boolean;
+  /** Explicit addresses (annotation or spec.loadBalancerIP), at most one per family. */
+  readonly requestedIps: readonly Address[];
+  readonly pool: string | undefined;
+  readonly sharingKey: string | undefined;
+  readonly ports: readonly { readonly protocol: string; readonly port: number }[];
+  readonly local: boolean;
+  /** Pod selector, canonical text; Local Services may share an IP only with the same selector. */
+  readonly selector: string;
+  /** Problems in the request itself (bad address, too many IPs): refused before any allocation. */
+  readonly invalid: string | undefined;
+  /** Deprecated or conflicting ways of asking, to tell the user about. */
+  readonly warnings: readonly string[];
 }
 
-/** The subset of a core/v1 Service read here; a `V1Service` from @kubernetes/client-node fits it. */
+/** The subset of a core/v1 Service the allocator reads (structurally compatible with V1Service). */
 export interface ServiceLike {
   readonly metadata?: {
     readonly name?: string;
@@ -54,59 +42,86 @@ export interface ServiceLike {
   };
 }
 
-/** A request plus what the Service asks in deprecated or contradictory ways, for Events. */
-export type BuiltServiceRequest = ServiceRequest & { readonly warnings: readonly string[] };
+/** Our annotations first; MetalLB's are read so a MetalLB user can switch without touching Services. */
+const PREFIXES = ['barelb.io/', 'metallb.io/', 'metallb.universe.tf/'];
 
-/**
- * Builds the request from a Service object. Pure and total: objects that do not look like a
- * Service (missing or mistyped fields) give a request the allocator then refuses with a reason.
- */
-export function serviceRequestFrom(svc: ServiceLike, namespaceLabels: Labels): BuiltServiceRequest {
-  const meta = record(record(svc).metadata);
-  const spec = record(record(svc).spec);
-  const namespace = text(meta.namespace) ?? '';
-  const name = text(meta.name) ?? '';
-  const policy = text(spec.ipFamilyPolicy);
-  const etp = text(spec.externalTrafficPolicy);
-  const loadBalancerIP = text(spec.loadBalancerIP);
-  const req: ServiceRequest = {
-    key: name === '' ? '' : `${namespace}/${name}`,
-    namespace,
-    labels: strings(meta.labels),
-    namespaceLabels: strings(namespaceLabels),
-    annotations: strings(meta.annotations),
-    ...(loadBalancerIP !== undefined && loadBalancerIP !== '' ? { loadBalancerIP } : {}),
-    ipFamilies: list(spec.ipFamilies).filter((f): f is Family => f === 'IPv4' || f === 'IPv6'),
-    ...(policy === 'SingleStack' || policy === 'PreferDualStack' || policy === 'RequireDualStack'
-      ? { ipFamilyPolicy: policy }
-      : {}),
-    ports: list(spec.ports).flatMap((p) => {
-      const port = record(p).port;
-      if (typeof port !== 'number' || !Number.isInteger(port)) return [];
-      return [{ protocol: text(record(p).protocol) ?? 'TCP', port }];
-    }),
-    ...(etp === 'Cluster' || etp === 'Local' ? { externalTrafficPolicy: etp } : {}),
-    selector: strings(spec.selector),
+function annotation(ann: Labels, name: string, warnings: string[]): string | undefined {
+  const found = PREFIXES.map((p) => [p + name, ann[p + name]] as const).filter(
+    ([, v]) => v !== undefined && v !== '',
+  );
+  const [first] = found;
+  if (!first) return undefined;
+  for (const [k, v] of found.slice(1)) {
+    if (v !== first[1])
+      warnings.push(`annotation ${k}="${v}" disagrees with ${first[0]}="${first[1]}"; using ${first[0]}`);
+  }
+  return first[1];
+}
+
+export function serviceRequestFrom(svc: ServiceLike, namespaceLabels: Labels): ServiceRequest {
+  const ann = svc.metadata?.annotations ?? {};
+  const spec = svc.spec ?? {};
+  const warnings: string[] = [];
+  let invalid: string | undefined;
+
+  const ipsText = annotation(ann, 'loadBalancerIPs', warnings);
+  const specIp = spec.loadBalancerIP && spec.loadBalancerIP !== '' ? spec.loadBalancerIP : undefined;
+  if (specIp && ipsText) {
+    warnings.push(`spec.loadBalancerIP (${specIp}) is ignored because the loadBalancerIPs annotation is set`);
+  } else if (specIp) {
+    warnings.push('spec.loadBalancerIP is deprecated; use the barelb.io/loadBalancerIPs annotation');
+  }
+  const requestedTexts = (ipsText ?? specIp ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const requestedIps: Address[] = [];
+  for (const t of requestedTexts) {
+    const a = parseAddress(t);
+    if (!a) invalid ??= `"${t}" is not an IP address`;
+    else if (requestedIps.some((r) => r.family === a.family))
+      invalid ??= `at most one ${a.family} address may be requested, got ${requestedTexts.join(', ')}`;
+    else requestedIps.push(a);
+  }
+
+  const listed = (spec.ipFamilies ?? []).filter((f): f is Family => f === 'IPv4' || f === 'IPv6');
+  const policy = spec.ipFamilyPolicy ?? 'SingleStack';
+  const first: Family = listed[0] ?? requestedIps[0]?.family ?? 'IPv4';
+  let families: Family[];
+  if (policy === 'SingleStack') families = [first];
+  else families = [first, first === 'IPv4' ? 'IPv6' : 'IPv4'];
+  const requireAll = policy === 'RequireDualStack' || policy === 'SingleStack';
+
+  if (requestedIps.length > 0) {
+    const fams = requestedIps.map((a) => a.family);
+    if (policy === 'SingleStack' && (requestedIps.length > 1 || fams[0] !== first)) {
+      invalid ??= `a SingleStack ${first} Service cannot take ${requestedIps.map(formatAddress).join(', ')}`;
+    }
+    if (policy === 'RequireDualStack' && requestedIps.length < 2)
+      invalid ??= 'a RequireDualStack Service must request one address of each family';
+    families = families.filter((f) => fams.includes(f));
+  }
+
+  const ports = (spec.ports ?? []).map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port }));
+  const selector = Object.entries(spec.selector ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const ns = svc.metadata?.namespace ?? '';
+  return {
+    key: `${ns}/${svc.metadata?.name ?? ''}`,
+    namespace: ns,
+    labels: svc.metadata?.labels ?? {},
+    namespaceLabels,
+    families,
+    requireAll: requestedIps.length > 0 ? true : requireAll,
+    requestedIps,
+    pool: annotation(ann, 'address-pool', warnings),
+    sharingKey: annotation(ann, 'allow-shared-ip', warnings),
+    ports,
+    local: spec.externalTrafficPolicy === 'Local',
+    selector,
+    invalid,
+    warnings,
   };
-  const read = interpret(req);
-  return { ...req, warnings: read.warnings };
-}
-
-function record(x: unknown): Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
-}
-
-function text(x: unknown): string | undefined {
-  return typeof x === 'string' ? x : undefined;
-}
-
-function list(x: unknown): readonly unknown[] {
-  return Array.isArray(x) ? x : [];
-}
-
-/** Only the string-valued entries: a label map with anything else in it is not one we can match. */
-function strings(x: unknown): Labels {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(record(x))) if (typeof v === 'string') out[k] = v;
-  return out;
 }
