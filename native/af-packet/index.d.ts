@@ -1,16 +1,31 @@
-/** An open AF_PACKET socket bound to one interface (opaque). */
+/** An open AF_PACKET socket bound to one interface (opaque; anything else passed as a handle is a TypeError). */
 export type Handle = { readonly __afPacket: unique symbol };
 
 /**
- * Opens a raw socket on `ifname` that receives only ARP and ICMPv6 Neighbor Solicitations and
- * Advertisements (kernel BPF filter), never our own transmissions. `onFrame` gets each frame.
- * Throws an Error with `code` (errno name, e.g. EPERM without CAP_NET_RAW, ENODEV for no such interface).
+ * An Error from a system call, shaped like Node's: `code` is the errno name (`EPERM` without
+ * CAP_NET_RAW, `ENODEV` for no such interface, `ENETDOWN`, ...), `errno` its number, `syscall` the call.
  */
-export function open(ifname: string, onFrame: (frame: Buffer) => void): Handle;
-/** Sends one complete Ethernet frame. */
+export interface SystemError extends Error {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+}
+
+/**
+ * Opens a raw socket on `ifname` that receives only ARP and ICMPv6 Neighbor Solicitations and
+ * Advertisements (a kernel BPF filter), never our own transmissions. `onFrame` gets each frame on the
+ * JS thread; `onError` gets receive errors (e.g. ENETDOWN while the link is down; reception resumes
+ * when it comes back up). Throws a SystemError, or a TypeError for bad arguments.
+ */
+export function open(
+  ifname: string,
+  onFrame: (frame: Buffer) => void,
+  onError?: (err: SystemError) => void,
+): Handle;
+/** Sends one complete Ethernet frame (14 to 2048 bytes, destination MAC first). */
 export function send(handle: Handle, frame: Uint8Array): void;
-/** Joins / leaves a link-layer multicast group (6-byte MAC). */
+/** Joins / leaves a link-layer multicast group (6-byte MAC), e.g. an IPv6 solicited-node group. */
 export function addMembership(handle: Handle, mac: Uint8Array): void;
 export function dropMembership(handle: Handle, mac: Uint8Array): void;
-/** Stops the reader thread and closes the socket. Idempotent. */
+/** Stops the reader thread and closes the socket; no frame is delivered afterwards. Idempotent. */
 export function close(handle: Handle): void;

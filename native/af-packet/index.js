@@ -1,2 +1,2 @@
-// The compiled addon; built by `node-gyp rebuild` on `npm ci`.
+// The compiled addon, built by `node-gyp rebuild` (this package's install script) on `npm ci`.
 module.exports = require('./build/Release/af_packet.node');

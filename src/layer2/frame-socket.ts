@@ -6,19 +6,46 @@ import { createRequire } from 'node:module';
  */
 export interface FrameConnection {
   readonly ifname: string;
+  /** Sends one complete Ethernet frame. Throws a FrameSocketError (e.g. ENETDOWN, EBADF once closed). */
   send(frame: Uint8Array): void;
+  /** Every ARP and ICMPv6 NS/NA frame received on the interface, except our own transmissions. */
   onFrame(cb: (frame: Uint8Array) => void): void;
+  /** Joins a link-layer multicast group, e.g. 33:33:ff:xx:xx:xx for an IPv6 solicited-node group. */
   joinMulticast(mac: Uint8Array): void;
   leaveMulticast(mac: Uint8Array): void;
+  /** Closes the socket; no frame is delivered afterwards. Idempotent. */
   close(): void;
 }
 
+export interface FrameConnectionOptions {
+  /**
+   * Receive errors reported by the kernel, such as ENETDOWN while the link is down (reception
+   * resumes when it comes back up). Without it they are dropped.
+   */
+  readonly onError?: (err: FrameSocketError) => void;
+}
+
+/** A failed socket operation; `code` is the errno name (EPERM, ENODEV, ENETDOWN, EBADF, ...). */
+export class FrameSocketError extends Error {
+  override readonly name = 'FrameSocketError';
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+type Handle = { readonly __afPacket: unique symbol };
+
+/** The addon's surface (native/af-packet/index.d.ts). */
 interface AfPacket {
-  open(ifname: string, onFrame: (frame: Buffer) => void): unknown;
-  send(handle: unknown, frame: Uint8Array): void;
-  addMembership(handle: unknown, mac: Uint8Array): void;
-  dropMembership(handle: unknown, mac: Uint8Array): void;
-  close(handle: unknown): void;
+  open(ifname: string, onFrame: (frame: Buffer) => void, onError?: (err: Error) => void): Handle;
+  send(handle: Handle, frame: Uint8Array): void;
+  addMembership(handle: Handle, mac: Uint8Array): void;
+  dropMembership(handle: Handle, mac: Uint8Array): void;
+  close(handle: Handle): void;
 }
 
 let addon: AfPacket | undefined;
@@ -29,25 +56,64 @@ function afPacket(): AfPacket {
   return addon;
 }
 
+/** System errors from the addon become FrameSocketErrors; TypeErrors (our bugs) pass through. */
+function wrapError(ifname: string, err: unknown): unknown {
+  if (err instanceof TypeError || !(err instanceof Error)) return err;
+  const code = (err as { code?: unknown }).code;
+  return new FrameSocketError(`${ifname}: ${err.message}`, typeof code === 'string' ? code : 'EUNKNOWN', {
+    cause: err,
+  });
+}
+
+function call<T>(ifname: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw wrapError(ifname, err);
+  }
+}
+
 /**
  * Opens an AF_PACKET socket on `ifname` that sees only ARP and NDP (a kernel BPF filter) and never
- * our own frames. Needs CAP_NET_RAW; errors carry the errno name as `code` (EPERM, ENODEV, ...).
+ * our own frames. Needs CAP_NET_RAW (EPERM without it); an unknown interface is ENODEV.
  */
-export function openFrameConnection(ifname: string): FrameConnection {
+export function openFrameConnection(ifname: string, opts: FrameConnectionOptions = {}): FrameConnection {
   const lib = afPacket();
   const listeners: ((frame: Uint8Array) => void)[] = [];
-  const handle = lib.open(ifname, (frame) => {
-    for (const l of listeners) l(frame);
-  });
   let closed = false;
+  const deliver = (frame: Buffer): void => {
+    if (closed) return;
+    for (const l of listeners) {
+      try {
+        l(frame);
+      } catch (err) {
+        // A throw inside a native callback would be swallowed by Node (with only a deprecation
+        // warning); rethrow it outside, as an EventEmitter listener's would be.
+        process.nextTick(() => {
+          throw err;
+        });
+      }
+    }
+  };
+  const { onError } = opts;
+  const handle = call(ifname, () =>
+    lib.open(
+      ifname,
+      deliver,
+      onError &&
+        ((err) => {
+          if (!closed) onError(wrapError(ifname, err) as FrameSocketError);
+        }),
+    ),
+  );
   return {
     ifname,
-    send: (frame) => lib.send(handle, frame),
+    send: (frame) => call(ifname, () => lib.send(handle, frame)),
     onFrame: (cb) => {
       listeners.push(cb);
     },
-    joinMulticast: (mac) => lib.addMembership(handle, mac),
-    leaveMulticast: (mac) => lib.dropMembership(handle, mac),
+    joinMulticast: (mac) => call(ifname, () => lib.addMembership(handle, mac)),
+    leaveMulticast: (mac) => call(ifname, () => lib.dropMembership(handle, mac)),
     close: () => {
       if (closed) return;
       closed = true;

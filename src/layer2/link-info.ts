@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { type Address, parseAddress } from '../net/address.js';
 import { type Mac, parseMac } from './ethernet.js';
 
@@ -7,17 +8,102 @@ export interface LinkInfo {
   readonly name: string;
   readonly index: number;
   readonly mac: Mac;
+  /** Administratively up and operationally up (or `unknown`, as drivers without carrier report). */
   readonly up: boolean;
   readonly broadcast: boolean;
   readonly loopback: boolean;
-  /** Enslaved to a bridge or bond: frames belong to the master, answer there. */
+  /** An Ethernet link (ARPHRD_ETHER): the only kind we can send Ethernet frames on. */
+  readonly ethernet: boolean;
+  /** The link this one is enslaved to (bridge, bond, VRF, ...), if any. */
+  readonly master?: string;
+  /**
+   * Enslaved to a bridge, bond or the like: frames belong to the master, answer there. A VRF member
+   * is not a slave in this sense; it still carries its own traffic.
+   */
   readonly slave: boolean;
+  /** A usable (not tentative, not DAD-failed) IPv6 link-local address, the source of our NAs. */
   readonly linkLocalV6?: Address;
+  readonly ipv4: readonly Address[];
 }
 
 const IFF_UP = 0x1;
 const IFF_BROADCAST = 0x2;
 const IFF_LOOPBACK = 0x8;
+const ARPHRD_ETHER = 1;
+
+// /proc/net/if_inet6 scope and flags (include/net/ipv6.h, include/uapi/linux/if_addr.h).
+const IPV6_ADDR_LINKLOCAL = 0x20;
+const IFA_F_DADFAILED = 0x08;
+const IFA_F_TENTATIVE = 0x40;
+
+/** Addresses per interface name, as os.networkInterfaces() gives them. */
+export type InterfaceAddresses = Readonly<
+  Record<string, readonly { readonly address: string; readonly family: string | number }[] | undefined>
+>;
+
+/** What sysfs says about one link, as text; each field absent when its file is unreadable. */
+export interface SysfsLink {
+  readonly name: string;
+  readonly ifindex?: string;
+  readonly address?: string;
+  readonly flags?: string;
+  readonly operstate?: string;
+  readonly type?: string;
+  readonly master?: string;
+  /** DEVTYPE from the master's uevent (bridge, bond, vrf, ...). */
+  readonly masterType?: string;
+}
+
+/**
+ * Per interface, its first usable link-local address from /proc/net/if_inet6, whose lines read
+ * `fe800000000000000000000000000001 04 40 20 80 eth0` (address, ifindex, prefix, scope, flags, name).
+ */
+export function parseIfInet6(text: string): Map<string, Address> {
+  const out = new Map<string, Address>();
+  for (const line of text.split('\n')) {
+    const [hex, , , scope, flags, name] = line.trim().split(/\s+/);
+    if (!hex || !name || !scope || !flags || !/^[0-9a-f]{32}$/i.test(hex)) continue;
+    if (Number.parseInt(scope, 16) !== IPV6_ADDR_LINKLOCAL) continue;
+    if ((Number.parseInt(flags, 16) & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) !== 0) continue;
+    if (!out.has(name)) out.set(name, { family: 'IPv6', value: BigInt(`0x${hex}`) });
+  }
+  return out;
+}
+
+/** A LinkInfo from sysfs text, or undefined for links without a MAC (tunnels, WireGuard, ...). */
+export function toLinkInfo(
+  s: SysfsLink,
+  linkLocal: ReadonlyMap<string, Address>,
+  addrs: InterfaceAddresses,
+): LinkInfo | undefined {
+  const mac = parseMac(s.address ?? '');
+  if (!mac) return undefined;
+  const flags = Number.parseInt(s.flags ?? '0', 16) || 0;
+  const ll = linkLocal.get(s.name);
+  const ipv4 = (addrs[s.name] ?? [])
+    .filter((a) => a.family === 'IPv4')
+    .flatMap((a) => parseAddress(a.address) ?? []);
+  return {
+    name: s.name,
+    index: Number(s.ifindex ?? 0) || 0,
+    mac,
+    up: (flags & IFF_UP) !== 0 && (s.operstate === 'up' || s.operstate === 'unknown'),
+    broadcast: (flags & IFF_BROADCAST) !== 0,
+    loopback: (flags & IFF_LOOPBACK) !== 0,
+    ethernet: Number(s.type) === ARPHRD_ETHER,
+    ...(s.master ? { master: s.master } : {}),
+    slave: s.master !== undefined && s.masterType !== 'vrf',
+    ...(ll ? { linkLocalV6: ll } : {}),
+    ipv4,
+  };
+}
+
+export interface ListLinksOptions {
+  readonly sysfs?: string;
+  readonly ifInet6?: string;
+  /** IPv4 addresses per interface; os.networkInterfaces() by default. */
+  readonly addresses?: () => InterfaceAddresses;
+}
 
 function read(path: string): string | undefined {
   try {
@@ -27,37 +113,40 @@ function read(path: string): string | undefined {
   }
 }
 
-/** Every interface of this network namespace. Thin I/O: the decisions are in interface-selection.ts. */
-export function listLinks(sysfs = '/sys/class/net', ifInet6 = '/proc/net/if_inet6'): LinkInfo[] {
-  const linkLocal = new Map<string, Address>();
-  for (const line of (read(ifInet6) ?? '').split('\n')) {
-    const [hex, , , scope, , name] = line.trim().split(/\s+/);
-    if (!hex || !name || scope !== '20' || hex.length !== 32) continue;
-    const a = parseAddress(hex.match(/.{4}/g)?.join(':') ?? '');
-    if (a) linkLocal.set(name, a);
-  }
-  const links: LinkInfo[] = [];
-  let names: string[] = [];
+/** Every interface of this network namespace, by index. Thin I/O: decisions are in interface-selection.ts. */
+export function listLinks(opts: ListLinksOptions = {}): LinkInfo[] {
+  const sysfs = opts.sysfs ?? '/sys/class/net';
+  let names: string[];
   try {
     names = readdirSync(sysfs);
   } catch {
     return [];
   }
+  const linkLocal = parseIfInet6(read(opts.ifInet6 ?? '/proc/net/if_inet6') ?? '');
+  const addrs = (opts.addresses ?? networkInterfaces)();
+  const links: LinkInfo[] = [];
   for (const name of names) {
-    const flags = Number.parseInt(read(`${sysfs}/${name}/flags`) ?? '0', 16);
-    const mac = parseMac(read(`${sysfs}/${name}/address`) ?? '');
-    if (!mac) continue;
-    const ll = linkLocal.get(name);
-    links.push({
+    const dir = `${sysfs}/${name}`;
+    // `master` is a symlink to the master's sysfs directory; its uevent names it and its kind.
+    const masterUevent = read(`${dir}/master/uevent`) ?? '';
+    const master = /^INTERFACE=(.+)$/m.exec(masterUevent)?.[1];
+    const masterType = /^DEVTYPE=(.+)$/m.exec(masterUevent)?.[1];
+    const s: SysfsLink = {
       name,
-      index: Number(read(`${sysfs}/${name}/ifindex`) ?? 0),
-      mac,
-      up: (flags & IFF_UP) !== 0 && read(`${sysfs}/${name}/operstate`) !== 'down',
-      broadcast: (flags & IFF_BROADCAST) !== 0,
-      loopback: (flags & IFF_LOOPBACK) !== 0,
-      slave: read(`${sysfs}/${name}/master/ifindex`) !== undefined,
-      ...(ll ? { linkLocalV6: ll } : {}),
-    });
+      ...optional('ifindex', read(`${dir}/ifindex`)),
+      ...optional('address', read(`${dir}/address`)),
+      ...optional('flags', read(`${dir}/flags`)),
+      ...optional('operstate', read(`${dir}/operstate`)),
+      ...optional('type', read(`${dir}/type`)),
+      ...optional('master', master),
+      ...optional('masterType', masterType),
+    };
+    const link = toLinkInfo(s, linkLocal, addrs);
+    if (link) links.push(link);
   }
   return links.sort((a, b) => a.index - b.index);
+}
+
+function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
 }
