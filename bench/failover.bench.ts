@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab } from '../src/lab/lab.js';
 import { arpingAnswers, entryNode } from '../test/support/l2.js';
+import { rollingRestartUnderLoad } from '../test/support/rolling-restart.js';
 import { waitForIps } from '../test/support/services.js';
 import { curlFromClient, eventually } from '../test/support/test-lab.js';
 import { quantile, rssMiB } from './lab-bench-util.js';
@@ -61,27 +62,8 @@ try {
 
   // Graceful rolling restart under load.
   await steadyOwner();
-  let ok = 0;
-  let failed = 0;
-  let stop = false;
-  const load = (async () => {
-    while (!stop) {
-      const r = await lab.exec(
-        'client',
-        ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${ip}/`],
-        { check: false },
-      );
-      if (r.stdout === '200') ok++;
-      else failed++;
-      await sleep(20);
-    }
-  })();
-  for (const n of lab.nodes) {
-    await lab.restart(`speaker-${n}`);
-    await sleep(3_000);
-  }
-  stop = true;
-  await load;
+  const { ok, failures } = await rollingRestartUnderLoad(lab, ip, 20);
+  const failed = failures.length;
 
   // Steady-state API writes: the speakers count them in their metrics.
   const writes = async () => {

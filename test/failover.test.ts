@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workload.js';
 import { announcedBy, arpingAnswers, clientNeighbour, entryNode } from './support/l2.js';
+import { rollingRestartUnderLoad } from './support/rolling-restart.js';
 import { waitForIps } from './support/services.js';
 import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
 
@@ -149,27 +150,7 @@ describe('failover', () => {
 
   it('graceful restart of every speaker in turn loses no request', async () => {
     await steadyOwner(ip);
-    let stop = false;
-    let ok = 0;
-    const failures: string[] = [];
-    const load = (async () => {
-      while (!stop) {
-        const r = await lab.exec(
-          'client',
-          ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${ip}/`],
-          { check: false },
-        );
-        if (r.stdout === '200') ok++;
-        else failures.push(`${new Date().toISOString()} ${r.stdout || r.code}`);
-        await sleep(50);
-      }
-    })();
-    for (const n of lab.nodes) {
-      await lab.restart(`speaker-${n}`);
-      await sleep(3_000);
-    }
-    stop = true;
-    await load;
+    const { ok, failures } = await rollingRestartUnderLoad(lab, ip, 50);
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(50);
   });

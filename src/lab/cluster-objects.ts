@@ -116,23 +116,3 @@ export async function createRunningPod(core: CoreV1Api, spec: PodObjectSpec): Pr
   };
   await core.replaceNamespacedPodStatus({ name: spec.name, namespace: spec.namespace, body: created });
 }
-
-/** Marks a pod (un)ready, as a failing or recovering readiness probe would. */
-export async function setPodReady(
-  core: CoreV1Api,
-  namespace: string,
-  name: string,
-  ready: boolean,
-): Promise<void> {
-  const pod = await core.readNamespacedPodStatus({ name, namespace });
-  const status = ready ? 'True' : 'False';
-  const now = new Date();
-  for (const c of pod.status?.conditions ?? []) {
-    if ((c.type === 'Ready' || c.type === 'ContainersReady') && c.status !== status) {
-      c.status = status;
-      c.lastTransitionTime = now;
-    }
-  }
-  for (const cs of pod.status?.containerStatuses ?? []) cs.ready = ready;
-  await core.replaceNamespacedPodStatus({ name, namespace, body: pod });
-}

@@ -20,7 +20,7 @@ import {
 import { writeKubeconfig } from './kubeconfig.js';
 import { LabError } from './lab-error.js';
 import { type LabState, type PodRecord, readState, writeState } from './lab-state.js';
-import { type LabNames, labNames, nodeName } from './names.js';
+import { type LabNames, labIndexOfNamespace, labNames, nodeName } from './names.js';
 import {
   createNodePodNetwork,
   createPodNetwork,
@@ -513,8 +513,8 @@ export async function removeLabNamespaces(index: number): Promise<void> {
 export async function labIndexesPresent(): Promise<number[]> {
   const found = new Set<number>();
   for (const ns of await listNamespaces()) {
-    const m = /^blb(\d+)-/.exec(ns);
-    if (m) found.add(Number(m[1]));
+    const i = labIndexOfNamespace(ns);
+    if (i !== undefined) found.add(i);
   }
   return [...found].sort((a, b) => a - b);
 }

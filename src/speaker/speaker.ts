@@ -98,7 +98,6 @@ export class Speaker {
   private readonly statusWritten = new Map<string, number>();
   private stopped = false;
   private lastPeerHeard = 0;
-  private owned = new Map<string, IpOwnership>();
 
   constructor(
     private readonly o: SpeakerOptions,
@@ -349,7 +348,6 @@ export class Speaker {
     const gained = this.announcer.update(owned, this.d.interfaces());
     const takeover = new Set(gained);
     for (const [ip, r] of mine) this.recordStatus(r, takeover.has(ip), now);
-    this.owned = mine;
     this.scheduleExpiry(now);
   }
 
@@ -447,9 +445,5 @@ export class Speaker {
     this.transport.stop();
     this.lease.stop();
     await Promise.all(this.informers().map((i) => i.stop()));
-  }
-
-  ownedIps(): string[] {
-    return [...this.owned.keys()];
   }
 }
