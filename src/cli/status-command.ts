@@ -1,7 +1,7 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { loadKubeConfig } from '../controller/main.js';
 import { DEFAULT_LB_CLASS } from '../controller/service-class.js';
+import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { renderStatus, statusReport } from '../status/status-report.js';
 
 /** `barelb status [--watch]`: pools with usage, and every LoadBalancer Service with its IP, pool and announcer. */

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
+import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { LeaderElector } from '../k8s/leader-election.js';
 import { apiLeaseClient } from '../k8s/lease-client.js';
 import { apiPoolStatusWriter } from '../k8s/pool-status-writer.js';
@@ -20,13 +20,6 @@ export interface ControllerOptions {
   readonly identity: string;
   readonly leaseName: string;
   readonly workers: number;
-}
-
-export function loadKubeConfig(file: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromDefault();
-  return kc;
 }
 
 /** Runs the controller until SIGTERM/SIGINT: informers always, the worker only while leader. */

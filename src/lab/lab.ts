@@ -1,7 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { type LabAddresses, labAddresses, MAX_LABS, podIp } from './addressing.js';
 import { type BareLBParts, installBareLB } from './barelb-install.js';
 import { ensureBinaries } from './binaries.js';
@@ -109,9 +110,7 @@ export class Lab {
 
   /** A client for the lab's apiserver, as the admin. */
   kubeConfig(): KubeConfig {
-    const kc = new KubeConfig();
-    kc.loadFromFile(this.kubeconfig);
-    return kc;
+    return loadKubeConfig(this.kubeconfig);
   }
 
   nodeIp(node: string): string {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { loadKubeConfig } from '../controller/main.js';
 import type { ElectionChecks } from '../election/candidates.js';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
+import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { apiLeaseClient } from '../k8s/lease-client.js';
 import { openFrameConnection } from '../layer2/frame-socket.js';
 import { startHttpServer } from '../metrics/http-server.js';
