@@ -169,6 +169,11 @@ export class Controller {
     this.workers ??= Array.from({ length: this.d.workers }, () => this.work());
   }
 
+  /** True while Services wait for, or are in, a reconcile: their status writes come before events. */
+  get busy(): boolean {
+    return this.queue.busy;
+  }
+
   /** Leadership lost: stop taking keys. Writes in flight are refused by the isLeader check. */
   follow(): void {
     this.running = false;

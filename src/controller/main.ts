@@ -31,7 +31,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const clock = systemClock;
   const identity = opts.identity || `${hostname()}-${process.pid}`;
   let elector: LeaderElector | undefined;
-  const controller = new Controller({
+  const controller: Controller = new Controller({
     kc,
     log: log.child({ component: 'controller' }),
     clock,
@@ -42,6 +42,8 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
       identity,
       log.child({ component: 'events' }),
       clock,
+      // Called only once events flow, after construction.
+      () => controller.busy,
     ),
     services: apiServiceStatusWriter(kc),
     pools: apiPoolStatusWriter(kc),

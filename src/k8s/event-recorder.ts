@@ -17,8 +17,10 @@ export interface EventRecorder {
   record(obj: ObjectRef, type: EventType, reason: string, message: string): void;
 }
 
-/** Events written concurrently at most. */
+/** Events written concurrently at most, when the controller has nothing more urgent to write. */
 const EVENT_WRITERS = 4;
+/** Events written concurrently while the controller is busy: one, so events never starve. */
+const EVENT_WRITERS_WHEN_BUSY = 1;
 
 /** Identical events (same object, reason, message) within this window are recorded once. */
 const DEDUPE_MS = 10 * 60_000;
@@ -40,6 +42,8 @@ export class ApiEventRecorder implements EventRecorder {
     private readonly host: string,
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** True while the owner has more urgent writes to make (status writes users wait for). */
+    private readonly busy: () => boolean = () => false,
   ) {
     this.api = kc.makeApiClient(CoreV1Api);
   }
@@ -85,7 +89,8 @@ export class ApiEventRecorder implements EventRecorder {
   /**
    * Events are written a few at a time, behind the writes that matter: during a burst of 1,000
    * allocations, 1,000 concurrent Event POSTs would take the apiserver's time from the status writes
-   * users wait for. Past 10,000 waiting, new events are dropped (and logged), never memory.
+   * users wait for. While the owner is busy only one is in flight; once it is idle, four. Past
+   * 10,000 waiting, new events are dropped (and logged), never memory.
    */
   private enqueue(write: () => Promise<unknown>): void {
     if (this.pending.length >= 10_000) {
@@ -97,7 +102,9 @@ export class ApiEventRecorder implements EventRecorder {
   }
 
   private drain(): void {
-    while (this.inFlight < EVENT_WRITERS && this.pending.length > 0) {
+    // Re-checked after every write, so the limit rises as soon as the owner goes idle.
+    const limit = this.busy() ? EVENT_WRITERS_WHEN_BUSY : EVENT_WRITERS;
+    while (this.inFlight < limit && this.pending.length > 0) {
       const next = this.pending.shift();
       if (!next) return;
       this.inFlight++;

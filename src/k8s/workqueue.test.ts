@@ -21,6 +21,19 @@ describe('WorkQueue', () => {
     expect(await q.get()).toBe('a');
   });
 
+  it('is busy while a key is queued or processed, not while it waits out a backoff', async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue(clock);
+    expect(q.busy).toBe(false);
+    q.add('a');
+    expect(q.busy).toBe(true);
+    const k = (await q.get()) ?? '';
+    expect(q.busy).toBe(true);
+    q.addRateLimited(k);
+    q.done(k);
+    expect(q.busy).toBe(false);
+  });
+
   it('wakes a waiting worker', async () => {
     const q = new WorkQueue(new FakeClock());
     const pending = q.get();

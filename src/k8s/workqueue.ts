@@ -89,6 +89,11 @@ export class WorkQueue {
     }
   }
 
+  /** True while keys are queued or being processed (keys in backoff do not count). */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.processing.size > 0;
+  }
+
   /** Keys waiting to be processed (not counting those in backoff). */
   get length(): number {
     return this.queue.length;

@@ -1,0 +1,89 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from './clock.js';
+import { ApiEventRecorder } from './event-recorder.js';
+import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
+
+/** A loopback stand-in for the apiserver that holds Event POSTs open and tracks how many are open. */
+async function holdingServer() {
+  const held: ServerResponse[] = [];
+  let maxOpen = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    held.push(res);
+    maxOpen = Math.max(maxOpen, held.length);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const kc = new KeepAliveKubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return {
+    server,
+    kc,
+    open: () => held.length,
+    maxOpen: () => maxOpen,
+    releaseAll: () => {
+      for (const res of held.splice(0)) {
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{"kind":"Event","apiVersion":"v1","metadata":{"name":"e"}}');
+      }
+    },
+  };
+}
+
+const ref = (i: number) => ({ kind: 'Service', apiVersion: 'v1', namespace: 'ns', name: `s${i}` });
+
+describe('ApiEventRecorder', () => {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+
+  it.each([
+    { busy: false, want: 4 },
+    // Busy: status writes come first, one event at a time keeps events from starving.
+    { busy: true, want: 1 },
+  ])('busy=$busy: at most $want event write(s) in flight', async ({ busy, want }) => {
+    const s = await holdingServer();
+    close = () => {
+      s.server.closeAllConnections();
+      s.server.close();
+    };
+    const rec = new ApiEventRecorder(
+      s.kc,
+      'test',
+      'host',
+      pino({ level: 'silent' }),
+      systemClock,
+      () => busy,
+    );
+    for (let i = 0; i < 10; i++) rec.record(ref(i), 'Normal', 'IPAllocated', `ip ${i}`);
+    await sleep(200);
+    expect(s.open()).toBe(want);
+    // Going idle lifts the limit as soon as the next write completes.
+    busy = false;
+    for (let round = 0; round < 20 && s.maxOpen() < 4; round++) {
+      s.releaseAll();
+      await sleep(50);
+    }
+    expect(s.maxOpen()).toBe(4);
+  });
+
+  it('records identical events once per window', async () => {
+    const s = await holdingServer();
+    close = () => {
+      s.server.closeAllConnections();
+      s.server.close();
+    };
+    const rec = new ApiEventRecorder(s.kc, 'test', 'host', pino({ level: 'silent' }), systemClock);
+    for (let i = 0; i < 3; i++) rec.record(ref(1), 'Normal', 'IPAllocated', 'same');
+    await sleep(200);
+    expect(s.open()).toBe(1);
+  });
+});
