@@ -74,4 +74,18 @@ describe('KeepAliveKubeConfig', () => {
     expect(s.headers.length).toBe(sequential + 2 * parallel);
     for (const h of s.headers) expect(h.authorization).toBe('Bearer secret-token');
   });
+
+  it('abandons a call the server never answers', async () => {
+    const silent = createServer(() => {});
+    server = silent;
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const kc = new KeepAliveKubeConfig();
+    kc.requestTimeoutMs = 200;
+    const api = configure(kc, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`).makeApiClient(
+      CoreV1Api,
+    );
+    const t0 = performance.now();
+    await expect(api.readNamespace({ name: 'default' })).rejects.toThrow(/abort/i);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
 });

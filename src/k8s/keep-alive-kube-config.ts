@@ -12,6 +12,8 @@ const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorize
  * the free list only; a slow in-flight request is not cut.
  */
 const IDLE_SOCKET_TIMEOUT_MS = 30_000;
+/** Long enough for a list of every Service in a large cluster, short enough to notice a dead peer. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Requests still running on an agent whose TLS material was replaced get this long to finish. */
 const RETIRED_AGENT_GRACE_MS = 120_000;
 
@@ -42,9 +44,16 @@ function agentKey(agent: http.Agent): string {
  */
 export class KeepAliveKubeConfig extends KubeConfig {
   private pooled: { key: string; agent: http.Agent } | undefined;
+  /**
+   * Every API call (watches go another way) is abandoned after this long. A kept-alive connection
+   * to an apiserver that vanished without a reset would otherwise hold a call for the kernel's TCP
+   * retransmission timeout (many minutes), and with it a lease renewal loop.
+   */
+  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
+    if (!context.getSignal()) context.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
     const fresh = context.getAgent();
     // Exact classes only: subclasses are proxy agents (hpagent, socks) with their own logic.
     const ctor = fresh?.constructor;
