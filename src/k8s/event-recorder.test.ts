@@ -46,34 +46,40 @@ describe('ApiEventRecorder', () => {
   afterEach(() => close?.());
 
   it.each([
-    { busy: false, want: 4 },
-    // Busy: status writes come first, one event at a time keeps events from starving.
-    { busy: true, want: 1 },
-  ])('busy=$busy: at most $want event write(s) in flight', async ({ busy, want }) => {
-    const s = await holdingServer();
-    close = () => {
-      s.server.closeAllConnections();
-      s.server.close();
-    };
-    const rec = new ApiEventRecorder(
-      s.kc,
-      'test',
-      'host',
-      pino({ level: 'silent' }),
-      systemClock,
-      () => busy,
-    );
-    for (let i = 0; i < 10; i++) rec.record(ref(i), 'Normal', 'IPAllocated', `ip ${i}`);
-    await sleep(200);
-    expect(s.open()).toBe(want);
-    // Going idle lifts the limit as soon as the next write completes.
-    busy = false;
-    for (let round = 0; round < 20 && s.maxOpen() < 4; round++) {
-      s.releaseAll();
-      await sleep(50);
-    }
-    expect(s.maxOpen()).toBe(4);
-  });
+    { busy: false, wait: 200, want: 4 },
+    // Busy: status writes come first; events wait...
+    { busy: true, wait: 200, want: 0 },
+    // ...but never longer than 2 s, and then one at a time.
+    { busy: true, wait: 2_400, want: 1 },
+  ])(
+    'busy=$busy, after $wait ms: $want event write(s) in flight',
+    async ({ busy: startBusy, wait, want }) => {
+      let busy = startBusy;
+      const s = await holdingServer();
+      close = () => {
+        s.server.closeAllConnections();
+        s.server.close();
+      };
+      const rec = new ApiEventRecorder(
+        s.kc,
+        'test',
+        'host',
+        pino({ level: 'silent' }),
+        systemClock,
+        () => busy,
+      );
+      for (let i = 0; i < 10; i++) rec.record(ref(i), 'Normal', 'IPAllocated', `ip ${i}`);
+      await sleep(wait);
+      expect(s.open()).toBe(want);
+      // Going idle lifts the limit as soon as the next write completes.
+      busy = false;
+      for (let round = 0; round < 20 && s.maxOpen() < 4; round++) {
+        s.releaseAll();
+        await sleep(50);
+      }
+      expect(s.maxOpen()).toBe(4);
+    },
+  );
 
   it('records identical events once per window', async () => {
     const s = await holdingServer();

@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 
 export interface ObjectRef {
   readonly kind: string;
@@ -19,8 +19,14 @@ export interface EventRecorder {
 
 /** Events written concurrently at most, when the controller has nothing more urgent to write. */
 const EVENT_WRITERS = 4;
-/** Events written concurrently while the controller is busy: one, so events never starve. */
-const EVENT_WRITERS_WHEN_BUSY = 1;
+/**
+ * While the controller is busy, events wait, at most this long: a burst's status writes get the
+ * apiserver to themselves, and no event is ever held longer than this. An overdue event is written
+ * one at a time even when busy.
+ */
+const MAX_EVENT_DELAY_MS = 2_000;
+/** How often a waiting event re-checks whether the controller went idle. */
+const IDLE_POLL_MS = 100;
 
 /** Identical events (same object, reason, message) within this window are recorded once. */
 const DEDUPE_MS = 10 * 60_000;
@@ -33,8 +39,9 @@ const DEDUPE_MS = 10 * 60_000;
 export class ApiEventRecorder implements EventRecorder {
   private readonly api: CoreV1Api;
   private readonly recent = new Map<string, number>();
-  private readonly pending: (() => Promise<unknown>)[] = [];
+  private readonly pending: { at: number; write: () => Promise<unknown> }[] = [];
   private inFlight = 0;
+  private recheck: TimerHandle | undefined;
 
   constructor(
     kc: KubeConfig,
@@ -89,29 +96,39 @@ export class ApiEventRecorder implements EventRecorder {
   /**
    * Events are written a few at a time, behind the writes that matter: during a burst of 1,000
    * allocations, 1,000 concurrent Event POSTs would take the apiserver's time from the status writes
-   * users wait for. While the owner is busy only one is in flight; once it is idle, four. Past
-   * 10,000 waiting, new events are dropped (and logged), never memory.
+   * users wait for. While the owner is busy they wait (up to MAX_EVENT_DELAY_MS); once it is idle,
+   * four are in flight. Past 10,000 waiting, new events are dropped (and logged), never memory.
    */
   private enqueue(write: () => Promise<unknown>): void {
     if (this.pending.length >= 10_000) {
       this.log.warn({ event: 'event_dropped' }, 'event queue full; dropping an event');
       return;
     }
-    this.pending.push(write);
+    this.pending.push({ at: this.clock.now(), write });
     this.drain();
   }
 
   private drain(): void {
-    // Re-checked after every write, so the limit rises as soon as the owner goes idle.
-    const limit = this.busy() ? EVENT_WRITERS_WHEN_BUSY : EVENT_WRITERS;
-    while (this.inFlight < limit && this.pending.length > 0) {
-      const next = this.pending.shift();
-      if (!next) return;
+    const busy = this.busy();
+    for (;;) {
+      const head = this.pending[0];
+      if (!head) return;
+      const overdue = this.clock.now() - head.at >= MAX_EVENT_DELAY_MS;
+      const limit = !busy ? EVENT_WRITERS : overdue ? 1 : 0;
+      if (this.inFlight >= limit) break;
+      this.pending.shift();
       this.inFlight++;
-      void next().finally(() => {
+      void head.write().finally(() => {
         this.inFlight--;
         this.drain();
       });
+    }
+    // Held back with nothing in flight to call drain again: look again shortly.
+    if (this.inFlight === 0 && this.recheck === undefined) {
+      this.recheck = this.clock.setTimeout(() => {
+        this.recheck = undefined;
+        this.drain();
+      }, IDLE_POLL_MS);
     }
   }
 
