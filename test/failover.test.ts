@@ -67,6 +67,22 @@ describe('failover', () => {
     );
   });
 
+  it('deleting a Service deletes its ServiceL2Status', async () => {
+    await deployWorkload(lab, { name: 'brief', podsOn: ['n1'], service: { type: 'LoadBalancer' } });
+    await waitForIps(lab, 'brief');
+    const node = await eventually('ServiceL2Status of brief', () => announcedBy(lab, 'brief'));
+    expect(lab.nodes).toContain(node);
+    await lab.exec('cp', ['kubectl', 'delete', 'service', 'brief', '--wait=true']);
+    await eventually(
+      'ServiceL2Status of brief deleted',
+      async () => ((await announcedBy(lab, 'brief')) === undefined ? true : undefined),
+      15_000,
+    );
+    // The demo's status is untouched.
+    expect(await announcedBy(lab, 'demo')).toBeDefined();
+    await lab.removePod('default', 'brief-n1-1');
+  });
+
   it("kill -9 of the owner's speaker", async () => {
     const owner = (await steadyOwner(ip)) ?? '';
     await lab.stopComponent(`speaker-${owner}`, 'SIGKILL');

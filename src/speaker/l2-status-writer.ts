@@ -66,8 +66,8 @@ export class L2StatusWriter {
     }
   }
 
-  async remove(serviceNamespace: string, serviceName: string): Promise<void> {
-    const name = L2StatusWriter.objectName(serviceNamespace, serviceName);
+  /** Deletes a ServiceL2Status by object name; one already gone is not an error. */
+  async removeByName(name: string): Promise<void> {
     await this.api
       .deleteNamespacedCustomObject({
         group: 'barelb.io',

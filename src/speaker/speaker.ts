@@ -33,6 +33,7 @@ import type { FrameConnection } from '../layer2/frame-socket.js';
 import type { AllowedInterfaces } from '../layer2/responder.js';
 import { Announcer, type Interfaces } from './announcer.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
+import { l2StatusesToDelete } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
 import { NodeLease } from './node-lease.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
@@ -94,6 +95,8 @@ export class Speaker {
   private safetyTimer: NodeJS.Timeout | undefined;
   private frozen = false;
   private warmUntil = 0;
+  /** Last time we tried to delete each stale ServiceL2Status, to rate-limit retries. */
+  private readonly statusDeleted = new Map<string, number>();
   /** Last time we (re)wrote each Service's ServiceL2Status, to rate-limit repairs. */
   private readonly statusWritten = new Map<string, number>();
   private stopped = false;
@@ -348,7 +351,38 @@ export class Speaker {
     const gained = this.announcer.update(owned, this.d.interfaces());
     const takeover = new Set(gained);
     for (const [ip, r] of mine) this.recordStatus(r, takeover.has(ip), now);
+    this.collectStaleStatuses(views.views, peersAlive, now);
     this.scheduleExpiry(now);
+  }
+
+  /**
+   * Deletes the ServiceL2Status of Services that are gone or no longer have a BareLB IP, so
+   * `kubectl get servicel2statuses` lists only what is announced. Only with healthy watches: a
+   * stale cache must not delete the status of a Service that still exists.
+   */
+  private collectStaleStatuses(views: readonly ServiceView[], alive: readonly string[], now: number): void {
+    if (!this.services.isHealthy() || !this.l2statuses.isHealthy()) return;
+    for (const [name, t] of this.statusDeleted) if (now - t > 60_000) this.statusDeleted.delete(name);
+    const objects = this.l2statuses.items().map((o) => {
+      const name = o.metadata?.name ?? '';
+      // `<namespace>.<service>`: neither name can hold a dot, so the first dot splits them.
+      const dot = name.indexOf('.');
+      return {
+        name,
+        serviceKey: `${name.slice(0, dot)}/${name.slice(dot + 1)}`,
+        node: (o as { status?: { node?: string } }).status?.node,
+      };
+    });
+    const announced = new Set(views.map((v) => v.key));
+    for (const key of this.statusWritten.keys()) if (!announced.has(key)) this.statusWritten.delete(key);
+    for (const name of l2StatusesToDelete({ objects, announced, self: this.o.node, alive })) {
+      if (now - (this.statusDeleted.get(name) ?? 0) < 5_000) continue;
+      this.statusDeleted.set(name, now);
+      this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
+      void this.l2status
+        .removeByName(name)
+        .catch((err: unknown) => this.d.log.warn({ err, name }, 'could not delete a stale ServiceL2Status'));
+    }
   }
 
   /**
