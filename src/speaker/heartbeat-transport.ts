@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { decodeHeartbeat, encodeHeartbeat, type NodeFacts } from '../election/heartbeat-codec.js';
@@ -13,12 +14,41 @@ export interface HeartbeatOptions {
   readonly intervalMs: number;
 }
 
+/** udp4 or udp6 bound to one address, or one udp6 socket on `::` that also carries IPv4. */
+export type SocketKind = 'udp4' | 'udp6' | 'dual';
+
+/**
+ * Where a heartbeat for `peer` goes on a socket of `kind`: a dual-stack socket reaches IPv4 peers
+ * through their IPv4-mapped IPv6 address; a single-family socket cannot reach the other family.
+ */
+export function sendAddress(peer: string, kind: SocketKind): string | undefined {
+  const family = isIP(peer);
+  if (family === 0) return undefined;
+  if (kind === 'dual') return family === 4 ? `::ffff:${peer}` : peer;
+  return (kind === 'udp6') === (family === 6) ? peer : undefined;
+}
+
+/**
+ * The address a node's heartbeats go to: its IPv4 InternalIP, else its IPv6 one (IPv6-only node
+ * networks), else its ExternalIP by the same preference. Peers address a node the way the cluster
+ * does, so no extra configuration is needed.
+ */
+export function peerAddress(addresses: readonly { type: string; address: string }[]): string | undefined {
+  for (const type of ['InternalIP', 'ExternalIP'])
+    for (const family of [4, 6]) {
+      const a = addresses.find((x) => x.type === type && isIP(x.address) === family);
+      if (a) return a.address;
+    }
+  return undefined;
+}
+
 /**
  * Sends this node's heartbeat to every peer every interval (and at once when its facts change), and
  * feeds authenticated, fresh heartbeats from peers into the membership. Refusals are counted by reason.
  */
 export class HeartbeatTransport {
   private socket: Socket | undefined;
+  private kind: SocketKind = 'udp4';
   private timer: NodeJS.Timeout | undefined;
   private peers: readonly string[] = [];
   private seq = 0n;
@@ -34,17 +64,21 @@ export class HeartbeatTransport {
   ) {}
 
   async start(): Promise<void> {
-    const sock = createSocket({ type: 'udp4', reuseAddr: true });
-    sock.on('message', (msg) => this.receive(msg));
-    sock.on('error', (err) => this.log.warn({ err }, 'heartbeat socket error'));
-    await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(this.opts.port, this.opts.bindAddress, () => {
-        sock.off('error', reject);
-        resolve();
-      });
-    });
-    this.socket = sock;
+    const bind = this.opts.bindAddress;
+    if (bind !== undefined) {
+      this.kind = isIP(bind) === 6 ? 'udp6' : 'udp4';
+      this.socket = await this.open(this.kind, bind);
+    } else {
+      // One dual-stack socket serves IPv4 and IPv6 peers alike; a kernel without IPv6 gets IPv4 only.
+      try {
+        this.kind = 'dual';
+        this.socket = await this.open('udp6', '::');
+      } catch (err) {
+        this.log.info({ err }, 'no IPv6 socket; heartbeats over IPv4 only');
+        this.kind = 'udp4';
+        this.socket = await this.open('udp4', undefined);
+      }
+    }
     const tick = () => {
       this.send();
       this.timer = setTimeout(tick, this.opts.intervalMs);
@@ -52,7 +86,21 @@ export class HeartbeatTransport {
     tick();
   }
 
-  /** Peer addresses to send to (IPv4, from Node objects). */
+  private async open(type: 'udp4' | 'udp6', address: string | undefined): Promise<Socket> {
+    const sock = createSocket({ type, reuseAddr: true, ipv6Only: false });
+    sock.on('message', (msg) => this.receive(msg));
+    sock.on('error', (err) => this.log.warn({ err }, 'heartbeat socket error'));
+    await new Promise<void>((resolve, reject) => {
+      sock.once('error', reject);
+      sock.bind(this.opts.port, address, () => {
+        sock.off('error', reject);
+        resolve();
+      });
+    });
+    return sock;
+  }
+
+  /** Peer addresses to send to (one per node, from Node objects; see peerAddress). */
   setPeers(addresses: readonly string[]): void {
     this.peers = addresses;
   }
@@ -70,7 +118,9 @@ export class HeartbeatTransport {
       { node: this.opts.node, incarnation: this.incarnation, seq: this.seq, facts: this.facts },
       this.opts.key,
     );
-    for (const addr of this.peers) {
+    for (const peer of this.peers) {
+      const addr = sendAddress(peer, this.kind);
+      if (addr === undefined) continue;
       this.socket.send(buf, this.opts.port, addr, (err) => {
         if (err) this.log.debug({ err, peer: addr }, 'heartbeat send failed');
       });

@@ -32,7 +32,7 @@ import { ResilientInformer } from '../k8s/resilient-informer.js';
 import type { FrameConnection } from '../layer2/frame-socket.js';
 import type { AllowedInterfaces } from '../layer2/responder.js';
 import { Announcer, type Interfaces } from './announcer.js';
-import { HeartbeatTransport } from './heartbeat-transport.js';
+import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
 import { l2StatusesToDelete } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
 import { NodeLease } from './node-lease.js';
@@ -279,9 +279,7 @@ export class Speaker {
     const peers: string[] = [];
     for (const n of this.nodes.items()) {
       if (n.metadata?.name === this.o.node) continue;
-      const ip = n.status?.addresses?.find(
-        (a) => a.type === 'InternalIP' && !a.address.includes(':'),
-      )?.address;
+      const ip = peerAddress(n.status?.addresses ?? []);
       if (ip) peers.push(ip);
     }
     this.transport.setPeers(peers);
