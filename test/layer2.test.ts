@@ -86,7 +86,7 @@ describe('layer 2', () => {
     expect(await steadyOwner(ip)).toBe(owner);
   });
 
-  it('answers Neighbor Solicitations for an owned IPv6 address: the client kernel resolves it to the owner', async () => {
+  it('answers Neighbor Solicitations for an owned IPv6 address: the client kernel and ndisc6 resolve it to the owner', async () => {
     const b = (lab.addresses.index * 16).toString(16).padStart(2, '0');
     await kubectlApply(
       lab,
@@ -139,6 +139,10 @@ describe('layer 2', () => {
     const owner = (await macsToNodes(lab)).get(answer);
     expect(lab.nodes).toContain(owner);
     expect(await nodeMac(lab, owner ?? '')).toBe(answer);
+    // ndisc6, the IPv6 arping, takes only an answer sourced from the target: it gets the same MAC.
+    const nd = await lab.exec('client', ['ndisc6', '-1', '-r', '3', v6, 'eth0'], { check: false });
+    expect(nd.code).toBe(0);
+    expect(/Target link-layer address: ([0-9A-F:]{17})/.exec(nd.stdout)?.[1]?.toLowerCase()).toBe(answer);
     await lab.exec('client', ['ip', '-6', 'route', 'del', prefix, 'dev', 'eth0'], { check: false });
   });
 });

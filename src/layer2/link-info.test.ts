@@ -4,31 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAddress } from '../net/address.js';
 import { formatMac } from './ethernet.js';
-import { type LinkInfo, listLinks, parseIfInet6, type SysfsLink, toLinkInfo } from './link-info.js';
-
-const IF_INET6 = [
-  'fe800000000000000000000000000001 02 40 20 80     eth0',
-  '20010db8000000000000000000000001 02 40 00 80     eth0', // global: not link-local
-  'fe8000000000000000000000000000aa 03 40 20 c0     eth1', // tentative (0x40)
-  'fe8000000000000000000000000000bb 03 40 20 88     eth1', // DAD failed (0x08)
-  'fe8000000000000000000000000000cc 03 40 20 80     eth1',
-  'fe8000000000000000000000000000dd 03 40 20 80     eth1', // a second one: the first usable wins
-  '00000000000000000000000000000001 01 80 10 80       lo',
-  'garbage',
-  '',
-].join('\n');
-
-describe('parseIfInet6', () => {
-  it('keeps the first usable link-local address of each interface', () => {
-    const m = parseIfInet6(IF_INET6);
-    expect(new Map([...m].map(([k, v]) => [k, formatAddress(v)]))).toEqual(
-      new Map([
-        ['eth0', 'fe80::1'],
-        ['eth1', 'fe80::cc'],
-      ]),
-    );
-  });
-});
+import { type LinkInfo, listLinks, type SysfsLink, toLinkInfo } from './link-info.js';
 
 describe('toLinkInfo', () => {
   const base: SysfsLink = {
@@ -73,20 +49,20 @@ describe('toLinkInfo', () => {
     },
     { name: 'no MAC (tunnel, WireGuard)', s: { address: '' }, want: undefined },
   ])('$name', ({ s, want }) => {
-    const got = toLinkInfo({ ...base, ...s } as SysfsLink, new Map(), ipv4);
+    const got = toLinkInfo({ ...base, ...s } as SysfsLink, ipv4);
     if (want === undefined) expect(got).toBeUndefined();
     else expect(got).toMatchObject(want);
   });
 
   it('skips a link whose address file is unreadable', () => {
     const { address: _, ...noAddress } = base;
-    expect(toLinkInfo(noAddress, new Map(), {})).toBeUndefined();
+    expect(toLinkInfo(noAddress, {})).toBeUndefined();
   });
 
   it('takes the IPv4 addresses of its interface only', () => {
-    const got = toLinkInfo(base, new Map(), ipv4);
+    const got = toLinkInfo(base, ipv4);
     expect(got?.ipv4.map(formatAddress)).toEqual(['198.18.0.2']);
-    expect(toLinkInfo({ ...base, name: 'eth9' }, new Map(), ipv4)?.ipv4).toEqual([]);
+    expect(toLinkInfo({ ...base, name: 'eth9' }, ipv4)?.ipv4).toEqual([]);
   });
 });
 
@@ -125,16 +101,14 @@ describe('listLinks (a fake sysfs tree)', () => {
     );
     link('ens3', eth(5, '02:00:00:00:00:04', { flags: '0x1803' }), 'bond0');
     link('wg0', { ifindex: '6', address: '', flags: '0x91', operstate: 'unknown', type: '65534' });
-    writeFileSync(join(root, 'if_inet6'), IF_INET6);
   });
   afterAll(() => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('reads every link with a MAC, sorted by index, with masters, link-locals and IPv4', () => {
+  it('reads every link with a MAC, sorted by index, with masters and IPv4', () => {
     const links = listLinks({
       sysfs: join(root, 'net'),
-      ifInet6: join(root, 'if_inet6'),
       addresses: () => ({
         eth0: [{ address: '198.18.0.2', family: 'IPv4' }],
       }),
@@ -146,7 +120,6 @@ describe('listLinks (a fake sysfs tree)', () => {
       up: l.up,
       slave: l.slave,
       master: l.master,
-      ll: l.linkLocalV6 && formatAddress(l.linkLocalV6),
       ipv4: l.ipv4.map(formatAddress),
     }));
     expect(view).toEqual([
@@ -157,7 +130,6 @@ describe('listLinks (a fake sysfs tree)', () => {
         up: true,
         slave: false,
         master: undefined,
-        ll: undefined,
         ipv4: [],
       },
       {
@@ -167,7 +139,6 @@ describe('listLinks (a fake sysfs tree)', () => {
         up: true,
         slave: false,
         master: undefined,
-        ll: 'fe80::1',
         ipv4: ['198.18.0.2'],
       },
       {
@@ -177,7 +148,6 @@ describe('listLinks (a fake sysfs tree)', () => {
         up: true,
         slave: false,
         master: undefined,
-        ll: 'fe80::cc',
         ipv4: [],
       },
       {
@@ -187,7 +157,6 @@ describe('listLinks (a fake sysfs tree)', () => {
         up: true,
         slave: false,
         master: undefined,
-        ll: undefined,
         ipv4: [],
       },
       {
@@ -197,16 +166,13 @@ describe('listLinks (a fake sysfs tree)', () => {
         up: true,
         slave: true,
         master: 'bond0',
-        ll: undefined,
         ipv4: [],
       },
     ]);
   });
 
   it('is empty when sysfs is not there', () => {
-    expect(
-      listLinks({ sysfs: join(root, 'missing'), ifInet6: join(root, 'missing'), addresses: () => ({}) }),
-    ).toEqual([]);
+    expect(listLinks({ sysfs: join(root, 'missing'), addresses: () => ({}) })).toEqual([]);
   });
 
   it('reads this machine: at least the loopback link', () => {

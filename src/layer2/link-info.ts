@@ -21,8 +21,6 @@ export interface LinkInfo {
    * is not a slave in this sense; it still carries its own traffic.
    */
   readonly slave: boolean;
-  /** A usable (not tentative, not DAD-failed) IPv6 link-local address, the source of our NAs. */
-  readonly linkLocalV6?: Address;
   readonly ipv4: readonly Address[];
 }
 
@@ -30,11 +28,6 @@ const IFF_UP = 0x1;
 const IFF_BROADCAST = 0x2;
 const IFF_LOOPBACK = 0x8;
 const ARPHRD_ETHER = 1;
-
-// /proc/net/if_inet6 scope and flags (include/net/ipv6.h, include/uapi/linux/if_addr.h).
-const IPV6_ADDR_LINKLOCAL = 0x20;
-const IFA_F_DADFAILED = 0x08;
-const IFA_F_TENTATIVE = 0x40;
 
 /** Addresses per interface name, as os.networkInterfaces() gives them. */
 export type InterfaceAddresses = Readonly<
@@ -54,32 +47,11 @@ export interface SysfsLink {
   readonly masterType?: string;
 }
 
-/**
- * Per interface, its first usable link-local address from /proc/net/if_inet6, whose lines read
- * `fe800000000000000000000000000001 04 40 20 80 eth0` (address, ifindex, prefix, scope, flags, name).
- */
-export function parseIfInet6(text: string): Map<string, Address> {
-  const out = new Map<string, Address>();
-  for (const line of text.split('\n')) {
-    const [hex, , , scope, flags, name] = line.trim().split(/\s+/);
-    if (!hex || !name || !scope || !flags || !/^[0-9a-f]{32}$/i.test(hex)) continue;
-    if (Number.parseInt(scope, 16) !== IPV6_ADDR_LINKLOCAL) continue;
-    if ((Number.parseInt(flags, 16) & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) !== 0) continue;
-    if (!out.has(name)) out.set(name, { family: 'IPv6', value: BigInt(`0x${hex}`) });
-  }
-  return out;
-}
-
 /** A LinkInfo from sysfs text, or undefined for links without a MAC (tunnels, WireGuard, ...). */
-export function toLinkInfo(
-  s: SysfsLink,
-  linkLocal: ReadonlyMap<string, Address>,
-  addrs: InterfaceAddresses,
-): LinkInfo | undefined {
+export function toLinkInfo(s: SysfsLink, addrs: InterfaceAddresses): LinkInfo | undefined {
   const mac = parseMac(s.address ?? '');
   if (!mac) return undefined;
   const flags = Number.parseInt(s.flags ?? '0', 16) || 0;
-  const ll = linkLocal.get(s.name);
   const ipv4 = (addrs[s.name] ?? [])
     .filter((a) => a.family === 'IPv4')
     .flatMap((a) => parseAddress(a.address) ?? []);
@@ -93,14 +65,12 @@ export function toLinkInfo(
     ethernet: Number(s.type) === ARPHRD_ETHER,
     ...(s.master ? { master: s.master } : {}),
     slave: s.master !== undefined && s.masterType !== 'vrf',
-    ...(ll ? { linkLocalV6: ll } : {}),
     ipv4,
   };
 }
 
 export interface ListLinksOptions {
   readonly sysfs?: string;
-  readonly ifInet6?: string;
   /** IPv4 addresses per interface; os.networkInterfaces() by default. */
   readonly addresses?: () => InterfaceAddresses;
 }
@@ -122,7 +92,6 @@ export function listLinks(opts: ListLinksOptions = {}): LinkInfo[] {
   } catch {
     return [];
   }
-  const linkLocal = parseIfInet6(read(opts.ifInet6 ?? '/proc/net/if_inet6') ?? '');
   const addrs = (opts.addresses ?? networkInterfaces)();
   const links: LinkInfo[] = [];
   for (const name of names) {
@@ -141,7 +110,7 @@ export function listLinks(opts: ListLinksOptions = {}): LinkInfo[] {
       ...optional('master', master),
       ...optional('masterType', masterType),
     };
-    const link = toLinkInfo(s, linkLocal, addrs);
+    const link = toLinkInfo(s, addrs);
     if (link) links.push(link);
   }
   return links.sort((a, b) => a.index - b.index);

@@ -12,7 +12,6 @@ import {
   icmpv6Checksum,
   ipv6MulticastMac,
   isSolicitedNodeMulticast,
-  linkLocalFromMac,
   type NeighborSolicitation,
   solicitedNodeMulticast,
   UNSPECIFIED_IPV6,
@@ -320,14 +319,5 @@ describe('addresses', () => {
   it('maps all-nodes to 33:33:00:00:00:01', () => {
     expect(formatAddress(ALL_NODES)).toBe('ff02::1');
     expect(formatMac(ipv6MulticastMac(ALL_NODES))).toBe('33:33:00:00:00:01');
-  });
-
-  it.each([
-    { mac: '02:b1:b1:00:00:01', want: 'fe80::b1:b1ff:fe00:1' },
-    // QEMU's default MAC; its link-local is the one every VM shows.
-    { mac: '52:54:00:12:34:56', want: 'fe80::5054:ff:fe12:3456' },
-    { mac: '00:00:00:00:00:00', want: 'fe80::200:ff:fe00:0' },
-  ])('link-local of $mac is $want', ({ mac: m, want }) => {
-    expect(formatAddress(linkLocalFromMac(mac(m)))).toBe(want);
   });
 });

@@ -191,8 +191,9 @@ export function buildNeighborSolicitation(
 }
 
 /**
- * The reply to `ns` for a target we own, from `ourMac`, sourced from `sourceIp` (the interface's link-local
- * address; RFC 4861 §7.2.2 wants an address of the interface and receivers do not check which).
+ * The reply to `ns` for a target we own, from `ourMac`, sourced from `sourceIp` (the responder passes the
+ * target itself, as a host that has the address configured does; RFC 4861 §7.2.2 asks for an address of the
+ * interface, and some receivers, ndisc6 among them, accept the answer only from the target).
  *
  * Flags (RFC 4861 §7.2.4):
  * - S=1: it answers a solicitation, so it confirms reachability.
@@ -268,22 +269,6 @@ export function ipv6MulticastMac(a: Address): Mac {
   requireV6(a);
   const low = Number(a.value & 0xffffffffn);
   return Uint8Array.of(0x33, 0x33, low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff);
-}
-
-/** fe80::/64 with the modified EUI-64 interface identifier of `mac` (RFC 4291 appendix A). */
-export function linkLocalFromMac(mac: Mac): Address {
-  assertMac(mac, 'interface');
-  const b = (i: number) => BigInt(mac[i] ?? 0);
-  const iid =
-    ((b(0) ^ 0x02n) << 56n) |
-    (b(1) << 48n) |
-    (b(2) << 40n) |
-    (0xffn << 32n) |
-    (0xfen << 24n) |
-    (b(3) << 16n) |
-    (b(4) << 8n) |
-    b(5);
-  return { family: 'IPv6', value: (0xfe80n << 112n) | iid };
 }
 
 export function isMulticastV6(a: Address): boolean {

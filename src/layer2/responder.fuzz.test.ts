@@ -33,7 +33,7 @@ const OUR_MAC = mac('02:b1:b1:00:00:01');
 const CLIENT_MAC = mac('02:00:5e:00:00:0a');
 const INTRUDER_MAC = mac('02:00:5e:00:00:66');
 const IFACES: ResponderInterface[] = [
-  { name: 'eth0', mac: OUR_MAC, linkLocalV6: ip('fe80::b1:b1ff:fe00:1') },
+  { name: 'eth0', mac: OUR_MAC },
   { name: 'eth1', mac: OUR_MAC },
 ];
 const OWNED: OwnedAddresses = new Map<string, AllowedInterfaces>([

@@ -30,7 +30,7 @@ const OUR_MAC = mac('02:b1:b1:00:00:01');
 const OUR_OTHER_MAC = mac('02:b1:b1:00:00:02');
 const CLIENT_MAC = mac('02:00:5e:00:00:0a');
 const INTRUDER_MAC = mac('02:00:5e:00:00:66');
-const eth0: ResponderInterface = { name: 'eth0', mac: OUR_MAC, linkLocalV6: ip('fe80::b1:b1ff:fe00:1') };
+const eth0: ResponderInterface = { name: 'eth0', mac: OUR_MAC };
 const eth1: ResponderInterface = { name: 'eth1', mac: OUR_MAC };
 
 const owned: OwnedAddresses = new Map<string, AllowedInterfaces>([
@@ -41,7 +41,7 @@ const owned: OwnedAddresses = new Map<string, AllowedInterfaces>([
 ]);
 
 const PAD = '00'.repeat(18);
-// Same golden frames as arp.test.ts / ndp.test.ts (checked with tcpdump -vvv).
+// Same golden ARP frames and NS as arp.test.ts / ndp.test.ts (checked with tcpdump -vvv).
 const WHO_HAS = bytes(
   `ffffffffffff 02005e00000a 0806 0001 0800 06 04 0001 02005e00000a c612000a 000000000000 c6120064 ${PAD}`,
 );
@@ -51,12 +51,14 @@ const IS_AT = bytes(
 const NS = bytes(`3333ff000100 02005e00000a 86dd
   60000000 0020 3a ff 20010db8000000000000000000000010 ff0200000000000000000001ff000100
   87 00 bc12 00000000 20010db8000000000000000000000100 01 01 02005e00000a`);
+// The responder's NAs come from the target address (2001:db8::100), as the kernel's do for its own
+// addresses; checksums computed with an independent script (Python, RFC 8200 §8.1 pseudo-header).
 const NA = bytes(`02005e00000a 02b1b1000001 86dd
-  60000000 0020 3a ff fe8000000000000000b1b1fffe000001 20010db8000000000000000000000010
-  88 00 563b 60000000 20010db8000000000000000000000100 02 01 02b1b1000001`);
+  60000000 0020 3a ff 20010db8000000000000000000000100 20010db8000000000000000000000010
+  88 00 d6b5 60000000 20010db8000000000000000000000100 02 01 02b1b1000001`);
 const DAD_DEFENSE = bytes(`333300000001 02b1b1000001 86dd
-  60000000 0020 3a ff fe8000000000000000b1b1fffe000001 ff020000000000000000000000000001
-  88 00 c500 20000000 20010db8000000000000000000000100 02 01 02b1b1000001`);
+  60000000 0020 3a ff 20010db8000000000000000000000100 ff020000000000000000000000000001
+  88 00 457b 20000000 20010db8000000000000000000000100 02 01 02b1b1000001`);
 
 function arp(
   op: 'request' | 'reply',

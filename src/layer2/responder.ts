@@ -31,11 +31,6 @@ import { buildDadDefense, buildSolicitedAdvertisement, decodeNdp, type NdpMessag
 export interface ResponderInterface {
   readonly name: string;
   readonly mac: Mac;
-  /**
-   * Source address for our Neighbor Advertisements: the interface's link-local address. When the interface
-   * has none, the advertised target itself is used (it is, in effect, an address of that interface).
-   */
-  readonly linkLocalV6?: Address;
 }
 
 /** The interfaces an owned IP may be answered on; 'any' when its L2Advertisement names none. */
@@ -172,7 +167,10 @@ function decideNdp(payload: Uint8Array, ethSrc: Mac, input: ResponderInput): Res
   if (!isUnicastMac(requesterMac)) return drop('bad-sender', conflict);
   const refused = refusal(m.target, input);
   if (refused) return drop(refused, conflict);
-  const sourceIp = iface.linkLocalV6 ?? m.target;
+  // Our NAs come from the target address itself, as from a host that has the address configured (what
+  // the Linux kernel sends): some tools and stacks, ndisc6 among them, ignore an answer from any other
+  // address, while a link-local source gains nothing, since the target is on-link for anyone who asks.
+  const sourceIp = m.target;
   if (m.src.value === 0n) {
     return reply(buildDadDefense(m.target, iface.mac, sourceIp), m.target, 'dad-defense', conflict);
   }

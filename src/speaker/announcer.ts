@@ -12,7 +12,6 @@ import type { SpeakerMetrics } from './speaker-metrics.js';
 export interface AnnounceInterface {
   readonly name: string;
   readonly mac: Mac;
-  readonly linkLocalV6?: Address;
 }
 
 /** `defaults`: what 'any' means (the default selection); `all`: every usable link, for named interfaces. */
@@ -152,7 +151,7 @@ export class Announcer {
       const frames =
         addr.family === 'IPv4'
           ? gratuitousArpFrames(iface.mac, addr)
-          : [buildUnsolicitedAdvertisement(addr, iface.mac, iface.linkLocalV6 ?? addr)];
+          : [buildUnsolicitedAdvertisement(addr, iface.mac, addr)];
       for (const f of frames) {
         try {
           conn.send(f);

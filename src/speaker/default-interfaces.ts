@@ -12,7 +12,6 @@ export function announceInterfaces(extraExcludes: readonly string[]): Interfaces
   const view = (l: (typeof links)[number]): AnnounceInterface => ({
     name: l.name,
     mac: l.mac,
-    ...(l.linkLocalV6 ? { linkLocalV6: l.linkLocalV6 } : {}),
   });
   return {
     defaults: selectInterfaces(links, { excludes: [...DEFAULT_EXCLUDES, ...extraExcludes] }).map(view),
