@@ -21,7 +21,7 @@ import {
 } from '@kubernetes/client-node';
 import { Lab } from '../src/lab/lab.js';
 import { ensureNamespace } from '../src/lab/workload.js';
-import { pool, quantile, rssMiB } from './lab-bench-util.js';
+import { cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
 const CONCURRENCY = 32;
@@ -138,11 +138,14 @@ try {
   while ((await core.listNamespacedService({ namespace: 'bench' })).items.length > 0) await sleep(200);
   const backlog = await watchIps(kc, 'backlog', N);
   await createServices(core, 'backlog', () => {});
+  const apiserverCpu0 = cpuSeconds(lab.componentPid('kube-apiserver'));
   const restartAt = performance.now();
   for (let i = 0; i < N; i++) backlog.created.set(`b${i}`, restartAt);
   await lab.restart('controller');
   await backlog.allDone;
   const backlogMs = performance.now() - restartAt;
+  const backlogCpu = cpuSeconds(lab.componentPid('controller'));
+  const apiserverCpu1 = cpuSeconds(lab.componentPid('kube-apiserver'));
   backlog.stop();
   const firstIpMs = Math.min(...backlog.latency.values());
 
@@ -166,6 +169,9 @@ try {
   console.log(`backlog: first IP -> last IP:          ${fmt(backlogMs - firstIpMs)}`);
   console.log(`backlog: ratio start->last / limit:    ${(backlogMs / limitMs).toFixed(2)}`);
   console.log(`backlog: ratio first->last / limit:    ${((backlogMs - firstIpMs) / limitMs).toFixed(2)}`);
+  console.log(
+    `backlog: CPU used: controller ${backlogCpu.toFixed(2)} s, kube-apiserver ${(apiserverCpu1 - apiserverCpu0).toFixed(2)} s`,
+  );
   console.log(`controller RSS: ${rss.toFixed(1)} MiB`);
 } finally {
   await lab.stop();

@@ -8,6 +8,15 @@ export function rssMiB(pid: number | undefined): number {
   return kb / 1024;
 }
 
+/** User + system CPU time a process has used so far, in seconds, from /proc (Linux). */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** The q-quantile (0..1) of a list of numbers, nearest-rank. */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;

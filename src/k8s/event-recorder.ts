@@ -1,6 +1,7 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
+import { leanWrite } from './lean-request.js';
 
 export interface ObjectRef {
   readonly kind: string;
@@ -37,23 +38,20 @@ const DEDUPE_MS = 10 * 60_000;
  * event correlator does by counting them.
  */
 export class ApiEventRecorder implements EventRecorder {
-  private readonly api: CoreV1Api;
   private readonly recent = new Map<string, number>();
   private readonly pending: { at: number; write: () => Promise<unknown> }[] = [];
   private inFlight = 0;
   private recheck: TimerHandle | undefined;
 
   constructor(
-    kc: KubeConfig,
+    private readonly kc: KubeConfig,
     private readonly component: string,
     private readonly host: string,
     private readonly log: Logger,
     private readonly clock: Clock,
     /** True while the owner has more urgent writes to make (status writes users wait for). */
     private readonly busy: () => boolean = () => false,
-  ) {
-    this.api = kc.makeApiClient(CoreV1Api);
-  }
+  ) {}
 
   record(obj: ObjectRef, type: EventType, reason: string, message: string): void {
     const now = this.clock.now();
@@ -64,32 +62,29 @@ export class ApiEventRecorder implements EventRecorder {
     if (this.recent.size > 10_000) this.prune(now);
     const ts = new Date(now);
     this.enqueue(() =>
-      this.api
-        .createNamespacedEvent({
+      leanWrite(this.kc, 'POST', `/api/v1/namespaces/${encodeURIComponent(obj.namespace)}/events`, {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { generateName: `${obj.name}.`, namespace: obj.namespace },
+        involvedObject: {
+          kind: obj.kind,
+          apiVersion: obj.apiVersion,
           namespace: obj.namespace,
-          body: {
-            metadata: { generateName: `${obj.name}.`, namespace: obj.namespace },
-            involvedObject: {
-              kind: obj.kind,
-              apiVersion: obj.apiVersion,
-              namespace: obj.namespace,
-              name: obj.name,
-              ...(obj.uid ? { uid: obj.uid } : {}),
-            },
-            type,
-            reason,
-            message,
-            source: { component: this.component, host: this.host },
-            reportingComponent: this.component,
-            reportingInstance: this.host,
-            firstTimestamp: ts,
-            lastTimestamp: ts,
-            count: 1,
-          },
-        })
-        .catch((err: unknown) =>
-          this.log.warn({ event: 'event_write_failed', reason, err }, 'could not record event'),
-        ),
+          name: obj.name,
+          ...(obj.uid ? { uid: obj.uid } : {}),
+        },
+        type,
+        reason,
+        message,
+        source: { component: this.component, host: this.host },
+        reportingComponent: this.component,
+        reportingInstance: this.host,
+        firstTimestamp: ts,
+        lastTimestamp: ts,
+        count: 1,
+      }).catch((err: unknown) =>
+        this.log.warn({ event: 'event_write_failed', reason, err }, 'could not record event'),
+      ),
     );
   }
 

@@ -1,10 +1,5 @@
-import {
-  CoreV1Api,
-  type KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1LoadBalancerIngress,
-} from '@kubernetes/client-node';
+import type { KubeConfig, V1LoadBalancerIngress } from '@kubernetes/client-node';
+import { leanWrite } from './lean-request.js';
 
 /** What the controller writes on a Service: its ingress IPs and the annotations it owns. */
 export interface ServiceStatusWrite {
@@ -29,8 +24,6 @@ export interface ServiceStatusWriter {
  * overwrite of a newer decision.
  */
 export function apiServiceStatusWriter(kc: KubeConfig): ServiceStatusWriter {
-  const api = kc.makeApiClient(CoreV1Api);
-  const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   return {
     async write(w) {
       const body = {
@@ -38,7 +31,8 @@ export function apiServiceStatusWriter(kc: KubeConfig): ServiceStatusWriter {
         // A merge patch replaces lists whole, so an empty list clears every ingress entry.
         status: { loadBalancer: { ingress: w.ingress } },
       };
-      await api.patchNamespacedServiceStatus({ namespace: w.namespace, name: w.name, body }, mergePatch);
+      const path = `/api/v1/namespaces/${encodeURIComponent(w.namespace)}/services/${encodeURIComponent(w.name)}/status`;
+      await leanWrite(kc, 'PATCH', path, body, 'application/merge-patch+json');
     },
   };
 }

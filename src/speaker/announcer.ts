@@ -5,7 +5,7 @@ import { formatMac, type Mac } from '../layer2/ethernet.js';
 import type { FrameConnection } from '../layer2/frame-socket.js';
 import { buildUnsolicitedAdvertisement, ipv6MulticastMac, solicitedNodeMulticast } from '../layer2/ndp.js';
 import { type AllowedInterfaces, decide, type OwnedAddresses } from '../layer2/responder.js';
-import { type Address, formatAddress, parseAddress } from '../net/address.js';
+import { formatAddress, parseAddress } from '../net/address.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
 
 /** An interface the speaker may answer on. */
