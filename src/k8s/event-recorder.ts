@@ -22,8 +22,7 @@ export interface EventRecorder {
 const EVENT_WRITERS = 4;
 /**
  * While the controller is busy, events wait, at most this long: a burst's status writes get the
- * apiserver to themselves, and no event is ever held longer than this. An overdue event is written
- * one at a time even when busy.
+ * apiserver to themselves for that time. Overdue events are written as when idle, busy or not.
  */
 const MAX_EVENT_DELAY_MS = 2_000;
 /** How often a waiting event re-checks whether the controller went idle. */
@@ -109,7 +108,8 @@ export class ApiEventRecorder implements EventRecorder {
       const head = this.pending[0];
       if (!head) return;
       const overdue = this.clock.now() - head.at >= MAX_EVENT_DELAY_MS;
-      const limit = !busy ? EVENT_WRITERS : overdue ? 1 : 0;
+      // Overdue events go at full width even when busy, so a long burst cannot pile them up.
+      const limit = !busy || overdue ? EVENT_WRITERS : 0;
       if (this.inFlight >= limit) break;
       this.pending.shift();
       this.inFlight++;

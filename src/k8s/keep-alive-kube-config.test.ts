@@ -80,7 +80,7 @@ describe('KeepAliveKubeConfig', () => {
     server = silent;
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const kc = new KeepAliveKubeConfig();
-    kc.requestTimeoutMs = 200;
+    kc.readTimeoutMs = 200;
     const api = configure(kc, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`).makeApiClient(
       CoreV1Api,
     );

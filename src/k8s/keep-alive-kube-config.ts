@@ -7,13 +7,16 @@ import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
 
 /**
- * An idle kept-alive socket is closed by us before the apiserver's own idle timeout (90 s) can
- * close it under a request that was just sent on it. Node applies the agent timeout to sockets in
- * the free list only; a slow in-flight request is not cut.
+ * An idle kept-alive socket is closed by us before anything in between can close it under a
+ * request that was just sent on it: the apiserver's idle timeout is 90 s, a load balancer in front
+ * of it often 20 s. Node applies the agent timeout to sockets in the free list only; a slow
+ * in-flight request is not cut.
  */
-const IDLE_SOCKET_TIMEOUT_MS = 30_000;
-/** Long enough for a list of every Service in a large cluster, short enough to notice a dead peer. */
+const IDLE_SOCKET_TIMEOUT_MS = 15_000;
+/** Writes and Lease calls: short enough that a dead connection cannot hold a lease loop for long. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Other reads, lists among them: a list of every Service of a large cluster may take a while. */
+const DEFAULT_READ_TIMEOUT_MS = 5 * 60_000;
 /** Requests still running on an agent whose TLS material was replaced get this long to finish. */
 const RETIRED_AGENT_GRACE_MS = 120_000;
 
@@ -45,15 +48,16 @@ function agentKey(agent: http.Agent): string {
 export class KeepAliveKubeConfig extends KubeConfig {
   private pooled: { key: string; agent: http.Agent } | undefined;
   /**
-   * Every API call (watches go another way) is abandoned after this long. A kept-alive connection
-   * to an apiserver that vanished without a reset would otherwise hold a call for the kernel's TCP
+   * API calls (watches go another way) are abandoned after these. A kept-alive connection to an
+   * apiserver that vanished without a reset would otherwise hold a call for the kernel's TCP
    * retransmission timeout (many minutes), and with it a lease renewal loop.
    */
   requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+  readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
-    if (!context.getSignal()) context.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
+    if (!context.getSignal()) context.setSignal(AbortSignal.timeout(this.timeoutFor(context)));
     const fresh = context.getAgent();
     // Exact classes only: subclasses are proxy agents (hpagent, socks) with their own logic.
     const ctor = fresh?.constructor;
@@ -71,6 +75,11 @@ export class KeepAliveKubeConfig extends KubeConfig {
       this.pooled = { key, agent };
     }
     context.setAgent(this.pooled.agent);
+  }
+
+  private timeoutFor(context: RequestContext): number {
+    const lease = context.getUrl().includes('/apis/coordination.k8s.io/');
+    return context.getHttpMethod() !== 'GET' || lease ? this.requestTimeoutMs : this.readTimeoutMs;
   }
 }
 

@@ -2,6 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 
+/** The bound on a write when the KubeConfig sets none (see KeepAliveKubeConfig). */
+const WRITE_TIMEOUT_MS = 30_000;
+
 /** A refused request: `code` is the HTTP status, as on client-node's ApiException (see statusCode). */
 export class ApiRequestError extends Error {
   constructor(
@@ -53,7 +56,8 @@ async function send(
       {
         method,
         agent: ctx.getAgent(),
-        signal: ctx.getSignal(),
+        // A KeepAliveKubeConfig has set one; any other KubeConfig gets the same bound here.
+        signal: ctx.getSignal() ?? AbortSignal.timeout(WRITE_TIMEOUT_MS),
         headers: {
           ...ctx.getHeaders(),
           Accept: 'application/json',

@@ -5,7 +5,7 @@ import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeHeartbeat, type NodeFacts } from '../election/heartbeat-codec.js';
 import { Membership } from '../election/membership.js';
-import { HeartbeatTransport, peerAddress, type SocketKind, sendAddress } from './heartbeat-transport.js';
+import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
 
 describe('peerAddress', () => {
   it.each([
@@ -42,20 +42,6 @@ describe('peerAddress', () => {
   });
 });
 
-describe('sendAddress', () => {
-  it.each<{ peer: string; kind: SocketKind; want: string | undefined }>([
-    { peer: '198.18.0.2', kind: 'dual', want: '::ffff:198.18.0.2' },
-    { peer: '2002:c612::2', kind: 'dual', want: '2002:c612::2' },
-    { peer: '198.18.0.2', kind: 'udp4', want: '198.18.0.2' },
-    { peer: '2002:c612::2', kind: 'udp4', want: undefined },
-    { peer: '2002:c612::2', kind: 'udp6', want: '2002:c612::2' },
-    { peer: '198.18.0.2', kind: 'udp6', want: undefined },
-    { peer: 'not-an-ip', kind: 'dual', want: undefined },
-  ])('$peer on $kind -> $want', ({ peer, kind, want }) => {
-    expect(sendAddress(peer, kind)).toBe(want);
-  });
-});
-
 describe('HeartbeatTransport on loopback', () => {
   const key = new Uint8Array(32).fill(7);
   const facts: NodeFacts = { kubeProxyHealthy: true, localEndpoints: [], nodePortDown: [], leaving: false };
@@ -71,7 +57,7 @@ describe('HeartbeatTransport on loopback', () => {
     return port;
   };
 
-  it('one socket hears peers over IPv4 and IPv6', async () => {
+  it('hears peers over IPv4 and IPv6 on the same port', async () => {
     const port = await freePort();
     const membership = new Membership('a');
     const rejected = new Counter({

@@ -14,20 +14,6 @@ export interface HeartbeatOptions {
   readonly intervalMs: number;
 }
 
-/** udp4 or udp6 bound to one address, or one udp6 socket on `::` that also carries IPv4. */
-export type SocketKind = 'udp4' | 'udp6' | 'dual';
-
-/**
- * Where a heartbeat for `peer` goes on a socket of `kind`: a dual-stack socket reaches IPv4 peers
- * through their IPv4-mapped IPv6 address; a single-family socket cannot reach the other family.
- */
-export function sendAddress(peer: string, kind: SocketKind): string | undefined {
-  const family = isIP(peer);
-  if (family === 0) return undefined;
-  if (kind === 'dual') return family === 4 ? `::ffff:${peer}` : peer;
-  return (kind === 'udp6') === (family === 6) ? peer : undefined;
-}
-
 /**
  * The address a node's heartbeats go to: its IPv4 InternalIP, else its IPv6 one (IPv6-only node
  * networks), else its ExternalIP by the same preference. Peers address a node the way the cluster
@@ -47,8 +33,9 @@ export function peerAddress(addresses: readonly { type: string; address: string 
  * feeds authenticated, fresh heartbeats from peers into the membership. Refusals are counted by reason.
  */
 export class HeartbeatTransport {
-  private socket: Socket | undefined;
-  private kind: SocketKind = 'udp4';
+  /** One socket per address family, so no host setting (net.ipv6.bindv6only) changes who is heard. */
+  private readonly sockets = new Map<4 | 6, Socket>();
+  private warnedNoIpv6 = false;
   private timer: NodeJS.Timeout | undefined;
   private peers: readonly string[] = [];
   private seq = 0n;
@@ -66,17 +53,14 @@ export class HeartbeatTransport {
   async start(): Promise<void> {
     const bind = this.opts.bindAddress;
     if (bind !== undefined) {
-      this.kind = isIP(bind) === 6 ? 'udp6' : 'udp4';
-      this.socket = await this.open(this.kind, bind);
+      const family = isIP(bind) === 6 ? 6 : 4;
+      this.sockets.set(family, await this.open(family, bind));
     } else {
-      // One dual-stack socket serves IPv4 and IPv6 peers alike; a kernel without IPv6 gets IPv4 only.
+      this.sockets.set(4, await this.open(4, '0.0.0.0'));
       try {
-        this.kind = 'dual';
-        this.socket = await this.open('udp6', '::');
+        this.sockets.set(6, await this.open(6, '::'));
       } catch (err) {
         this.log.info({ err }, 'no IPv6 socket; heartbeats over IPv4 only');
-        this.kind = 'udp4';
-        this.socket = await this.open('udp4', undefined);
       }
     }
     const tick = () => {
@@ -86,17 +70,25 @@ export class HeartbeatTransport {
     tick();
   }
 
-  private async open(type: 'udp4' | 'udp6', address: string | undefined): Promise<Socket> {
-    const sock = createSocket({ type, reuseAddr: true, ipv6Only: false });
+  private async open(family: 4 | 6, address: string): Promise<Socket> {
+    // The IPv6 socket carries IPv6 only, whatever the host default, so it never shadows the IPv4 one.
+    const sock = createSocket(
+      family === 6 ? { type: 'udp6', reuseAddr: true, ipv6Only: true } : { type: 'udp4', reuseAddr: true },
+    );
     sock.on('message', (msg) => this.receive(msg));
     sock.on('error', (err) => this.log.warn({ err }, 'heartbeat socket error'));
-    await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(this.opts.port, address, () => {
-        sock.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind(this.opts.port, address, () => {
+          sock.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      sock.close();
+      throw err;
+    }
     return sock;
   }
 
@@ -112,17 +104,24 @@ export class HeartbeatTransport {
   }
 
   private send(): void {
-    if (!this.socket || !this.facts) return;
+    if (this.sockets.size === 0 || !this.facts) return;
     this.seq += 1n;
     const buf = encodeHeartbeat(
       { node: this.opts.node, incarnation: this.incarnation, seq: this.seq, facts: this.facts },
       this.opts.key,
     );
     for (const peer of this.peers) {
-      const addr = sendAddress(peer, this.kind);
-      if (addr === undefined) continue;
-      this.socket.send(buf, this.opts.port, addr, (err) => {
-        if (err) this.log.debug({ err, peer: addr }, 'heartbeat send failed');
+      const family = isIP(peer);
+      const sock = family === 4 || family === 6 ? this.sockets.get(family) : undefined;
+      if (!sock) {
+        if (family === 6 && !this.warnedNoIpv6) {
+          this.warnedNoIpv6 = true;
+          this.log.warn({ peer }, 'a peer has only an IPv6 address and this node has no IPv6 socket');
+        }
+        continue;
+      }
+      sock.send(buf, this.opts.port, peer, (err) => {
+        if (err) this.log.debug({ err, peer }, 'heartbeat send failed');
       });
     }
   }
@@ -146,7 +145,7 @@ export class HeartbeatTransport {
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.socket?.close();
-    this.socket = undefined;
+    for (const sock of this.sockets.values()) sock.close();
+    this.sockets.clear();
   }
 }

@@ -74,6 +74,9 @@ type AnyObject = KubernetesObject & Record<string, unknown>;
  * facts) and this node's own probes. Any change triggers an election, a pure function of those
  * inputs, so all speakers agree; the announcer applies the outcome.
  */
+/** How long a ServiceL2Status must look stale before it is deleted (and between retries). */
+const STALE_STATUS_MS = 3_000;
+
 export class Speaker {
   private readonly membership: Membership;
   private readonly transport: HeartbeatTransport;
@@ -95,8 +98,8 @@ export class Speaker {
   private safetyTimer: NodeJS.Timeout | undefined;
   private frozen = false;
   private warmUntil = 0;
-  /** Last time we tried to delete each stale ServiceL2Status, to rate-limit retries. */
-  private readonly statusDeleted = new Map<string, number>();
+  /** When each ServiceL2Status was first seen stale (or last deleted), to confirm and rate-limit. */
+  private readonly staleSince = new Map<string, number>();
   /** Last time we (re)wrote each Service's ServiceL2Status, to rate-limit repairs. */
   private readonly statusWritten = new Map<string, number>();
   private stopped = false;
@@ -359,23 +362,33 @@ export class Speaker {
    * stale cache must not delete the status of a Service that still exists.
    */
   private collectStaleStatuses(views: readonly ServiceView[], alive: readonly string[], now: number): void {
-    if (!this.services.isHealthy() || !this.l2statuses.isHealthy()) return;
-    for (const [name, t] of this.statusDeleted) if (now - t > 60_000) this.statusDeleted.delete(name);
-    const objects = this.l2statuses.items().map((o) => {
-      const name = o.metadata?.name ?? '';
-      // `<namespace>.<service>`: neither name can hold a dot, so the first dot splits them.
-      const dot = name.indexOf('.');
-      return {
-        name,
-        serviceKey: `${name.slice(0, dot)}/${name.slice(dot + 1)}`,
-        node: (o as { status?: { node?: string } }).status?.node,
-      };
+    // Not while warming up (every peer looks dead, so this node would be everyone's deleter), and
+    // only with healthy watches: a stale cache must not delete the status of a Service that exists.
+    if (now < this.warmUntil || !this.services.isHealthy() || !this.l2statuses.isHealthy()) return;
+    const objects = this.l2statuses.items().flatMap((o) => {
+      const st = (o as { status?: { serviceNamespace?: string; serviceName?: string; node?: string } })
+        .status;
+      // Only objects that say which Service they describe; anything else is not ours to judge.
+      if (!st?.serviceNamespace || !st.serviceName) return [];
+      return [
+        {
+          name: o.metadata?.name ?? '',
+          serviceKey: `${st.serviceNamespace}/${st.serviceName}`,
+          node: st.node,
+        },
+      ];
     });
     const announced = new Set(views.map((v) => v.key));
     for (const key of this.statusWritten.keys()) if (!announced.has(key)) this.statusWritten.delete(key);
-    for (const name of l2StatusesToDelete({ objects, announced, self: this.o.node, alive })) {
-      if (now - (this.statusDeleted.get(name) ?? 0) < 5_000) continue;
-      this.statusDeleted.set(name, now);
+    const stale = new Set(l2StatusesToDelete({ objects, announced, self: this.o.node, alive }));
+    for (const name of this.staleSince.keys()) if (!stale.has(name)) this.staleSince.delete(name);
+    for (const name of stale) {
+      // Stale in two looks STALE_STATUS_MS apart: the two watches (statuses, Services) may be a
+      // moment apart, and a status written for a Service this cache has not seen yet is not stale.
+      const since = this.staleSince.get(name) ?? now;
+      this.staleSince.set(name, since);
+      if (now - since < STALE_STATUS_MS) continue;
+      this.staleSince.set(name, now);
       this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
       void this.l2status
         .removeByName(name)
