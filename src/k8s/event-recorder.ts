@@ -21,8 +21,10 @@ export interface EventRecorder {
 /** Events written concurrently at most, when the controller has nothing more urgent to write. */
 const EVENT_WRITERS = 4;
 /**
- * While the controller is busy, events wait, at most this long: a burst's status writes get the
- * apiserver to themselves for that time. Overdue events are written as when idle, busy or not.
+ * While the controller is busy, events wait this long before the first of them goes: a burst's
+ * status writes get the apiserver to themselves. Past it, events go one at a time until the
+ * controller is idle, so under a long burst they lag behind (what users wait for is the IP, not
+ * the Event); the queue's 10,000-event bound keeps that lag from costing memory.
  */
 const MAX_EVENT_DELAY_MS = 2_000;
 /** How often a waiting event re-checks whether the controller went idle. */
@@ -108,8 +110,7 @@ export class ApiEventRecorder implements EventRecorder {
       const head = this.pending[0];
       if (!head) return;
       const overdue = this.clock.now() - head.at >= MAX_EVENT_DELAY_MS;
-      // Overdue events go at full width even when busy, so a long burst cannot pile them up.
-      const limit = !busy || overdue ? EVENT_WRITERS : 0;
+      const limit = !busy ? EVENT_WRITERS : overdue ? 1 : 0;
       if (this.inFlight >= limit) break;
       this.pending.shift();
       this.inFlight++;
