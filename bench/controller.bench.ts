@@ -38,12 +38,19 @@ const svc = (name: string, ns: string, cls?: string): V1Service => ({
   },
 });
 
-/** Creates N LoadBalancer Services in `ns` as fast as the apiserver takes them. */
-async function createServices(core: CoreV1Api, ns: string, before: (i: number) => void): Promise<void> {
+/** Creates N LoadBalancer Services `<prefix><i>` in `ns` as fast as the apiserver takes them. */
+async function createServices(
+  core: CoreV1Api,
+  ns: string,
+  opts: { prefix?: string; cls?: string; before?: (i: number) => void } = {},
+): Promise<void> {
   await ensureNamespace(core, ns);
   await pool([...Array(N).keys()], CONCURRENCY, async (i) => {
-    before(i);
-    await core.createNamespacedService({ namespace: ns, body: svc(`b${i}`, ns) });
+    opts.before?.(i);
+    await core.createNamespacedService({
+      namespace: ns,
+      body: svc(`${opts.prefix ?? 'b'}${i}`, ns, opts.cls),
+    });
   });
 }
 
@@ -86,16 +93,10 @@ try {
   await lab.exec('cp', ['kubectl', 'apply', '-f', '-'], {
     input: `apiVersion: barelb.io/v1alpha1\nkind: IPAddressPool\nmetadata: {name: bench, namespace: barelb-system}\nspec:\n  addresses: ["198.18.${lab.addresses.index * 16 + 8}.0/22"]\n  serviceAllocation: {priority: 1}\n`,
   });
-  await ensureNamespace(core, 'limit');
 
   // 1. The physical limit: a bare client, one status patch per Service, on Services no controller owns.
   const limitCreateStart = performance.now();
-  await pool([...Array(N).keys()], CONCURRENCY, async (i) => {
-    await core.createNamespacedService({
-      namespace: 'limit',
-      body: svc(`l${i}`, 'limit', 'example.com/nobody'),
-    });
-  });
+  await createServices(core, 'limit', { prefix: 'l', cls: 'example.com/nobody' });
   const limitCreateMs = performance.now() - limitCreateStart;
   const patch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   // Each round writes other addresses, so every patch is a real write. The limit is measured before
@@ -121,7 +122,7 @@ try {
   // 2. Live: create N Services, watch for their IPs.
   const live = await watchIps(kc, 'bench', N);
   const start = performance.now();
-  await createServices(core, 'bench', (i) => live.created.set(`b${i}`, performance.now()));
+  await createServices(core, 'bench', { before: (i) => live.created.set(`b${i}`, performance.now()) });
   const createdMs = performance.now() - start;
   await live.allDone;
   const totalMs = performance.now() - start;
@@ -139,7 +140,7 @@ try {
   });
   while ((await core.listNamespacedService({ namespace: 'bench' })).items.length > 0) await sleep(200);
   const backlog = await watchIps(kc, 'backlog', N);
-  await createServices(core, 'backlog', () => {});
+  await createServices(core, 'backlog');
   const apiserverCpu0 = cpuSeconds(lab.componentPid('kube-apiserver'));
   const restartAt = performance.now();
   for (let i = 0; i < N; i++) backlog.created.set(`b${i}`, restartAt);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from './clock.js';
 import { ApiEventRecorder } from './event-recorder.js';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
+import { pointAtLoopback } from './loopback-kube-config.js';
 
 /** A loopback stand-in for the apiserver that holds Event POSTs open and tracks how many are open. */
 async function holdingServer() {
@@ -18,13 +19,7 @@ async function holdingServer() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  const kc = new KeepAliveKubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = pointAtLoopback(new KeepAliveKubeConfig(), `http://127.0.0.1:${port}`);
   return {
     server,
     kc,

@@ -92,8 +92,9 @@ export class ApiEventRecorder implements EventRecorder {
   /**
    * Events are written a few at a time, behind the writes that matter: during a burst of 1,000
    * allocations, 1,000 concurrent Event POSTs would take the apiserver's time from the status writes
-   * users wait for. While the owner is busy they wait (up to MAX_EVENT_DELAY_MS); once it is idle,
-   * four are in flight. Past 10,000 waiting, new events are dropped (and logged), never memory.
+   * users wait for. While the owner is busy they wait, then go one at a time (MAX_EVENT_DELAY_MS);
+   * once it is idle, four are in flight. Past 10,000 waiting, new events are dropped (and logged),
+   * never memory.
    */
   private enqueue(write: () => Promise<unknown>): void {
     if (this.pending.length >= 10_000) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
+import { pointAtLoopback } from './loopback-kube-config.js';
 
 /** A loopback stand-in for an apiserver that counts TCP connections and records request headers. */
 async function countingServer(): Promise<{
@@ -22,16 +23,6 @@ async function countingServer(): Promise<{
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}`, connections: () => connections, headers };
-}
-
-function configure(kc: KubeConfig, url: string): KubeConfig {
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'secret-token' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
 }
 
 describe('KeepAliveKubeConfig', () => {
@@ -62,7 +53,7 @@ describe('KeepAliveKubeConfig', () => {
   ])('$name: $want connection(s)', async ({ make, sequential, parallel, want }) => {
     const s = await countingServer();
     server = s.server;
-    const api = configure(make(), s.url).makeApiClient(CoreV1Api);
+    const api = pointAtLoopback(make(), s.url, 'secret-token').makeApiClient(CoreV1Api);
     for (let i = 0; i < sequential; i++) await api.readNamespace({ name: 'default' });
     if (parallel > 0) {
       for (let round = 0; round < 2; round++) {
@@ -81,9 +72,11 @@ describe('KeepAliveKubeConfig', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const kc = new KeepAliveKubeConfig();
     kc.readTimeoutMs = 200;
-    const api = configure(kc, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`).makeApiClient(
-      CoreV1Api,
-    );
+    const api = pointAtLoopback(
+      kc,
+      `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      'secret-token',
+    ).makeApiClient(CoreV1Api);
     const t0 = performance.now();
     await expect(api.readNamespace({ name: 'default' })).rejects.toThrow(/abort/i);
     expect(performance.now() - t0).toBeLessThan(5_000);

@@ -14,7 +14,7 @@ const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorize
  */
 const IDLE_SOCKET_TIMEOUT_MS = 15_000;
 /** Writes and Lease calls: short enough that a dead connection cannot hold a lease loop for long. */
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Other reads, lists among them: a list of every Service of a large cluster may take a while. */
 const DEFAULT_READ_TIMEOUT_MS = 5 * 60_000;
 /** Requests still running on an agent whose TLS material was replaced get this long to finish. */

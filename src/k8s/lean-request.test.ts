@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
 import { ApiRequestError, leanWrite } from './lean-request.js';
 import { statusCode } from './lease-client.js';
+import { pointAtLoopback } from './loopback-kube-config.js';
 
 describe('leanWrite', () => {
   let server: Server | undefined;
@@ -32,19 +33,9 @@ describe('leanWrite', () => {
       });
     });
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-    const kc = new KeepAliveKubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: 'c',
-          server: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-          skipTLSVerify: true,
-        },
-      ],
-      users: [{ name: 'u', token: 't0k' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const port = (server.address() as AddressInfo).port;
+    // A trailing slash on the server: paths must not come out with two.
+    const kc = pointAtLoopback(new KeepAliveKubeConfig(), `http://127.0.0.1:${port}/`, 't0k');
     const write = leanWrite(
       kc,
       'PATCH',

@@ -1,9 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-
-/** The bound on a write when the KubeConfig sets none (see KeepAliveKubeConfig). */
-const WRITE_TIMEOUT_MS = 30_000;
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './keep-alive-kube-config.js';
 
 /** A refused request: `code` is the HTTP status, as on client-node's ApiException (see statusCode). */
 export class ApiRequestError extends Error {
@@ -32,32 +30,21 @@ export async function leanWrite(
   body: unknown,
   contentType = 'application/json',
 ): Promise<void> {
-  const res = await send(kc, method, path, Buffer.from(JSON.stringify(body)), contentType);
-  if (res.status < 200 || res.status >= 300) throw new ApiRequestError(res.status, res.body);
-}
-
-/** Sends one request with the KubeConfig's authentication; keeps the body of a refusal only. */
-async function send(
-  kc: KubeConfig,
-  method: 'PATCH' | 'POST',
-  path: string,
-  payload: Buffer,
-  contentType: string,
-): Promise<{ status: number; body: string }> {
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('no current cluster in the kubeconfig');
   const ctx = new RequestContext(`${server.replace(/\/$/, '')}${path}`, HttpMethod[method]);
   await kc.applySecurityAuthentication(ctx);
   const url = new URL(ctx.getUrl());
   const request = url.protocol === 'https:' ? https.request : http.request;
-  return await new Promise((resolve, reject) => {
+  const payload = Buffer.from(JSON.stringify(body));
+  await new Promise<void>((resolve, reject) => {
     const req = request(
       url,
       {
         method,
         agent: ctx.getAgent(),
         // A KeepAliveKubeConfig has set one; any other KubeConfig gets the same bound here.
-        signal: ctx.getSignal() ?? AbortSignal.timeout(WRITE_TIMEOUT_MS),
+        signal: ctx.getSignal() ?? AbortSignal.timeout(DEFAULT_REQUEST_TIMEOUT_MS),
         headers: {
           ...ctx.getHeaders(),
           Accept: 'application/json',
@@ -71,12 +58,12 @@ async function send(
         if (status >= 200 && status < 300) {
           // Drained, not parsed: the connection goes back to the pool once the body is read.
           res.resume();
-          res.on('end', () => resolve({ status, body: '' }));
+          res.on('end', resolve);
           return;
         }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => reject(new ApiRequestError(status, Buffer.concat(chunks).toString('utf8'))));
       },
     );
     req.on('error', reject);

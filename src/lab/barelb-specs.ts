@@ -14,9 +14,9 @@ import type { ProcessSpec } from './processes.js';
  * few microseconds of frame decoding per request: it runs without V8's optimizing compilers
  * (--lite-mode), which saves about 20 MiB of RSS, most of it the code of @kubernetes/client-node.
  * The controller keeps the optimizing compilers: it reconciles thousands of objects in bursts. A
- * 4 MiB young generation lets a burst's short-lived objects die young (with 1 MiB, 1,000 queued
- * Services drained in 5.3 s, with 4 MiB in 4.0 s), and --optimize-for-size holds RSS near 122 MiB
- * (without it, 143-148 MiB); measured with `npm run bench:controller`.
+ * 4 MiB young generation lets a burst's short-lived objects die young (in one A/B pair of
+ * `npm run bench:controller` runs, 1,000 queued Services drained in 5.3 s with 1 MiB, 4.0 s with
+ * 4 MiB), and --optimize-for-size holds RSS at 117-129 MiB (143-149 MiB without it).
  */
 export const NODE_FLAGS = {
   controller: ['--max-semi-space-size=4', '--optimize-for-size'],

@@ -33,7 +33,7 @@ import type { FrameConnection } from '../layer2/frame-socket.js';
 import type { AllowedInterfaces } from '../layer2/responder.js';
 import { Announcer, type Interfaces } from './announcer.js';
 import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
-import { l2StatusesToDelete } from './l2-status-gc.js';
+import { l2StatusesToDelete, l2StatusObjects } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
 import { NodeLease } from './node-lease.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
@@ -74,9 +74,6 @@ type AnyObject = KubernetesObject & Record<string, unknown>;
  * facts) and this node's own probes. Any change triggers an election, a pure function of those
  * inputs, so all speakers agree; the announcer applies the outcome.
  */
-/** How long a ServiceL2Status must look stale before it is deleted (and between retries). */
-const STALE_STATUS_MS = 3_000;
-
 export class Speaker {
   private readonly membership: Membership;
   private readonly transport: HeartbeatTransport;
@@ -98,8 +95,8 @@ export class Speaker {
   private safetyTimer: NodeJS.Timeout | undefined;
   private frozen = false;
   private warmUntil = 0;
-  /** When each ServiceL2Status was first seen stale (or last deleted), to confirm and rate-limit. */
-  private readonly staleSince = new Map<string, number>();
+  /** When each stale ServiceL2Status was first seen so (or last deleted); see l2StatusesToDelete. */
+  private staleSince: ReadonlyMap<string, number> = new Map();
   /** Last time we (re)wrote each Service's ServiceL2Status, to rate-limit repairs. */
   private readonly statusWritten = new Map<string, number>();
   private stopped = false;
@@ -358,37 +355,24 @@ export class Speaker {
 
   /**
    * Deletes the ServiceL2Status of Services that are gone or no longer have a BareLB IP, so
-   * `kubectl get servicel2statuses` lists only what is announced. Only with healthy watches: a
-   * stale cache must not delete the status of a Service that still exists.
+   * `kubectl get servicel2statuses` lists only what is announced. Not while warming up (every peer
+   * looks dead, so this node would be everyone's deleter), and only with healthy watches: a stale
+   * cache must not delete the status of a Service that still exists.
    */
   private collectStaleStatuses(views: readonly ServiceView[], alive: readonly string[], now: number): void {
-    // Not while warming up (every peer looks dead, so this node would be everyone's deleter), and
-    // only with healthy watches: a stale cache must not delete the status of a Service that exists.
     if (now < this.warmUntil || !this.services.isHealthy() || !this.l2statuses.isHealthy()) return;
-    const objects = this.l2statuses.items().flatMap((o) => {
-      const st = (o as { status?: { serviceNamespace?: string; serviceName?: string; node?: string } })
-        .status;
-      // Only objects that say which Service they describe; anything else is not ours to judge.
-      if (!st?.serviceNamespace || !st.serviceName) return [];
-      return [
-        {
-          name: o.metadata?.name ?? '',
-          serviceKey: `${st.serviceNamespace}/${st.serviceName}`,
-          node: st.node,
-        },
-      ];
-    });
     const announced = new Set(views.map((v) => v.key));
     for (const key of this.statusWritten.keys()) if (!announced.has(key)) this.statusWritten.delete(key);
-    const stale = new Set(l2StatusesToDelete({ objects, announced, self: this.o.node, alive }));
-    for (const name of this.staleSince.keys()) if (!stale.has(name)) this.staleSince.delete(name);
-    for (const name of stale) {
-      // Stale in two looks STALE_STATUS_MS apart: the two watches (statuses, Services) may be a
-      // moment apart, and a status written for a Service this cache has not seen yet is not stale.
-      const since = this.staleSince.get(name) ?? now;
-      this.staleSince.set(name, since);
-      if (now - since < STALE_STATUS_MS) continue;
-      this.staleSince.set(name, now);
+    const gc = l2StatusesToDelete({
+      objects: l2StatusObjects(this.l2statuses.items()),
+      announced,
+      self: this.o.node,
+      alive,
+      staleSince: this.staleSince,
+      now,
+    });
+    this.staleSince = gc.staleSince;
+    for (const name of gc.toDelete) {
       this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
       void this.l2status
         .removeByName(name)
