@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { DEFAULT_NAMESPACE } from '../config/crd-types.js';
 import { DEFAULT_LB_CLASS } from '../controller/service-class.js';
 import { rootLogger } from './logger.js';
 
@@ -11,7 +12,7 @@ export function controllerCommand(): Command {
     )
     .addOption(
       new Option('--namespace <ns>', 'namespace of pools, advertisements and the leader Lease')
-        .default('barelb-system')
+        .default(DEFAULT_NAMESPACE)
         .env('BARELB_NAMESPACE'),
     )
     .addOption(new Option('--metrics-addr <addr>', 'serve /metrics, /healthz, /readyz here').default(':7472'))

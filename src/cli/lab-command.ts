@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { DEFAULT_STATE_DIR, Lab, labIndexesPresent, removeLabNamespaces } from '../lab/lab.js';
-import { isAlive } from '../lab/processes.js';
+import { DEFAULT_STATE_DIR } from '../lab/lab-state.js';
+
+// The lab and its client are loaded on use: the controller and speaker start from this same entry
+// point, and loading the lab would add to their start-up time and memory.
+const labModule = () => import('../lab/lab.js');
 
 /** `barelb lab ...`: bring a real local cluster up and down, and rehearse failures in it. */
 export function labCommand(): Command {
@@ -20,6 +22,7 @@ export function labCommand(): Command {
     .option('--bare', 'the cluster only, without BareLB')
     .action(async (opts: { nodes: string; stateDir: string; bare?: boolean }) => {
       const nodes = Number(opts.nodes);
+      const { Lab } = await labModule();
       // Ctrl-C while starting must not leave half a lab behind.
       const onSignal = () => {
         process.stderr.write('\ninterrupted: removing the partly started lab\n');
@@ -59,6 +62,7 @@ export function labCommand(): Command {
     .addOption(stateOpt())
     .option('--all', 'remove every lab on this machine, found by namespace prefix')
     .action(async (opts: { stateDir: string; all?: boolean }) => {
+      const { Lab, labIndexesPresent, removeLabNamespaces } = await labModule();
       await Lab.down(opts.stateDir);
       if (opts.all) for (const i of await labIndexesPresent()) await removeLabNamespaces(i);
       process.stdout.write('lab removed\n');
@@ -69,6 +73,11 @@ export function labCommand(): Command {
     .description("show the lab's processes, nodes and pods")
     .addOption(stateOpt())
     .action(async (opts: { stateDir: string }) => {
+      const [{ Lab }, { isAlive }, { CoreV1Api }] = await Promise.all([
+        labModule(),
+        import('../lab/processes.js'),
+        import('@kubernetes/client-node'),
+      ]);
       const l = await Lab.attach(opts.stateDir);
       const lines = [
         `lab ${l.names.prefix}  kubeconfig ${l.kubeconfig}`,
@@ -105,6 +114,7 @@ export function labCommand(): Command {
     .argument('<command...>')
     .addOption(stateOpt())
     .action(async (target: string, argv: string[], opts: { stateDir: string }) => {
+      const { Lab } = await labModule();
       const l = await Lab.attach(opts.stateDir);
       const child = spawn('ip', ['netns', 'exec', l.namespaceOf(target), ...argv], {
         stdio: 'inherit',
@@ -119,6 +129,7 @@ export function labCommand(): Command {
     .argument('<node>')
     .addOption(stateOpt())
     .action(async (node: string, opts: { stateDir: string }) => {
+      const { Lab } = await labModule();
       const l = await Lab.attach(opts.stateDir);
       await l.kill(node);
       process.stdout.write(`node ${node} killed: links down, processes gone\n`);
@@ -132,6 +143,7 @@ export function labCommand(): Command {
     .argument('<component>')
     .addOption(stateOpt())
     .action(async (component: string, opts: { stateDir: string }) => {
+      const { Lab } = await labModule();
       const l = await Lab.attach(opts.stateDir);
       await l.restart(component);
       process.stdout.write(`${component} restarted\n`);

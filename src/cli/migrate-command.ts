@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { DEFAULT_TARGET_NAMESPACE } from '../migrate/convert-metallb.js';
-import { type MigrateIo, runMigrate } from '../migrate/run-migrate.js';
+import { DEFAULT_NAMESPACE } from '../config/crd-types.js';
+import type { MigrateIo } from '../migrate/run-migrate.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,11 +27,10 @@ export function migrateCommand(io: MigrateIo = processIo): Command {
         '(kubectl get ipaddresspools,l2advertisements -n metallb-system -o yaml | barelb migrate | kubectl apply -f -)',
     )
     .argument('[file]', 'MetalLB YAML; - or nothing for stdin')
-    .addOption(
-      new Option('--namespace <ns>', 'namespace of the BareLB objects').default(DEFAULT_TARGET_NAMESPACE),
-    )
+    .addOption(new Option('--namespace <ns>', 'namespace of the BareLB objects').default(DEFAULT_NAMESPACE))
     .option('--strict', 'exit 1 when anything was left out or rewritten (the YAML is still written)')
     .action(async (file: string | undefined, o: { namespace: string; strict?: boolean }) => {
+      const { runMigrate } = await import('../migrate/run-migrate.js');
       await runMigrate(file, { namespace: o.namespace, strict: o.strict === true }, io);
     });
 }

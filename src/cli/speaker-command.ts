@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { DEFAULT_NAMESPACE } from '../config/crd-types.js';
 import { DEFAULT_LB_CLASS } from '../controller/service-class.js';
 import { rootLogger } from './logger.js';
 
@@ -16,7 +17,7 @@ export function speakerCommand(): Command {
     .option('--kubeconfig <file>', 'kubeconfig (default: in-cluster, then $KUBECONFIG)')
     .addOption(new Option('--node <name>', 'this node').env('NODE_NAME'))
     .addOption(
-      new Option('--namespace <ns>', 'BareLB namespace').default('barelb-system').env('BARELB_NAMESPACE'),
+      new Option('--namespace <ns>', 'BareLB namespace').default(DEFAULT_NAMESPACE).env('BARELB_NAMESPACE'),
     )
     .addOption(
       new Option('--lb-class <class>', 'loadBalancerClass handled besides none').default(DEFAULT_LB_CLASS),

@@ -7,6 +7,8 @@ import type { LabelSelector } from './label-selector.js';
 export const GROUP = 'barelb.io';
 export const VERSION = 'v1alpha1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
+/** Where BareLB runs and keeps its pools, advertisements and Leases unless told otherwise. */
+export const DEFAULT_NAMESPACE = 'barelb-system';
 
 export const IP_ADDRESS_POOL = { kind: 'IPAddressPool', plural: 'ipaddresspools' } as const;
 export const L2_ADVERTISEMENT = { kind: 'L2Advertisement', plural: 'l2advertisements' } as const;

@@ -30,6 +30,9 @@ export interface LabState {
   nextVeth: number;
 }
 
+/** Where `barelb lab` keeps a lab's state unless told otherwise, relative to the working directory. */
+export const DEFAULT_STATE_DIR = '.barelb/lab';
+
 export const stateFile = (stateDir: string) => join(stateDir, 'state.json');
 
 export async function readState(stateDir: string): Promise<LabState | undefined> {

@@ -20,7 +20,7 @@ import {
 } from './component-specs.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { LabError } from './lab-error.js';
-import { type LabState, type PodRecord, readState, writeState } from './lab-state.js';
+import { DEFAULT_STATE_DIR, type LabState, type PodRecord, readState, writeState } from './lab-state.js';
 import { type LabNames, labIndexOfNamespace, labNames, nodeName } from './names.js';
 import {
   createNodePodNetwork,
@@ -72,8 +72,6 @@ export interface PodOptions {
   readonly node: string;
   readonly labels?: Readonly<Record<string, string>>;
 }
-
-export const DEFAULT_STATE_DIR = '.barelb/lab';
 
 /**
  * A real local Kubernetes cluster: etcd, kube-apiserver and kube-controller-manager in a

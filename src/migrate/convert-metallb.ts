@@ -1,5 +1,5 @@
 import { parseAllDocuments, stringify } from 'yaml';
-import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
+import { API_VERSION, DEFAULT_NAMESPACE, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
 import { isRecord } from '../config/fields.js';
 import { buildConfig, formatConfigError, isWarning } from '../config/index.js';
 import { normalizeAddressEntry } from './address-entry.js';
@@ -11,7 +11,6 @@ import { MigrateError } from './migrate-error.js';
 // same buildConfig the controller uses, so a problem BareLB would report shows up before anything is applied.
 
 export const METALLB_GROUP = 'metallb.io';
-export const DEFAULT_TARGET_NAMESPACE = 'barelb-system';
 
 /** MetalLB kinds with no BareLB counterpart: BareLB announces with ARP/NDP only. */
 const BGP_KINDS: ReadonlySet<string> = new Set(['BGPAdvertisement', 'BGPPeer', 'Community', 'BFDProfile']);
@@ -70,7 +69,7 @@ type Warn = (message: string) => void;
  * lose objects.
  */
 export function convertMetalLB(text: string, options: ConvertOptions = {}): ConvertResult {
-  const namespace = options.namespace ?? DEFAULT_TARGET_NAMESPACE;
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const warnings: string[] = [];
   const pools: ConvertedObject[] = [];
   const ads: ConvertedObject[] = [];

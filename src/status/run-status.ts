@@ -1,0 +1,44 @@
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
+import { renderStatus, statusReport } from './status-report.js';
+
+export interface StatusOptions {
+  readonly kubeconfig?: string | undefined;
+  readonly namespace: string;
+  readonly lbClass: string;
+  readonly watch?: boolean | undefined;
+}
+
+/** Prints the status report once, or every 2 s until interrupted with `watch`. */
+export async function runStatus(o: StatusOptions): Promise<void> {
+  const kc = loadKubeConfig(o.kubeconfig);
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const crd = async (plural: string) =>
+    (
+      (await custom.listNamespacedCustomObject({
+        group: 'barelb.io',
+        version: 'v1alpha1',
+        namespace: o.namespace,
+        plural,
+      })) as { items: unknown[] }
+    ).items;
+  const once = async () => {
+    const [pools, services, l2, events] = await Promise.all([
+      crd('ipaddresspools'),
+      core.listServiceForAllNamespaces(),
+      crd('servicel2statuses'),
+      core.listEventForAllNamespaces({ fieldSelector: 'involvedObject.kind=Service' }),
+    ]);
+    return renderStatus(statusReport(pools, services.items, l2, events.items, o.lbClass));
+  };
+  if (!o.watch) {
+    process.stdout.write(await once());
+    return;
+  }
+  for (;;) {
+    const text = await once().catch((err: unknown) => `cannot read the cluster: ${(err as Error).message}\n`);
+    process.stdout.write(`\x1b[2J\x1b[H${new Date().toISOString()}\n\n${text}`);
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
