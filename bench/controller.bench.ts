@@ -25,6 +25,14 @@ import { cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
 const CONCURRENCY = 32;
+/**
+ * The bare client patches with as many requests in flight as the controller has workers, and with
+ * four times as many; the faster is the limit. On this apiserver more in flight is often faster, so
+ * one concurrency alone would flatter the controller.
+ */
+const LIMIT_CONCURRENCY = [32, 128] as const;
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 const svc = (name: string, ns: string, cls?: string): V1Service => ({
   metadata: { name, namespace: ns },
@@ -102,10 +110,12 @@ try {
   // Each round writes other addresses, so every patch is a real write. The limit is measured before
   // the live run and again before the backlog run: the machine's noise moves it, and the mean of
   // the two is what both runs are compared with.
-  const measureLimit = async (round: number): Promise<number> => {
+  let round = 0;
+  const patchAll = async (concurrency: number): Promise<number> => {
+    const r = round++;
     const t0 = performance.now();
-    await pool([...Array(N).keys()], CONCURRENCY, async (i) => {
-      const ip = `198.18.${200 + round * 4 + Math.floor(i / 250)}.${(i % 250) + 1}`;
+    await pool([...Array(N).keys()], concurrency, async (i) => {
+      const ip = `198.18.${200 + r * 4 + Math.floor(i / 250)}.${(i % 250) + 1}`;
       await core.patchNamespacedServiceStatus(
         {
           name: `l${i}`,
@@ -117,7 +127,17 @@ try {
     });
     return performance.now() - t0;
   };
-  const limit1 = await measureLimit(0);
+  const limitRuns: string[] = [];
+  const measureLimit = async (): Promise<number> => {
+    let best = Number.POSITIVE_INFINITY;
+    for (const c of LIMIT_CONCURRENCY) {
+      const ms = await patchAll(c);
+      limitRuns.push(`${fmt(ms)} with ${c} in flight`);
+      best = Math.min(best, ms);
+    }
+    return best;
+  };
+  const limit1 = await measureLimit();
 
   // 2. Live: create N Services, watch for their IPs.
   const live = await watchIps(kc, 'bench', N);
@@ -133,7 +153,7 @@ try {
   // controller lists, rebuilds and takes the Lease on start, and all of that is counted. The live
   // Services go first, to free the ClusterIPs, NodePorts and pool addresses the backlog needs.
   await lab.stopComponent('controller');
-  const limit2 = await measureLimit(1);
+  const limit2 = await measureLimit();
   const limitMs = (limit1 + limit2) / 2;
   await pool([...Array(N).keys()], CONCURRENCY, async (i) => {
     await core.deleteNamespacedService({ namespace: 'bench', name: `b${i}` });
@@ -153,9 +173,9 @@ try {
   const firstIpMs = Math.min(...backlog.latency.values());
 
   const rss = rssMiB(lab.componentPid('controller'));
-  const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`bare client, ${N} status patches: ${limitRuns.join(', ')}`);
   console.log(
-    `bare client, ${N} status patches: ${fmt(limit1)} and ${fmt(limit2)}; the limit (mean): ${fmt(limitMs)}`,
+    `the limit (mean of the faster of each pair): ${fmt(limitMs)} (${fmt(limit1)} and ${fmt(limit2)})`,
   );
   console.log(`live: services ${N}, allocated ${l.length}`);
   console.log(
