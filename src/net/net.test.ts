@@ -6,6 +6,10 @@ describe('parseAddress / formatAddress', () => {
   it.each([
     { text: '198.18.0.1', family: 'IPv4', value: 0xc6120001n, canon: '198.18.0.1' },
     { text: ' 198.18.0.1 ', family: 'IPv4', value: 0xc6120001n, canon: '198.18.0.1' },
+    // The ends of the range: the high octet must not come out signed.
+    { text: '0.0.0.0', family: 'IPv4', value: 0n, canon: '0.0.0.0' },
+    { text: '255.255.255.255', family: 'IPv4', value: 0xffffffffn, canon: '255.255.255.255' },
+    { text: '128.1.2.254', family: 'IPv4', value: 0x800102fen, canon: '128.1.2.254' },
     { text: '2001:DB8::1', family: 'IPv6', value: (0x20010db8n << 96n) | 1n, canon: '2001:db8::1' },
     {
       text: '2001:db8:0:0:1:0:0:1',
