@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestContext } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
 import { ApiRequestError, leanWrite } from './lean-request.js';
 import { statusCode } from './lease-client.js';
@@ -57,5 +58,49 @@ describe('leanWrite', () => {
     });
     expect(seen.headers?.['content-type']).toBe('application/merge-patch+json');
     expect(seen.headers?.authorization).toBe('Bearer t0k');
+  });
+
+  /** A server that answers 200 to everything, or nothing at all. */
+  const listen = async (answer: boolean): Promise<string> => {
+    server = createServer((req, res) => {
+      req.resume();
+      if (answer) req.on('end', () => res.end('{}'));
+    });
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  /** Counts how often client-node's authentication is applied. */
+  class CountingKubeConfig extends KeepAliveKubeConfig {
+    applied = 0;
+    override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+      this.applied++;
+      await super.applySecurityAuthentication(context);
+    }
+  }
+
+  it('applies authentication once for the writes of a second, and again after it', async () => {
+    const kc = pointAtLoopback(new CountingKubeConfig(), await listen(true), 't0k');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let i = 0; i < 5; i++) await leanWrite(kc, 'POST', '/api/v1/namespaces/a/events', {});
+      expect(kc.applied).toBe(1);
+      vi.setSystemTime(Date.now() + 1_001);
+      await leanWrite(kc, 'POST', '/api/v1/namespaces/a/events', {});
+      expect(kc.applied).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('gives up on a server that does not answer, after the write timeout', async () => {
+    const kc = pointAtLoopback(new KeepAliveKubeConfig(), await listen(false), 't0k');
+    kc.requestTimeoutMs = 200;
+    const t0 = performance.now();
+    const err = await leanWrite(kc, 'PATCH', '/api/v1/namespaces/a/services/b/status', {}).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(/no answer from the API server in 200 ms/);
+    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 });

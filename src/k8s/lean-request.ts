@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from './keep-alive-kube-config.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, KeepAliveKubeConfig } from './keep-alive-kube-config.js';
 
 /** A refused request: `code` is the HTTP status, as on client-node's ApiException (see statusCode). */
 export class ApiRequestError extends Error {
@@ -15,6 +15,41 @@ export class ApiRequestError extends Error {
 }
 
 /**
+ * Authentication applied for one write is reused by the writes of the next second. client-node
+ * applies it from scratch per request: it decodes the kubeconfig's certificates from base64 and
+ * builds an https.Agent (which KeepAliveKubeConfig then hashes and swaps for its pooled one), and
+ * it reads token files. In the controller's burst of 1,000 status writes and 1,000 Events that
+ * showed in CPU profiles. A rotated token or certificate is still picked up within a second.
+ */
+const AUTH_REUSE_MS = 1_000;
+
+interface AppliedAuth {
+  readonly base: string;
+  readonly headers: Record<string, string>;
+  readonly agent: http.Agent | undefined;
+}
+
+const appliedAuth = new WeakMap<KubeConfig, { at: number; auth: Promise<AppliedAuth> }>();
+
+function authFor(kc: KubeConfig): Promise<AppliedAuth> {
+  const now = Date.now();
+  const hit = appliedAuth.get(kc);
+  if (hit && now >= hit.at && now - hit.at < AUTH_REUSE_MS) return hit.auth;
+  const auth = (async () => {
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) throw new Error('no current cluster in the kubeconfig');
+    const base = server.replace(/\/$/, '');
+    const ctx = new RequestContext(base, HttpMethod.POST);
+    await kc.applySecurityAuthentication(ctx);
+    return { base, headers: ctx.getHeaders(), agent: ctx.getAgent() };
+  })();
+  // A failure is not remembered: the next write tries again.
+  auth.catch(() => appliedAuth.delete(kc));
+  appliedAuth.set(kc, { at: now, auth });
+  return auth;
+}
+
+/**
  * One write to the API server whose answer is not needed beyond its status code.
  *
  * The controller's hot path (a status patch and an Event per allocation) goes through here rather
@@ -22,6 +57,10 @@ export class ApiRequestError extends Error {
  * deserializes the whole returned object, which the controller never reads (its informer sees the
  * change anyway). Authentication is still the KubeConfig's, applied the same way as for every other
  * call, so tokens, impersonation and the kept-alive connections are shared.
+ *
+ * The timeout (the KubeConfig's write timeout) is the socket's: the request fails when the API
+ * server has sent nothing for that long. For a small write that is the request's whole life, and
+ * unlike an AbortSignal per request it costs no timer and listeners of its own.
  */
 export async function leanWrite(
   kc: KubeConfig,
@@ -30,23 +69,20 @@ export async function leanWrite(
   body: unknown,
   contentType = 'application/json',
 ): Promise<void> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error('no current cluster in the kubeconfig');
-  const ctx = new RequestContext(`${server.replace(/\/$/, '')}${path}`, HttpMethod[method]);
-  await kc.applySecurityAuthentication(ctx);
-  const url = new URL(ctx.getUrl());
+  const auth = await authFor(kc);
+  const url = new URL(`${auth.base}${path}`);
   const request = url.protocol === 'https:' ? https.request : http.request;
   const payload = Buffer.from(JSON.stringify(body));
+  const timeoutMs = kc instanceof KeepAliveKubeConfig ? kc.requestTimeoutMs : DEFAULT_REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     const req = request(
       url,
       {
         method,
-        agent: ctx.getAgent(),
-        // A KeepAliveKubeConfig has set one; any other KubeConfig gets the same bound here.
-        signal: ctx.getSignal() ?? AbortSignal.timeout(DEFAULT_REQUEST_TIMEOUT_MS),
+        agent: auth.agent,
+        timeout: timeoutMs,
         headers: {
-          ...ctx.getHeaders(),
+          ...auth.headers,
           Accept: 'application/json',
           'Content-Type': contentType,
           'Content-Length': payload.length,
@@ -65,6 +101,9 @@ export async function leanWrite(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => reject(new ApiRequestError(status, Buffer.concat(chunks).toString('utf8'))));
       },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${path}: no answer from the API server in ${timeoutMs} ms`)),
     );
     req.on('error', reject);
     req.end(payload);
