@@ -23,6 +23,7 @@ import { poolStatuses } from './pool-status.js';
 import { rebuildAllocator } from './rebuild.js';
 import { reconcileService } from './reconcile-service.js';
 import { serviceKey } from './service-class.js';
+import { SpecChanges } from './spec-changes.js';
 
 export interface ControllerDeps {
   readonly kc: KubeConfig;
@@ -95,7 +96,15 @@ export class Controller {
       d.clock,
       apiError('watch_namespaces'),
     );
-    const onConfig = () => this.queue.add(CONFIG_KEY);
+    // Only spec changes resync the config: our own pool status writes come back as updates too.
+    const specs = new SpecChanges();
+    const onConfig = (o: AnyObject) => {
+      if (specs.changed(o)) this.queue.add(CONFIG_KEY);
+    };
+    const onConfigDeleted = (o: AnyObject) => {
+      specs.forget(o);
+      this.queue.add(CONFIG_KEY);
+    };
     const crdList = (plural: string) => () =>
       custom.listNamespacedCustomObject({
         group: 'barelb.io',
@@ -108,7 +117,7 @@ export class Controller {
       d.kc,
       crdPath(IP_ADDRESS_POOL.plural),
       crdList(IP_ADDRESS_POOL.plural),
-      { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfig },
+      { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfigDeleted },
       log,
       d.clock,
       apiError('watch_pools'),
@@ -117,7 +126,7 @@ export class Controller {
       d.kc,
       crdPath(L2_ADVERTISEMENT.plural),
       crdList(L2_ADVERTISEMENT.plural),
-      { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfig },
+      { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfigDeleted },
       log,
       d.clock,
       apiError('watch_l2advertisements'),
