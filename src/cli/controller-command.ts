@@ -3,6 +3,13 @@ import { DEFAULT_NAMESPACE } from '../config/crd-types.js';
 import { DEFAULT_LB_CLASS } from '../controller/service-class.js';
 import { rootLogger } from './logger.js';
 
+/**
+ * A reconcile is a synchronous decision plus one status write, so workers are writes in flight.
+ * On the lab's 2-core apiserver, 1,000 queued Services drained in 3.6-3.8 s with 16 and 2.8-3.7 s
+ * with 32 (npm run bench:controller); past 32 the figures were within the noise.
+ */
+const DEFAULT_WORKERS = '32';
+
 export function controllerCommand(): Command {
   return new Command('controller')
     .description('allocate IPs to LoadBalancer Services (run 2 replicas; one leads by Lease)')
@@ -20,10 +27,7 @@ export function controllerCommand(): Command {
       new Option('--identity <id>', 'leader election identity (default: hostname-pid)').env('POD_NAME'),
     )
     .addOption(new Option('--lease-name <name>', 'leader election Lease').default('barelb-controller'))
-    // A reconcile is a synchronous decision plus one status write, so workers are writes in flight.
-    // On the lab's 2-core apiserver, 1,000 queued Services drained in 3.6-3.8 s with 16 and
-    // 2.8-3.7 s with 32 (npm run bench:controller); past 32 the figures were within the noise.
-    .addOption(new Option('--workers <n>', 'concurrent reconciles').default('32'))
+    .addOption(new Option('--workers <n>', 'concurrent reconciles').default(DEFAULT_WORKERS))
     .addOption(new Option('--log-level <level>', 'pino log level').default('info').env('BARELB_LOG_LEVEL'))
     .action(
       async (o: {
