@@ -202,4 +202,44 @@ describe('controller', () => {
     await deleteService(lab, 'first', 'tiny');
     expect(await waitForIps(lab, 'second', 'tiny')).toEqual([net(3, 100)]);
   });
+
+  it('does not resync the config on its own pool status writes, only on spec changes', async () => {
+    // Config resyncs, read from the controller's reconcile histogram.
+    const configSyncs = async () => {
+      const r = await lab.exec('cp', ['curl', '-s', 'http://127.0.0.1:7472/metrics']);
+      const m = /barelb_controller_reconcile_duration_seconds_count\{kind="config",result="ok"\} (\d+)/.exec(
+        r.stdout,
+      );
+      return Number(m?.[1] ?? Number.NaN);
+    };
+    const assigned = async () =>
+      (
+        await lab.exec('cp', [
+          'kubectl',
+          '-n',
+          'barelb-system',
+          'get',
+          'ipaddresspool',
+          'lab',
+          '-o',
+          'jsonpath={.status.assignedIPv4}',
+        ])
+      ).stdout;
+    const before = await configSyncs();
+    expect(before).toBeGreaterThan(0); // the metric is there: taking the lead resynced once
+    const assignedBefore = await assigned();
+    await createLbService(lab, 'status-only');
+    await waitForIps(lab, 'status-only');
+    // The pool's status moves with the allocation; its update event reaches the controller's watch.
+    await eventually('pool status counts the new Service', async () =>
+      (await assigned()) !== assignedBefore ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await configSyncs()).toBe(before);
+    // A spec change still does.
+    await kubectlApply(lab, poolYaml('resync', [`${net(3, 200)}/32`], '  autoAssign: false\n'));
+    await eventually('a new pool resyncs the config', async () =>
+      (await configSyncs()) > before ? true : undefined,
+    );
+  });
 });
