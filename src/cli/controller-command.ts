@@ -6,7 +6,8 @@ import { rootLogger } from './logger.js';
 /**
  * A reconcile is a synchronous decision plus one status write, so workers are writes in flight.
  * On the lab's 2-core apiserver, 1,000 queued Services drained in 3.6-3.8 s with 16 and 2.8-3.7 s
- * with 32 (npm run bench:controller); past 32 the figures were within the noise.
+ * with 32; 64 and 128 were within the noise. (Several rounds of bench:controller's backlog step in
+ * one lab each, by a throwaway harness; bench:controller itself drained in 2.7-3.3 s with 32.)
  */
 const DEFAULT_WORKERS = '32';
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import { DEFAULT_STATE_DIR } from '../lab/lab-state.js';
+import { isAlive } from '../lab/processes.js';
 
 // The lab and its client are loaded on use: the controller and speaker start from this same entry
 // point, and loading the lab would add to their start-up time and memory.
@@ -73,11 +74,7 @@ export function labCommand(): Command {
     .description("show the lab's processes, nodes and pods")
     .addOption(stateOpt())
     .action(async (opts: { stateDir: string }) => {
-      const [{ Lab }, { isAlive }, { CoreV1Api }] = await Promise.all([
-        labModule(),
-        import('../lab/processes.js'),
-        import('@kubernetes/client-node'),
-      ]);
+      const [{ Lab }, { CoreV1Api }] = await Promise.all([labModule(), import('@kubernetes/client-node')]);
       const l = await Lab.attach(opts.stateDir);
       const lines = [
         `lab ${l.names.prefix}  kubeconfig ${l.kubeconfig}`,

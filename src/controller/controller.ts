@@ -9,7 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Allocator } from '../allocator/index.js';
-import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
+import { API_VERSION, GROUP, IP_ADDRESS_POOL, L2_ADVERTISEMENT, VERSION } from '../config/crd-types.js';
 import { buildConfig, type Config } from '../config/index.js';
 import type { Clock } from '../k8s/clock.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
@@ -50,7 +50,7 @@ const POOL_STATUS_DELAY_MS = 1_000;
 type AnyObject = KubernetesObject & Record<string, unknown>;
 
 /**
- * The controller: informers fill caches and enqueue keys; one worker takes keys from the queue,
+ * The controller: informers fill caches and enqueue keys; workers take keys from the queue,
  * reconciles them against the in-memory allocator and writes the outcome. Only the leader runs the
  * worker; every replica keeps its caches warm so a new leader starts at once.
  */
@@ -107,8 +107,8 @@ export class Controller {
     };
     const crdList = (plural: string) => () =>
       custom.listNamespacedCustomObject({
-        group: 'barelb.io',
-        version: 'v1alpha1',
+        group: GROUP,
+        version: VERSION,
         namespace: d.namespace,
         plural,
       }) as Promise<KubernetesListObject<AnyObject>>;

@@ -43,8 +43,10 @@ function authFor(kc: KubeConfig): Promise<AppliedAuth> {
     await kc.applySecurityAuthentication(ctx);
     return { base, headers: ctx.getHeaders(), agent: ctx.getAgent() };
   })();
-  // A failure is not remembered: the next write tries again.
-  auth.catch(() => appliedAuth.delete(kc));
+  // A failure is not remembered: the next write tries again (unless a newer entry replaced it).
+  auth.catch(() => {
+    if (appliedAuth.get(kc)?.auth === auth) appliedAuth.delete(kc);
+  });
   appliedAuth.set(kc, { at: now, auth });
   return auth;
 }
@@ -55,8 +57,9 @@ function authFor(kc: KubeConfig): Promise<AppliedAuth> {
  * The controller's hot path (a status patch and an Event per allocation) goes through here rather
  * than the generated client: that one serializes the body through its model classes, and parses and
  * deserializes the whole returned object, which the controller never reads (its informer sees the
- * change anyway). Authentication is still the KubeConfig's, applied the same way as for every other
- * call, so tokens, impersonation and the kept-alive connections are shared.
+ * change anyway). Authentication is still the KubeConfig's, applied as for every other call and
+ * reused for a second (AUTH_REUSE_MS), so tokens, impersonation and the kept-alive connections are
+ * shared.
  *
  * The timeout (the KubeConfig's write timeout) is the socket's: the request fails when the API
  * server has sent nothing for that long. For a small write that is the request's whole life, and

@@ -1,4 +1,5 @@
 import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { GROUP, IP_ADDRESS_POOL, VERSION } from '../config/crd-types.js';
 
 export interface Condition {
   readonly type: string;
@@ -30,9 +31,9 @@ export function apiPoolStatusWriter(kc: KubeConfig): PoolStatusWriter {
     async write(namespace, name, status) {
       await api.patchNamespacedCustomObjectStatus(
         {
-          group: 'barelb.io',
-          version: 'v1alpha1',
-          plural: 'ipaddresspools',
+          group: GROUP,
+          version: VERSION,
+          plural: IP_ADDRESS_POOL.plural,
           namespace,
           name,
           body: { status },

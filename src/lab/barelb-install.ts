@@ -8,8 +8,6 @@ import { writeKubeconfig } from './kubeconfig.js';
 import type { Lab } from './lab.js';
 import { deployWorkload } from './workload.js';
 
-export const BARELB_NAMESPACE = DEFAULT_NAMESPACE;
-
 /** The CRDs, applied server-side, and the namespace BareLB lives in. */
 export async function installCrds(lab: Lab): Promise<void> {
   await lab.exec('cp', ['kubectl', 'apply', '--server-side', '-k', join(REPO_ROOT, 'config', 'crd')], {
@@ -28,8 +26,8 @@ export async function installCrds(lab: Lab): Promise<void> {
     ],
     { timeoutMs: 70_000 },
   );
-  const ns = await lab.exec('cp', ['kubectl', 'get', 'namespace', BARELB_NAMESPACE], { check: false });
-  if (ns.code !== 0) await lab.exec('cp', ['kubectl', 'create', 'namespace', BARELB_NAMESPACE]);
+  const ns = await lab.exec('cp', ['kubectl', 'get', 'namespace', DEFAULT_NAMESPACE], { check: false });
+  if (ns.code !== 0) await lab.exec('cp', ['kubectl', 'create', 'namespace', DEFAULT_NAMESPACE]);
 }
 
 /** The lab's sample pool: addresses on the lab's segment, so the client reaches them by ARP. */
@@ -38,7 +36,7 @@ export function labPoolManifest(lab: Lab, name = 'lab'): string {
 kind: IPAddressPool
 metadata:
   name: ${name}
-  namespace: ${BARELB_NAMESPACE}
+  namespace: ${DEFAULT_NAMESPACE}
 spec:
   addresses:
     - ${lab.addresses.lbPoolV4}
@@ -47,7 +45,7 @@ apiVersion: barelb.io/v1alpha1
 kind: L2Advertisement
 metadata:
   name: ${name}
-  namespace: ${BARELB_NAMESPACE}
+  namespace: ${DEFAULT_NAMESPACE}
 spec:
   ipAddressPools: [${name}]
 `;
@@ -83,7 +81,7 @@ export async function installBareLB(
     'kubectl',
     'apply',
     '-n',
-    BARELB_NAMESPACE,
+    DEFAULT_NAMESPACE,
     '-f',
     join(REPO_ROOT, 'deploy', 'controller-rbac.yaml'),
     '-f',
@@ -98,14 +96,14 @@ export async function installBareLB(
     server,
     certs,
     'admin',
-    `system:serviceaccount:${BARELB_NAMESPACE}:barelb-controller`,
+    `system:serviceaccount:${DEFAULT_NAMESPACE}:barelb-controller`,
   );
   await writeKubeconfig(
     speakerKc,
     server,
     certs,
     'admin',
-    `system:serviceaccount:${BARELB_NAMESPACE}:barelb-speaker`,
+    `system:serviceaccount:${DEFAULT_NAMESPACE}:barelb-speaker`,
   );
   progress('BareLB controller');
   for (let r = 1; r <= parts.controllers; r++) {

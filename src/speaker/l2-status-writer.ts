@@ -1,5 +1,5 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { API_VERSION, SERVICE_L2_STATUS } from '../config/crd-types.js';
+import { API_VERSION, GROUP, SERVICE_L2_STATUS, VERSION } from '../config/crd-types.js';
 import { statusCode } from '../k8s/lease-client.js';
 
 export interface L2StatusRecord {
@@ -32,8 +32,8 @@ export class L2StatusWriter {
   async write(r: L2StatusRecord): Promise<void> {
     const name = L2StatusWriter.objectName(r.serviceNamespace, r.serviceName);
     const base = {
-      group: 'barelb.io',
-      version: 'v1alpha1',
+      group: GROUP,
+      version: VERSION,
       namespace: this.namespace,
       plural: SERVICE_L2_STATUS.plural,
     };
@@ -70,8 +70,8 @@ export class L2StatusWriter {
   async removeByName(name: string): Promise<void> {
     await this.api
       .deleteNamespacedCustomObject({
-        group: 'barelb.io',
-        version: 'v1alpha1',
+        group: GROUP,
+        version: VERSION,
         namespace: this.namespace,
         plural: SERVICE_L2_STATUS.plural,
         name,

@@ -12,7 +12,14 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT, SERVICE_L2_STATUS } from '../config/crd-types.js';
+import {
+  API_VERSION,
+  GROUP,
+  IP_ADDRESS_POOL,
+  L2_ADVERTISEMENT,
+  SERVICE_L2_STATUS,
+  VERSION,
+} from '../config/crd-types.js';
 import { buildConfig } from '../config/index.js';
 import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
 import {
@@ -168,8 +175,8 @@ export class Speaker {
     this.nodes = new ResilientInformer<V1Node>(d.kc, '/api/v1/nodes', () => core.listNode(), on, ilog);
     const crd = (plural: string) => () =>
       custom.listNamespacedCustomObject({
-        group: 'barelb.io',
-        version: 'v1alpha1',
+        group: GROUP,
+        version: VERSION,
         namespace: o.namespace,
         plural,
       }) as Promise<KubernetesListObject<AnyObject>>;

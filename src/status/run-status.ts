@@ -1,4 +1,5 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { GROUP, IP_ADDRESS_POOL, SERVICE_L2_STATUS, VERSION } from '../config/crd-types.js';
 import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { renderStatus, statusReport } from './status-report.js';
 
@@ -17,17 +18,17 @@ export async function runStatus(o: StatusOptions): Promise<void> {
   const crd = async (plural: string) =>
     (
       (await custom.listNamespacedCustomObject({
-        group: 'barelb.io',
-        version: 'v1alpha1',
+        group: GROUP,
+        version: VERSION,
         namespace: o.namespace,
         plural,
       })) as { items: unknown[] }
     ).items;
   const once = async () => {
     const [pools, services, l2, events] = await Promise.all([
-      crd('ipaddresspools'),
+      crd(IP_ADDRESS_POOL.plural),
       core.listServiceForAllNamespaces(),
-      crd('servicel2statuses'),
+      crd(SERVICE_L2_STATUS.plural),
       core.listEventForAllNamespaces({ fieldSelector: 'involvedObject.kind=Service' }),
     ]);
     return renderStatus(statusReport(pools, services.items, l2, events.items, o.lbClass));
