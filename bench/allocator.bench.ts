@@ -39,7 +39,11 @@ function run(family: 'IPv4' | 'IPv6', cidr: string): void {
     const t0 = performance.now();
     for (const r of reqs) a.allocate(r);
     const t1 = performance.now();
-    for (let i = 0; i < sample; i++) a.release(`bench/s${1_000_000 + i}`);
+    // A release is two steps in the controller: decided (quarantined), then confirmed by its write.
+    for (let i = 0; i < sample; i++) {
+      a.release(`bench/s${1_000_000 + i}`);
+      a.confirmReleased(`bench/s${1_000_000 + i}`);
+    }
     const t2 = performance.now();
     const alloc = ((t1 - t0) * 1000) / sample;
     const release = ((t2 - t1) * 1000) / sample;

@@ -1,60 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildConfig } from '../config/index.js';
 import type { PoolConfig } from '../config/types.js';
-import { formatAddress, parseAddress } from '../net/address.js';
+import { formatAddress } from '../net/address.js';
 import { Allocator } from './allocator.js';
-import { type ServiceLike, serviceRequestFrom } from './service-request.js';
-
-function pools(...specs: [string, Record<string, unknown>][]): PoolConfig[] {
-  const c = buildConfig(
-    specs.map(([name, spec]) => ({ metadata: { name }, spec })),
-    [],
-  );
-  if (c.errors.length > 0) throw new Error(JSON.stringify(c.errors));
-  return [...c.pools.values()];
-}
-
-interface Svc {
-  name: string;
-  ns?: string;
-  ann?: Record<string, string>;
-  labels?: Record<string, string>;
-  nsLabels?: Record<string, string>;
-  lbIp?: string;
-  policy?: string;
-  families?: string[];
-  ports?: number[];
-  local?: boolean;
-  selector?: Record<string, string>;
-}
-
-const req = (s: Svc) => {
-  const svc: ServiceLike = {
-    metadata: {
-      name: s.name,
-      namespace: s.ns ?? 'default',
-      annotations: s.ann ?? {},
-      labels: s.labels ?? {},
-    },
-    spec: {
-      ...(s.lbIp ? { loadBalancerIP: s.lbIp } : {}),
-      ...(s.policy ? { ipFamilyPolicy: s.policy } : {}),
-      ...(s.families ? { ipFamilies: s.families } : {}),
-      ports: (s.ports ?? [80]).map((port) => ({ port, protocol: 'TCP' })),
-      externalTrafficPolicy: s.local ? 'Local' : 'Cluster',
-      selector: s.selector ?? { app: s.name },
-    },
-  };
-  return serviceRequestFrom(svc, s.nsLabels ?? {});
-};
-const ips = (r: { ok: boolean; ips?: readonly { family: 'IPv4' | 'IPv6'; value: bigint }[] }) =>
-  r.ok && r.ips ? r.ips.map(formatAddress) : [];
-const addr = (t: string) => {
-  const a = parseAddress(t);
-  if (!a) throw new Error(t);
-  return a;
-};
+import { addr, ips, pools, req, type Svc } from './fixtures.test-support.js';
 
 const lan = pools(['lan', { addresses: ['198.18.0.0/30'] }]);
 
@@ -249,6 +198,9 @@ describe('Allocator: sequences', () => {
     const r = a.allocate(req({ name: 'b', ann: want }));
     expect(r.ok ? '' : r.reason).toBe('IPInUse');
     a.release('default/a');
+    const early = a.allocate(req({ name: 'b', ann: want }));
+    expect(early.ok ? '' : early.reason).toBe('IPInUse');
+    a.confirmReleased('default/a');
     expect(ips(a.allocate(req({ name: 'b', ann: want })))).toEqual(['198.18.0.1']);
   });
 
@@ -274,8 +226,11 @@ describe('Allocator: sequences', () => {
     expect(local.ok ? '' : local.reason).toBe('IPInUse');
     expect(a.usage('lan')?.assigned.IPv4).toBe(1);
     a.release('default/a');
+    a.confirmReleased('default/a');
     expect(a.usage('lan')?.assigned.IPv4).toBe(1);
     a.release('default/b');
+    expect(a.usage('lan')?.assigned.IPv4).toBe(1);
+    a.confirmReleased('default/b');
     expect(a.usage('lan')?.assigned.IPv4).toBe(0);
   });
 
@@ -327,8 +282,10 @@ describe('Allocator: sequences', () => {
           const a = new Allocator();
           a.setPools(pools(['p', { addresses: ['198.18.0.0/29'] }]));
           for (const [alloc, n] of ops) {
+            // Each step is a decision whose write succeeded: its releases are confirmed.
             if (alloc) a.allocate(req({ name: `s${n}` }));
             else a.release(`default/s${n}`);
+            a.confirmReleased(`default/s${n}`);
             const held = new Map<string, string>();
             for (let i = 0; i < 10; i++) {
               for (const ip of a.assignmentOf(`default/s${i}`)?.ips ?? []) {

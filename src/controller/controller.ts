@@ -270,9 +270,13 @@ export class Controller {
       lbClass: this.d.lbClass,
       namespaceLabels: this.namespaceLabels(namespace),
     });
+    // Releases decided up to here are what the write below shows; later ones (a config change on
+    // another worker while this write is in flight) wait for a later write.
+    const mark = this.alloc.mark();
     if (plan.failure) this.d.metrics.allocationFailures.inc({ reason: plan.failure });
     if (plan.pending) this.pending.add(key);
     else this.pending.delete(key);
+    let released = plan.released;
     if (plan.write && svc) {
       if (!this.d.isLeader()) throw new Error('not the leader: refusing to write');
       try {
@@ -287,9 +291,13 @@ export class Controller {
         this.d.metrics.apiErrors.inc({ op: 'write_service_status' });
         // 404: deleted meanwhile, its delete event releases it. 409: the cache is behind; the
         // update event that is on its way requeues the key. Anything else: retry with backoff.
+        // Either way what it released stays quarantined: the API may still show it.
         if (statusCode(err) === 404) return;
         throw err;
       }
+      // The conditional patch replaced the whole ingress list: the API now shows exactly the
+      // decision, so what the Service released before it may go to others.
+      released = this.alloc.confirmReleased(key, mark).length > 0 || released;
       if (plan.allocatedFrom && plan.write.ingress.length > 0)
         this.d.metrics.allocations.inc({ pool: plan.allocatedFrom });
     }
@@ -297,7 +305,7 @@ export class Controller {
       const ref = { kind: 'Service', apiVersion: 'v1', namespace, name, uid: svc.metadata?.uid };
       for (const e of plan.events) this.d.events.record(ref, e.type, e.reason, e.message);
     }
-    if (plan.released) for (const k of this.pending) if (k !== key) this.queue.add(k);
+    if (released) for (const k of this.pending) if (k !== key) this.queue.add(k);
     this.queue.addAfter(POOL_STATUS_KEY, POOL_STATUS_DELAY_MS);
   }
 

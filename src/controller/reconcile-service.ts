@@ -1,7 +1,7 @@
 import type { V1LoadBalancerIngress, V1Service } from '@kubernetes/client-node';
 import { type Allocator, type ServiceRequest, serviceRequestFrom } from '../allocator/index.js';
 import { type Address, formatAddress, parseAddress } from '../net/address.js';
-import { isOurs, POOL_ANNOTATION, statusIps } from './service-class.js';
+import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from './service-class.js';
 
 export interface PlannedEvent {
   readonly type: 'Normal' | 'Warning';
@@ -11,8 +11,10 @@ export interface PlannedEvent {
 
 /**
  * What reconciling one Service decided. The allocator (in-memory, pure) is already updated; the
- * shell writes `write` and records `events`. `released` tells it addresses went back to a pool, so
- * Services waiting for one get another look.
+ * shell writes `write` and records `events`. Addresses the Service gave up stay quarantined in the
+ * allocator until the shell confirms the write (`Allocator.confirmReleased`); `released` tells it
+ * addresses already went back to a pool (the Service is gone), so Services waiting for one get
+ * another look.
  */
 export interface ServicePlan {
   readonly write?: {
@@ -43,7 +45,9 @@ const NOTHING: ServicePlan = { events: [], pending: false, released: false };
 export function reconcileService(alloc: Allocator, input: ReconcileInput): ServicePlan {
   const { key, svc } = input;
   if (!svc) {
-    return { ...NOTHING, released: alloc.release(key).length > 0 };
+    // Gone from the API (the informer saw the delete), so its release needs no write to confirm.
+    alloc.release(key);
+    return { ...NOTHING, released: alloc.confirmReleased(key).length > 0 };
   }
   if (!isOurs(svc, input.lbClass)) return clearIfOurs(alloc, key, svc);
 
@@ -53,50 +57,53 @@ export function reconcileService(alloc: Allocator, input: ReconcileInput): Servi
     reason: 'DeprecatedOrConflictingRequest',
     message: w,
   }));
-  let released = false;
 
   // Keep what the Service holds as long as it still fits its request: IPs never move needlessly.
   const held = alloc.assignmentOf(key);
   const candidates = held?.ips ?? parseAll(statusIps(svc));
   if (candidates.length > 0) {
     const kept = alloc.assign(req, candidates);
-    if (kept.ok) return finish(svc, kept.ips, kept.pool, events, released);
+    if (kept.ok) return finish(alloc, svc, kept.ips, kept.pool, events);
   }
-  if (held) {
-    released = alloc.release(key).length > 0;
-  }
+  // Quarantined until the write below is confirmed: see Allocator.confirmReleased.
+  if (held) alloc.release(key);
   const got = alloc.allocate(req);
   if (!got.ok) {
     events.push({ type: 'Warning', reason: 'AllocationFailed', message: got.message });
     const hadIps = statusIps(svc).length > 0;
     if (hadIps)
       events.push({ type: 'Normal', reason: 'IPReleased', message: `released ${statusIps(svc).join(', ')}` });
+    // A release in quarantine is confirmed only by a write, even one that changes nothing.
+    const mustWrite = hadIps || svc.metadata?.annotations?.[POOL_ANNOTATION] || alloc.releasePending(key);
     return {
-      ...(hadIps || svc.metadata?.annotations?.[POOL_ANNOTATION]
-        ? { write: { ingress: [], annotations: { [POOL_ANNOTATION]: null } } }
-        : {}),
+      ...(mustWrite ? { write: { ingress: [], annotations: { [POOL_ANNOTATION]: null } } } : {}),
       events,
       pending: true,
-      released,
+      released: false,
       failure: got.reason,
     };
   }
-  return finish(svc, got.ips, got.pool, events, released);
+  return finish(alloc, svc, got.ips, got.pool, events);
 }
 
 function finish(
+  alloc: Allocator,
   svc: V1Service,
   ips: readonly Address[],
   pool: string,
   events: PlannedEvent[],
-  released: boolean,
 ): ServicePlan {
   const want = ips.map(formatAddress);
   const have = statusIps(svc);
   const samePool = svc.metadata?.annotations?.[POOL_ANNOTATION] === pool;
   const sameIps = want.length === have.length && want.every((ip, i) => ip === have[i]);
-  const sameMode = (svc.status?.loadBalancer?.ingress ?? []).every((i) => i.ipMode === 'VIP');
-  if (sameIps && samePool && sameMode) return { events, pending: false, released, allocatedFrom: pool };
+  // API servers before 1.30 drop ipMode; a missing one means VIP, so it is no reason to write again.
+  const sameMode = (svc.status?.loadBalancer?.ingress ?? []).every(
+    (i) => i.ipMode === undefined || i.ipMode === 'VIP',
+  );
+  // A release in quarantine is confirmed only by a write, even one that changes nothing.
+  if (sameIps && samePool && sameMode && !alloc.releasePending(serviceKey(svc)))
+    return { events, pending: false, released: false, allocatedFrom: pool };
   if (!sameIps) {
     if (have.length > 0)
       events.push({ type: 'Normal', reason: 'IPReleased', message: `released ${have.join(', ')}` });
@@ -110,16 +117,17 @@ function finish(
     write: { ingress: want.map((ip) => ({ ip, ipMode: 'VIP' })), annotations: { [POOL_ANNOTATION]: pool } },
     events,
     pending: false,
-    released,
+    released: false,
     allocatedFrom: pool,
   };
 }
 
 /** A Service that stopped being ours loses what we gave it, and only that. */
 function clearIfOurs(alloc: Allocator, key: string, svc: V1Service): ServicePlan {
-  const released = alloc.release(key).length > 0;
+  alloc.release(key);
   const wroteIt = svc.metadata?.annotations?.[POOL_ANNOTATION] !== undefined;
-  if (!wroteIt) return { ...NOTHING, released };
+  // Not written by us: what its status shows was never ours to free, so nothing waits on a write.
+  if (!wroteIt) return { ...NOTHING, released: alloc.confirmReleased(key).length > 0 };
   const ips = statusIps(svc);
   return {
     write: { ingress: [], annotations: { [POOL_ANNOTATION]: null } },
@@ -131,7 +139,7 @@ function clearIfOurs(alloc: Allocator, key: string, svc: V1Service): ServicePlan
       },
     ],
     pending: false,
-    released,
+    released: false,
   };
 }
 
