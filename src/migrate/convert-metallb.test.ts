@@ -256,6 +256,27 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    name: 'priority 0 (unset, tried last, in MetalLB) becomes no priority; others keep their value',
+    input: `${pool('  addresses: [198.18.5.0/24]\n  serviceAllocation:\n    priority: 0\n    namespaces: [a]\n')}---\n${pool('  addresses: [198.18.6.0/24]\n  serviceAllocation:\n    priority: 2\n').replace('name: p', 'name: q')}`,
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.5.0/24'], serviceAllocation: { namespaces: ['a'] } },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'q', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.6.0/24'], serviceAllocation: { priority: 2 } },
+      },
+    ],
+    warnings: [
+      'IPAddressPool metallb-system/p: spec.serviceAllocation.priority: 0 means no priority in MetalLB (tried last); left out, which means the same in BareLB',
+    ],
+  },
+  {
     name: 'unknown L2Advertisement fields are left out and named',
     input:
       'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: all}\nspec:\n  interfaces: [eth0]\n  nodeSelectors:\n    - matchLabels: {role: edge}\n      matchNames: [n1]\n  vlan: 5\n',

@@ -214,6 +214,14 @@ function poolSpec(raw: unknown, warn: Warn): unknown {
     const sa = known(spec.serviceAllocation, SERVICE_ALLOCATION, 'spec.serviceAllocation', warn);
     selectors(sa, 'namespaceSelectors', 'spec.serviceAllocation', warn);
     selectors(sa, 'serviceSelectors', 'spec.serviceAllocation', warn);
+    // MetalLB reads priority 0 as unset, the lowest; BareLB reads 0 as the highest. Other values
+    // mean the same in both (lower first), so only 0 changes: it becomes no priority.
+    if (sa.priority === 0) {
+      delete sa.priority;
+      warn(
+        'spec.serviceAllocation.priority: 0 means no priority in MetalLB (tried last); left out, which means the same in BareLB',
+      );
+    }
     spec.serviceAllocation = sa;
   }
   return spec;
