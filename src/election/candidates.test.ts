@@ -140,6 +140,89 @@ describe('electOwners', () => {
     expect(out.get(IP)?.owner).toBe('n3');
   });
 
+  describe('one owner per group of addresses (issue 18, finding 4)', () => {
+    const V6 = '2001:db8::a'; // ranked alone, its owner differs from IP's (checked below)
+    const dual = buildConfig(
+      [{ metadata: { name: 'lan' }, spec: { addresses: ['198.18.1.0/24', '2001:db8::/64'] } }],
+      [{ metadata: { name: 'lan' }, spec: {} }],
+    );
+    it('the per-address owners would differ, so the rows below can fail', () => {
+      expect(rankCandidates(IP, ['n1', 'n2', 'n3'])[0]).not.toBe(rankCandidates(V6, ['n1', 'n2', 'n3'])[0]);
+    });
+    it.each<{ name: string; input: ElectionInput; want: Record<string, string | undefined> }>([
+      {
+        name: 'both addresses of a dual-stack Service go to one node, ranked by the lower address',
+        input: base({ config: dual, services: [svc({ ips: [IP, V6] })] }),
+        want: {
+          [IP]: rankCandidates(IP, ['n1', 'n2', 'n3'])[0],
+          [V6]: rankCandidates(IP, ['n1', 'n2', 'n3'])[0],
+        },
+      },
+      {
+        name: 'a Service sharing the IPv6 address of a dual-stack one joins its group',
+        input: base({
+          config: dual,
+          services: [svc({ key: 'default/a', ips: [IP, V6] }), svc({ key: 'default/b', ips: [V6] })],
+        }),
+        want: {
+          [IP]: rankCandidates(IP, ['n1', 'n2', 'n3'])[0],
+          [V6]: rankCandidates(IP, ['n1', 'n2', 'n3'])[0],
+        },
+      },
+      {
+        name: 'the group owner must be able to announce every address: IPv6 only advertised on n2 and n3',
+        input: base({
+          config: buildConfig(
+            [
+              { metadata: { name: 'v4' }, spec: { addresses: ['198.18.1.0/24'] } },
+              { metadata: { name: 'v6' }, spec: { addresses: ['2001:db8::/64'] } },
+            ],
+            [
+              { metadata: { name: 'v4' }, spec: { ipAddressPools: ['v4'] } },
+              {
+                metadata: { name: 'v6' },
+                spec: { ipAddressPools: ['v6'], nodeSelectors: [{ matchLabels: { v6: 'yes' } }] },
+              },
+            ],
+          ),
+          nodes: nodes.map((n) => ({
+            ...n,
+            labels: { ...n.labels, ...(n.name === 'n1' ? {} : { v6: 'yes' }) },
+          })),
+          services: [svc({ ips: [IP, V6], pool: undefined })],
+        }),
+        want: { [IP]: rankCandidates(IP, ['n2', 'n3'])[0], [V6]: rankCandidates(IP, ['n2', 'n3'])[0] },
+      },
+      {
+        name: 'no node can announce both (disjoint advertisements): each address gets its own owner',
+        input: base({
+          config: buildConfig(
+            [
+              { metadata: { name: 'v4' }, spec: { addresses: ['198.18.1.0/24'] } },
+              { metadata: { name: 'v6' }, spec: { addresses: ['2001:db8::/64'] } },
+            ],
+            [
+              {
+                metadata: { name: 'v4' },
+                spec: { ipAddressPools: ['v4'], nodeSelectors: [{ matchLabels: { v6: 'no' } }] },
+              },
+              {
+                metadata: { name: 'v6' },
+                spec: { ipAddressPools: ['v6'], nodeSelectors: [{ matchLabels: { v6: 'yes' } }] },
+              },
+            ],
+          ),
+          nodes: nodes.map((n) => ({ ...n, labels: { v6: n.name === 'n1' ? 'no' : 'yes' } })),
+          services: [svc({ ips: [IP, V6], pool: undefined })],
+        }),
+        want: { [IP]: 'n1', [V6]: rankCandidates(V6, ['n2', 'n3'])[0] },
+      },
+    ])('$name', ({ input, want }) => {
+      const out = electOwners(input);
+      expect(Object.fromEntries([...out].map(([ip, o]) => [ip, o.owner]))).toEqual(want);
+    });
+  });
+
   it('reports the interfaces the advertisement names', () => {
     const cfg = buildConfig(
       [{ metadata: { name: 'lan' }, spec: { addresses: ['198.18.1.0/24'] } }],

@@ -2,6 +2,7 @@ import { advertisementCoversPool, type Config, type LabelSelector, matchesAny } 
 import type { L2AdvertisementConfig, PoolConfig } from '../config/types.js';
 import { parseAddress } from '../net/address.js';
 import { rangeContains } from '../net/range.js';
+import { addressGroups } from './address-groups.js';
 import type { NodeFacts } from './heartbeat-codec.js';
 import { rankCandidates } from './owner-ranking.js';
 
@@ -57,43 +58,59 @@ export interface IpOwnership {
 /**
  * Elects the owner of every service IP from facts every speaker shares: Node objects, Services,
  * EndpointSlices, the config, and each node's published probe results. Pure and deterministic, so
- * every speaker reaches the same answer. Services sharing an IP share its owner: a node must serve
- * all of them (if none serves all, any that serves one).
+ * every speaker reaches the same answer. All the addresses of one Service, and all Services sharing
+ * an address, form a group with one owner (see addressGroups): a node must be able to announce every
+ * address of the group and serve all its Services (if none serves all, any that serves one). Only
+ * when no node can announce every address of a group (advertisements for its pools select disjoint
+ * nodes) does each address get its own owner.
  */
 export function electOwners(input: ElectionInput): Map<string, IpOwnership> {
-  const byIp = new Map<string, ServiceView[]>();
-  for (const s of input.services) {
-    for (const ip of s.ips) byIp.set(ip, [...(byIp.get(ip) ?? []), s]);
-  }
   const out = new Map<string, IpOwnership>();
-  for (const [ip, services] of byIp) {
-    const pool = poolOf(ip, services, input.config);
-    const interfaces = new Map<string, ReadonlySet<string> | 'any'>();
-    const base: string[] = [];
-    for (const node of input.nodes) {
-      if (node.excluded || !input.alive(node.name)) continue;
-      const facts = input.facts(node.name);
-      if (!facts || facts.leaving) continue;
-      if (input.checks.kubeProxy && !facts.kubeProxyHealthy) continue;
-      const ifs = pool ? advertisedInterfaces(input.config.l2Advertisements, pool, node) : undefined;
-      if (!ifs) continue;
-      interfaces.set(node.name, ifs);
-      base.push(node.name);
+  for (const group of addressGroups(input.services)) {
+    const perIp = group.ips.map((ip) => announceable(ip, group.services, input));
+    const together = perIp.reduce<string[] | undefined>(
+      (acc, a) => (acc === undefined ? [...a.interfaces.keys()] : acc.filter((n) => a.interfaces.has(n))),
+      undefined,
+    );
+    if (together && together.length > 0) {
+      const ranking = rankCandidates(group.key, serving(together, group.services, input));
+      for (const a of perIp) out.set(a.ip, { ...a, ranking, owner: ranking[0] });
+      continue;
     }
-    const serves = (node: string, s: ServiceView) => servesService(node, s, input);
-    const all = base.filter((n) => services.every((s) => serves(n, s)));
-    const candidates = all.length > 0 ? all : base.filter((n) => services.some((s) => serves(n, s)));
-    const ranking = rankCandidates(ip, candidates);
-    out.set(ip, {
-      ip,
-      services: services.map((s) => s.key).sort(),
-      pool: pool?.name,
-      ranking,
-      owner: ranking[0],
-      interfaces,
-    });
+    for (const a of perIp) {
+      const services = group.services.filter((s) => s.ips.includes(a.ip));
+      const ranking = rankCandidates(a.ip, serving([...a.interfaces.keys()], services, input));
+      out.set(a.ip, { ...a, ranking, owner: ranking[0] });
+    }
   }
   return out;
+}
+
+/** The nodes that may announce `ip` (alive, not excluded, healthy, advertised), with their interfaces. */
+function announceable(
+  ip: string,
+  groupServices: readonly ServiceView[],
+  input: ElectionInput,
+): Omit<IpOwnership, 'ranking' | 'owner'> {
+  const services = groupServices.filter((s) => s.ips.includes(ip));
+  const pool = poolOf(ip, services, input.config);
+  const interfaces = new Map<string, ReadonlySet<string> | 'any'>();
+  for (const node of input.nodes) {
+    if (node.excluded || !input.alive(node.name)) continue;
+    const facts = input.facts(node.name);
+    if (!facts || facts.leaving) continue;
+    if (input.checks.kubeProxy && !facts.kubeProxyHealthy) continue;
+    const ifs = pool ? advertisedInterfaces(input.config.l2Advertisements, pool, node) : undefined;
+    if (ifs) interfaces.set(node.name, ifs);
+  }
+  return { ip, services: services.map((s) => s.key).sort(), pool: pool?.name, interfaces };
+}
+
+/** Of `nodes`, those serving every Service; if none does, those serving at least one. */
+function serving(nodes: readonly string[], services: readonly ServiceView[], input: ElectionInput): string[] {
+  const serves = (node: string, s: ServiceView) => servesService(node, s, input);
+  const all = nodes.filter((n) => services.every((s) => serves(n, s)));
+  return all.length > 0 ? all : nodes.filter((n) => services.some((s) => serves(n, s)));
 }
 
 function servesService(node: string, s: ServiceView, input: ElectionInput): boolean {

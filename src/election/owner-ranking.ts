@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
  *   - ownership spreads evenly across nodes;
  *   - adding a node moves only the IPs that node now wins;
  *   - removing a node that owns nothing moves nothing;
- *   - the ranking depends on the IP alone, so every Service sharing an IP gets the same owner.
+ *   - the ranking depends on the key alone (an address group's lowest address, see addressGroups), so
+ *     every address of a Service and every Service sharing one get the same owner.
  * SHA-256 is not needed for security here, only for a hash every platform computes identically.
  */
 export function rankCandidates(ip: string, candidates: Iterable<string>): string[] {
