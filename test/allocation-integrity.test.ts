@@ -1,0 +1,191 @@
+import { Watch } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlApply } from '../src/lab/barelb-install.js';
+import type { Lab } from '../src/lab/lab.js';
+import { deployWorkload } from '../src/lab/workload.js';
+import { ServiceWatchRecorder } from './support/service-watch-recorder.js';
+import { createLbService, poolYaml } from './support/services.js';
+import { eventually, startTestLab } from './support/test-lab.js';
+
+// Issue 18 in the lab: pools are flipped under 24 live Services (rename, delete under an overlapping
+// pool, shrink, delete all, re-create) five times, while every Service watch event is replayed to
+// check that no address is ever shown on two Services without a shared key, that requested
+// addresses stay while a pool covers them, and that ARP for released addresses stops within 5 s.
+const NS = 'flip';
+const ROUNDS = 5;
+
+describe('allocation integrity under pool changes', () => {
+  let lab: Lab;
+  let recorder: ServiceWatchRecorder;
+  let net: (last: number) => string;
+  const requested = new Map<string, string>();
+
+  const kubectl = (...args: string[]) => lab.exec('cp', ['kubectl', '-n', 'barelb-system', ...args]);
+  const deletePool = (name: string) => kubectl('delete', 'ipaddresspool', name, '--wait=false');
+  const holding = () => [...recorder.state.values()].filter((s) => s.ips.length > 0).length;
+  const snapshot = () =>
+    [...recorder.state]
+      .map(([name, s]) => `${name}=${s.ips.join(',')}`)
+      .sort()
+      .join(' ');
+
+  beforeAll(async () => {
+    lab = await startTestLab('integrity', { nodes: 2, controllers: 1, speakers: true, demo: false });
+    const b = lab.addresses.index * 16;
+    net = (last) => `198.18.${b + 1}.${last}`;
+    // Only the pools this test flips: the lab's own pool would catch every Service that loses its IP.
+    await deletePool('lab');
+    await kubectlApply(
+      lab,
+      'apiVersion: barelb.io/v1alpha1\nkind: L2Advertisement\nmetadata: {name: every-pool, namespace: barelb-system}\nspec: {}\n',
+    );
+    await kubectlApply(lab, poolYaml('pa', [`${net(64)}/27`]));
+    // Pods on both nodes give every Service endpoints, so its address is really announced.
+    await deployWorkload(lab, { name: 'web', namespace: NS, podsOn: ['n1', 'n2'] });
+    recorder = new ServiceWatchRecorder(lab, NS);
+    await recorder.start();
+    const selector = { app: 'web' };
+    for (let i = 0; i < 16; i++) await createLbService(lab, `plain-${i}`, { namespace: NS, selector });
+    for (let i = 0; i < 4; i++) {
+      const ip = net(65 + i);
+      requested.set(`asks-${i}`, ip);
+      await createLbService(lab, `asks-${i}`, {
+        namespace: NS,
+        selector,
+        annotations: { 'barelb.io/loadBalancerIPs': ip },
+      });
+    }
+    for (let i = 0; i < 4; i++) {
+      await createLbService(lab, `shares-${i}`, {
+        namespace: NS,
+        selector,
+        port: 80 + (i % 2),
+        annotations: { 'barelb.io/allow-shared-ip': `pair-${Math.floor(i / 2)}` },
+      });
+    }
+    await eventually('every Service holds an address', async () => (holding() === 24 ? true : undefined));
+  });
+  afterAll(async () => {
+    recorder?.stop();
+    await lab?.stop();
+  });
+
+  /** Requested addresses must never leave their Service while a pool covers them. */
+  const watchRequested = () => {
+    const lost: string[] = [];
+    const off = recorder.onEvent((e) => {
+      const want = requested.get(e.name);
+      if (want && e.type !== 'DELETED' && !e.ips.includes(want))
+        lost.push(`${e.name} at ${e.rv}: [${e.ips}]`);
+    });
+    return { lost, off };
+  };
+
+  /** From the client, in one process: when did none of `ips` answer ARP any more (ms since epoch)? */
+  const arpSilentAt = async (ips: readonly string[]): Promise<number> => {
+    const script = `end=$(( $(date +%s%3N) + 15000 ))
+while [ "$(date +%s%3N)" -lt "$end" ]; do
+  t=$(date +%s%3N); rm -f /tmp/barelb-arp-$$
+  for ip in ${ips.join(' ')}; do (arping -c 1 -w 1 -I eth0 "$ip" >/dev/null 2>&1 && touch /tmp/barelb-arp-$$) & done
+  wait
+  if [ ! -e /tmp/barelb-arp-$$ ]; then echo "$t"; exit 0; fi
+done
+rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
+    const r = await lab.exec('client', ['sh', '-c', script], { check: false, timeoutMs: 30_000 });
+    const at = Number(r.stdout.trim());
+    if (!Number.isFinite(at) || at === 0) throw new Error(`ARP still answered after 15 s: ${r.stdout}`);
+    return at;
+  };
+
+  it('never shows an address on two Services, keeps requested ones, and stops ARP for released ones', async () => {
+    const arpDelays: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // 1. Rename: the new name over the same range (refused while the old one lives), then the old deleted.
+      const req = watchRequested();
+      const held = snapshot();
+      await kubectlApply(lab, poolYaml('pb', [`${net(64)}/27`]));
+      await deletePool('pa');
+      await recorder.settled();
+      // 2. Delete under an overlapping wider pool.
+      await kubectlApply(lab, poolYaml('pw', [`${net(64)}/26`]));
+      await deletePool('pb');
+      await recorder.settled();
+      expect(snapshot(), `round ${round}: every address stayed put through rename and overlap`).toBe(held);
+      // 3. Shrink to 16 addresses: some lose theirs, requested ones stay.
+      await kubectlApply(lab, poolYaml('pw', [`${net(64)}/28`]));
+      await recorder.settled();
+      req.off();
+      expect(req.lost, `round ${round}: requested addresses taken while covered`).toEqual([]);
+      // 4. Every pool deleted: everyone loses, and the addresses go quiet on the wire.
+      const before = new Set([...recorder.state.values()].flatMap((s) => s.ips));
+      await deletePool('pw');
+      const releasedAt = await eventually('every address released', async () =>
+        holding() === 0 ? Date.now() : undefined,
+      );
+      const silentAt = await arpSilentAt([...before].slice(0, 6));
+      arpDelays.push(Math.max(0, silentAt - releasedAt));
+      // 5. Re-created: everyone gets an address again.
+      await kubectlApply(lab, poolYaml('pa', [`${net(64)}/27`]));
+      await eventually(`round ${round}: every Service holds an address again`, async () =>
+        holding() === 24 ? true : undefined,
+      );
+    }
+    console.log(
+      `[integrity] ${recorder.events.length} Service watch events over ${ROUNDS} rounds; ` +
+        `ARP silent after release (ms): ${arpDelays.join(', ')}`,
+    );
+    expect(recorder.violations).toEqual([]);
+    expect(Math.max(...arpDelays)).toBeLessThanOrEqual(5_000);
+  });
+
+  it('announces each dual-stack Service from one node and writes no status in a quiet minute', async () => {
+    const b = lab.addresses.index * 16;
+    const v6 = `2002:c612:${b.toString(16).padStart(2, '0')}02::`;
+    await kubectlApply(
+      lab,
+      poolYaml(
+        'ds',
+        [`${net(128)}/28`, `${v6}/124`],
+        '  serviceAllocation:\n    priority: 1\n    namespaces: [dual]\n',
+      ),
+    );
+    await deployWorkload(lab, { name: 'web', namespace: 'dual', podsOn: ['n1', 'n2'] });
+    // Six, so that with per-address owners on two nodes at least one would almost surely split (1 in 64 not).
+    const names = Array.from({ length: 6 }, (_, i) => `ds-${i}`);
+    for (const name of names) {
+      await createLbService(lab, name, {
+        namespace: 'dual',
+        selector: { app: 'web' },
+        ipFamilyPolicy: 'RequireDualStack',
+        ipFamilies: ['IPv4', 'IPv6'],
+      });
+    }
+    const statusNode = async (name: string) =>
+      (
+        await kubectl('get', 'servicel2status', `dual.${name}`, '-o', 'jsonpath={.status.node}')
+      ).stdout.trim();
+    for (const name of names)
+      await eventually(`${name} announced`, async () => (await statusNode(name)) || undefined);
+    await new Promise((r) => setTimeout(r, 10_000)); // let takeover writes finish
+
+    const rv = (
+      await kubectl('get', 'servicel2statuses', '-o', 'jsonpath={.metadata.resourceVersion}')
+    ).stdout.trim();
+    const writes: string[] = [];
+    const abort = await new Watch(lab.kubeConfig()).watch(
+      '/apis/barelb.io/v1alpha1/namespaces/barelb-system/servicel2statuses',
+      { resourceVersion: rv },
+      (type, obj: { metadata?: { name?: string }; status?: { node?: string } }) => {
+        if (obj.metadata?.name?.startsWith('dual.'))
+          writes.push(`${type} ${obj.metadata.name} -> ${obj.status?.node}`);
+      },
+      () => {},
+    );
+    await new Promise((r) => setTimeout(r, 60_000));
+    abort.abort();
+    console.log(
+      `[integrity] ServiceL2Status writes for 6 dual-stack Services in a quiet minute: ${writes.length}`,
+    );
+    expect(writes).toEqual([]);
+  });
+});
