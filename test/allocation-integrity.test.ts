@@ -1,8 +1,10 @@
-import { Watch } from '@kubernetes/client-node';
+import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, SERVICE_L2_STATUS, VERSION } from '../src/config/crd-types.js';
 import { kubectlApply } from '../src/lab/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workload.js';
+import { arpingAnswers } from './support/l2.js';
 import { ServiceWatchRecorder } from './support/service-watch-recorder.js';
 import { createLbService, poolYaml } from './support/services.js';
 import { eventually, startTestLab } from './support/test-lab.js';
@@ -118,6 +120,9 @@ rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
       expect(req.lost, `round ${round}: requested addresses taken while covered`).toEqual([]);
       // 4. Every pool deleted: everyone loses, and the addresses go quiet on the wire.
       const before = new Set([...recorder.state.values()].flatMap((s) => s.ips));
+      // The silence below means something only if the addresses were answered before.
+      const [probe = ''] = before;
+      expect(await arpingAnswers(lab, probe, 2), `round ${round}: ${probe} answered ARP`).not.toEqual([]);
       await deletePool('pw');
       const releasedAt = await eventually('every address released', async () =>
         holding() === 0 ? Date.now() : undefined,
@@ -168,12 +173,18 @@ rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
       await eventually(`${name} announced`, async () => (await statusNode(name)) || undefined);
     await new Promise((r) => setTimeout(r, 10_000)); // let takeover writes finish
 
-    const rv = (
-      await kubectl('get', 'servicel2statuses', '-o', 'jsonpath={.metadata.resourceVersion}')
-    ).stdout.trim();
+    // The list's resourceVersion, so the watch below sends only what changes after it.
+    const list = (await lab.kubeConfig().makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: 'barelb-system',
+      plural: SERVICE_L2_STATUS.plural,
+    })) as { metadata?: { resourceVersion?: string } };
+    const rv = list.metadata?.resourceVersion ?? '';
+    expect(rv).not.toBe('');
     const writes: string[] = [];
     const abort = await new Watch(lab.kubeConfig()).watch(
-      '/apis/barelb.io/v1alpha1/namespaces/barelb-system/servicel2statuses',
+      `/apis/${GROUP}/${VERSION}/namespaces/barelb-system/${SERVICE_L2_STATUS.plural}`,
       { resourceVersion: rv },
       (type, obj: { metadata?: { name?: string }; status?: { node?: string } }) => {
         if (obj.metadata?.name?.startsWith('dual.'))
