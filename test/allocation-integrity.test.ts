@@ -9,12 +9,14 @@ import { ServiceWatchRecorder } from './support/service-watch-recorder.js';
 import { createLbService, poolYaml } from './support/services.js';
 import { eventually, startTestLab } from './support/test-lab.js';
 
-// Issue 18 in the lab: pools are flipped under 24 live Services (rename, delete under an overlapping
-// pool, shrink, delete all, re-create) five times, while every Service watch event is replayed to
+// Issue 18 in the lab: pools are flipped under 32 live Services competing for 24 addresses (rename,
+// delete under an overlapping pool, shrink, delete all, re-create) five times, while every Service watch event is replayed to
 // check that no address is ever shown on two Services without a shared key, that requested
 // addresses stay while a pool covers them, and that ARP for released addresses stops within 5 s.
 const NS = 'flip';
 const ROUNDS = 5;
+/** Addresses in the full pool; more Services want one, so some always wait for an address to free. */
+const POOL_SIZE = 24;
 
 describe('allocation integrity under pool changes', () => {
   let lab: Lab;
@@ -25,6 +27,17 @@ describe('allocation integrity under pool changes', () => {
   const kubectl = (...args: string[]) => lab.exec('cp', ['kubectl', '-n', 'barelb-system', ...args]);
   const deletePool = (name: string) => kubectl('delete', 'ipaddresspool', name, '--wait=false');
   const holding = () => [...recorder.state.values()].filter((s) => s.ips.length > 0).length;
+  const inUse = () => new Set([...recorder.state.values()].flatMap((s) => s.ips)).size;
+  /** The whole pool (.64-.87), as one range or as three overlapping-by-design CIDRs of the same set. */
+  const full = () => [`${net(64)}-${net(64 + POOL_SIZE - 1)}`];
+  const sameSetAsCidrs = () => [`${net(64)}/29`, `${net(72)}/29`, `${net(80)}/29`];
+  /**
+   * The first pool keeps out the "late" Services, which are created first: so the Services waiting for
+   * an address come first in the controller's queue when a change admits them, and a release that is
+   * decided but not yet written is exactly what they would grab.
+   */
+  const NOT_LATE =
+    '  serviceAllocation:\n    serviceSelectors:\n      - matchExpressions: [{key: tier, operator: NotIn, values: [late]}]\n';
   const snapshot = () =>
     [...recorder.state]
       .map(([name, s]) => `${name}=${s.ips.join(',')}`)
@@ -41,13 +54,14 @@ describe('allocation integrity under pool changes', () => {
       lab,
       'apiVersion: barelb.io/v1alpha1\nkind: L2Advertisement\nmetadata: {name: every-pool, namespace: barelb-system}\nspec: {}\n',
     );
-    await kubectlApply(lab, poolYaml('pa', [`${net(64)}/27`]));
+    await kubectlApply(lab, poolYaml('pa', full(), NOT_LATE));
     // Pods on both nodes give every Service endpoints, so its address is really announced.
     await deployWorkload(lab, { name: 'web', namespace: NS, podsOn: ['n1', 'n2'] });
     recorder = new ServiceWatchRecorder(lab, NS);
     await recorder.start();
     const selector = { app: 'web' };
-    for (let i = 0; i < 16; i++) await createLbService(lab, `plain-${i}`, { namespace: NS, selector });
+    for (let i = 0; i < 6; i++)
+      await createLbService(lab, `late-${i}`, { namespace: NS, selector, labels: { tier: 'late' } });
     for (let i = 0; i < 4; i++) {
       const ip = net(65 + i);
       requested.set(`asks-${i}`, ip);
@@ -65,7 +79,10 @@ describe('allocation integrity under pool changes', () => {
         annotations: { 'barelb.io/allow-shared-ip': `pair-${Math.floor(i / 2)}` },
       });
     }
-    await eventually('every Service holds an address', async () => (holding() === 24 ? true : undefined));
+    // Last, so the requested addresses and the shared ones are taken before the pool runs out.
+    for (let i = 0; i < 24; i++) await createLbService(lab, `plain-${i}`, { namespace: NS, selector });
+    await eventually('the pool is full', async () => (inUse() === POOL_SIZE ? true : undefined));
+    await recorder.settled();
   });
   afterAll(async () => {
     recorder?.stop();
@@ -75,10 +92,15 @@ describe('allocation integrity under pool changes', () => {
   /** Requested addresses must never leave their Service while a pool covers them. */
   const watchRequested = () => {
     const lost: string[] = [];
+    const had = new Map<string, boolean>();
+    for (const [name, want] of requested)
+      had.set(name, recorder.state.get(name)?.ips.includes(want) ?? false);
     const off = recorder.onEvent((e) => {
       const want = requested.get(e.name);
-      if (want && e.type !== 'DELETED' && !e.ips.includes(want))
-        lost.push(`${e.name} at ${e.rv}: [${e.ips}]`);
+      if (!want || e.type === 'DELETED') return;
+      const has = e.ips.includes(want);
+      if (had.get(e.name) && !has) lost.push(`${e.name} at ${e.rv}: [${e.ips}]`);
+      had.set(e.name, has);
     });
     return { lost, off };
   };
@@ -105,16 +127,17 @@ rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
       // 1. Rename: the new name over the same range (refused while the old one lives), then the old deleted.
       const req = watchRequested();
       const held = snapshot();
-      await kubectlApply(lab, poolYaml('pb', [`${net(64)}/27`]));
+      await kubectlApply(lab, poolYaml('pb', full()));
       await deletePool('pa');
       await recorder.settled();
-      // 2. Delete under an overlapping wider pool.
-      await kubectlApply(lab, poolYaml('pw', [`${net(64)}/26`]));
+      // 2. Delete under an overlapping pool that covers the same addresses.
+      await kubectlApply(lab, poolYaml('pw', sameSetAsCidrs()));
       await deletePool('pb');
       await recorder.settled();
+      expect(recorder.violations, `round ${round}: addresses on two Services`).toEqual([]);
       expect(snapshot(), `round ${round}: every address stayed put through rename and overlap`).toBe(held);
       // 3. Shrink to 16 addresses: some lose theirs, requested ones stay.
-      await kubectlApply(lab, poolYaml('pw', [`${net(64)}/28`]));
+      await kubectlApply(lab, poolYaml('pw', [`${net(64)}/28`])); // .64-.79
       await recorder.settled();
       req.off();
       expect(req.lost, `round ${round}: requested addresses taken while covered`).toEqual([]);
@@ -130,10 +153,11 @@ rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
       const silentAt = await arpSilentAt([...before].slice(0, 6));
       arpDelays.push(Math.max(0, silentAt - releasedAt));
       // 5. Re-created: everyone gets an address again.
-      await kubectlApply(lab, poolYaml('pa', [`${net(64)}/27`]));
-      await eventually(`round ${round}: every Service holds an address again`, async () =>
-        holding() === 24 ? true : undefined,
+      await kubectlApply(lab, poolYaml('pa', full(), NOT_LATE));
+      await eventually(`round ${round}: the pool is full again`, async () =>
+        inUse() === POOL_SIZE ? true : undefined,
       );
+      await recorder.settled();
     }
     console.log(
       `[integrity] ${recorder.events.length} Service watch events over ${ROUNDS} rounds; ` +
