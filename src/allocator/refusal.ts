@@ -5,7 +5,6 @@ export type RefusalReason =
   | 'InvalidRequest'
   | 'UnknownPool'
   | 'NoPoolForService'
-  | 'PoolNotAutoAssign'
   | 'IPOutsidePools'
   | 'IPInUse'
   | 'PortClash'
