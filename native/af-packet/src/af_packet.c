@@ -62,17 +62,25 @@ static const napi_type_tag HANDLE_TAG = {0x6261726c62616670ULL, 0x61636b65747630
 // Accepts ARP, and IPv6 whose next header is ICMPv6 (58) with type 135 (NS) or 136 (NA). Extension
 // headers are not followed: NDP messages carry none in practice, and the responder drops them anyway.
 // Offsets: EtherType at 12, IPv6 next header at 14+6, ICMPv6 type at 14+40.
+//
+// Frames that arrived with a VLAN tag are dropped first. The kernel strips the tag before packet
+// sockets see a frame (in hardware with VLAN offload, else in skb_vlan_untag), so on `eth0` an ARP
+// request of `eth0.100` looks untagged and a speaker would answer it on the wrong VLAN (issue 12,
+// finding 8). The tag survives only as skb metadata, which the ancillary load reads; the socket on
+// `eth0.100` itself sees the frame with no tag left, and accepts it.
 static struct sock_filter ndp_arp_filter[] = {
-    /* 0 */ {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},
-    /* 1 */ {BPF_JMP | BPF_JEQ | BPF_K, 6, 0, ETHERTYPE_ARP},   // -> 8 accept
-    /* 2 */ {BPF_JMP | BPF_JEQ | BPF_K, 0, 6, ETHERTYPE_IPV6},  // else -> 9 drop
-    /* 3 */ {BPF_LD | BPF_B | BPF_ABS, 0, 0, 20},
-    /* 4 */ {BPF_JMP | BPF_JEQ | BPF_K, 0, 4, 58},  // else -> 9 drop
-    /* 5 */ {BPF_LD | BPF_B | BPF_ABS, 0, 0, 54},
-    /* 6 */ {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 135},  // -> 8 accept
-    /* 7 */ {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 136},  // else -> 9 drop
-    /* 8 */ {BPF_RET | BPF_K, 0, 0, MAX_FRAME},
-    /* 9 */ {BPF_RET | BPF_K, 0, 0, 0},
+    /* 0 */ {BPF_LD | BPF_B | BPF_ABS, 0, 0, (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT)},
+    /* 1 */ {BPF_JMP | BPF_JEQ | BPF_K, 0, 9, 0},  // tagged -> 11 drop
+    /* 2 */ {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},
+    /* 3 */ {BPF_JMP | BPF_JEQ | BPF_K, 6, 0, ETHERTYPE_ARP},   // -> 10 accept
+    /* 4 */ {BPF_JMP | BPF_JEQ | BPF_K, 0, 6, ETHERTYPE_IPV6},  // else -> 11 drop
+    /* 5 */ {BPF_LD | BPF_B | BPF_ABS, 0, 0, 20},
+    /* 6 */ {BPF_JMP | BPF_JEQ | BPF_K, 0, 4, 58},  // else -> 11 drop
+    /* 7 */ {BPF_LD | BPF_B | BPF_ABS, 0, 0, 54},
+    /* 8 */ {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 135},  // -> 10 accept
+    /* 9 */ {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 136},  // else -> 11 drop
+    /* 10 */ {BPF_RET | BPF_K, 0, 0, MAX_FRAME},
+    /* 11 */ {BPF_RET | BPF_K, 0, 0, 0},
 };
 
 static const char *errno_name(int err) {
