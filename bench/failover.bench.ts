@@ -1,5 +1,5 @@
 /**
- * npm run bench:failover — in a 3-node lab at default settings: 20 times, hard-kill the node that
+ * npm run bench:failover — in a 3-node lab (BENCH_NODES=2 for two) at default settings: 20 times, hard-kill the node that
  * owns the demo IP (links down, every process in it killed) and time from the kill to the first
  * successful curl from the client that entered through the new owner. Also: requests failed during
  * a rolling graceful restart of every speaker, the speakers' API writes per second in steady state,
@@ -9,59 +9,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab } from '../src/lab/lab.js';
-import { arpingAnswers, entryNode } from '../test/support/l2.js';
 import { rollingRestartUnderLoad } from '../test/support/rolling-restart.js';
 import { waitForIps } from '../test/support/services.js';
-import { curlFromClient, eventually } from '../test/support/test-lab.js';
+import { hardKillRounds, steadyOwner } from './hard-kill-rounds.js';
 import { quantile, rssMiB } from './lab-bench-util.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+/** Two-node clusters fail over differently (no majority to consult): BENCH_NODES=2 measures them. */
+const NODES = Number(process.env.BENCH_NODES ?? 3);
 
 const lab = await Lab.start({
-  nodes: 3,
+  nodes: NODES,
   stateDir: join(tmpdir(), `barelb-bench-failover-${process.pid}`),
   dieWithParent: true,
 });
 try {
   const [ip = ''] = await waitForIps(lab, 'demo');
-  const steadyOwner = () =>
-    eventually(
-      'one owner',
-      async () => {
-        const a = await arpingAnswers(lab, ip, 2);
-        return a.length === 2 && a[0] === a[1] ? a[0] : undefined;
-      },
-      60_000,
-    );
-
-  const times: number[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    const owner = (await steadyOwner()) ?? '';
-    // Let the client's neighbour entry point at the owner, as in real traffic.
-    await eventually('curl via owner', async () => {
-      const r = await curlFromClient(lab, `http://${ip}/`, 1);
-      return r && entryNode(lab, r.client) === owner ? r : undefined;
-    });
-    const t0 = performance.now();
-    await lab.kill(owner);
-    let ms = Number.NaN;
-    for (;;) {
-      const r = await curlFromClient(lab, `http://${ip}/`, 0.2);
-      const via = r ? entryNode(lab, r.client) : undefined;
-      if (via && via !== owner) {
-        ms = performance.now() - t0;
-        break;
-      }
-      if (performance.now() - t0 > 30_000) break;
-    }
-    times.push(ms);
-    console.log(`round ${round}: owner ${owner} killed, curl through a new owner after ${ms.toFixed(0)} ms`);
-    await lab.revive(owner);
-    await sleep(2_000);
-  }
+  const times = await hardKillRounds(lab, ip, ROUNDS);
 
   // Graceful rolling restart under load.
-  await steadyOwner();
+  await steadyOwner(lab, ip);
   const { ok, failures } = await rollingRestartUnderLoad(lab, ip, 20);
   const failed = failures.length;
 

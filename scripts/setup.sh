@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(iproute2 iptables nftables conntrack arping iputils-ping ndisc6 curl tcpdump openssl util-linux procps
+packages=(iproute2 iptables nftables conntrack arping iputils-ping ndisc6 curl tcpdump openssl util-linux procps stress-ng
   psmisc kmod make g++ python3 libpcap-dev)
 missing=()
 for p in "${packages[@]}"; do
