@@ -1,8 +1,8 @@
 // Runs inside the lab's client namespace as one process (so its timing is the lab's, not the CLI's):
 // `node --import tsx flap-probe.ts <url> <seconds> <intervalMs>`. One GET every interval, each with
 // an 800 ms timeout; prints one JSON line at the end: how many requests, which failed (with the time
-// since start), and every change of the address a reply came from (the node that let the request in:
-// kube-proxy SNATs Cluster traffic to the entry node, so a change means the announcing node changed).
+// since start), and every change of the source address the pod saw (kube-proxy SNATs Cluster traffic
+// to an address of the node that let the request in; the bench maps addresses to nodes).
 import { get } from 'node:http';
 
 const [url = '', seconds = '60', interval = '100'] = process.argv.slice(2);
