@@ -46,6 +46,11 @@ with_heartbeat() {
   log "$what: done in $((SECONDS - start)) s"
 }
 
+# Go from the module proxy when the machine has none recent enough (setup.sh does the same).
+# shellcheck source=scripts/ensure-toolchains.sh
+source "$(dirname "$0")/ensure-toolchains.sh"
+ensure_go
+
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod
 
 build_kube() {
