@@ -27,8 +27,11 @@ COPY package.json package-lock.json ./
 COPY native/ ./native/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/write-build-info.mjs ./scripts/
 COPY src/ ./src/
-RUN npm run build \
+# No .git in the build context: the commit for `barelb --version` comes in as REVISION.
+ARG REVISION=unknown
+RUN BARELB_COMMIT=${REVISION} npm run build \
  && npm prune --omit=dev
 
 # --- runtime ---
