@@ -30,7 +30,9 @@ export interface ConflictReport {
 /**
  * Answers ARP/NDP for the IPs this node owns and announces takeovers. It is the imperative shell
  * around the pure responder: one frame connection per interface in use, the owned set swapped
- * whole on every election, and a gratuitous burst for every IP gained (first frame at once).
+ * whole on every election, and a gratuitous burst for every IP gained (first frame at once), and for
+ * every IP that gains an interface (a link came up again, or the advertisement names another one):
+ * switches and hosts behind that link have not heard of it yet (issue 12, finding 6).
  * Losing an IP takes it out of the owned set before anything else, so no reply goes out for it.
  */
 export class Announcer {
@@ -40,6 +42,8 @@ export class Announcer {
     { conn: FrameConnection; iface: AnnounceInterface; groups: Set<string> }
   >();
   private readonly bursts = new Map<string, NodeJS.Timeout[]>();
+  /** The interfaces each owned IP was last announced on, to notice one it gains. */
+  private announcedOn = new Map<string, ReadonlySet<string>>();
   private ourMacs: Mac[] = [];
 
   constructor(
@@ -80,7 +84,16 @@ export class Announcer {
     this.ourMacs = [...this.conns.values()].map((c) => c.iface.mac);
     this.syncMulticast();
     this.metrics.announcedIps.set(owned.size);
+    const before = this.announcedOn;
+    this.announcedOn = new Map(
+      [...owned.keys()].map((ip) => [ip, new Set(this.allowedConns(ip).map((c) => c.iface.name))]),
+    );
+    const widened = newInterfaces(before, this.announcedOn, new Set(gained));
     for (const ip of gained) this.startBurst(ip);
+    for (const [ip, names] of widened) {
+      this.log.info({ event: 'interfaces_gained', ip, interfaces: names }, 'announcing on another interface');
+      this.startBurst(ip);
+    }
     if (gained.length > 0 || lost.length > 0) {
       this.log.info({ event: 'ownership_changed', gained, lost }, 'announcing changed');
     }
@@ -196,8 +209,28 @@ export class Announcer {
   /** Stops answering everything and closes every socket. */
   close(): void {
     this.owned = new Map();
+    this.announcedOn = new Map();
     for (const ip of [...this.bursts.keys()]) this.cancelBurst(ip);
     for (const c of this.conns.values()) c.conn.close();
     this.conns.clear();
   }
+}
+
+/**
+ * IPs owned before and now whose interfaces now include one they were not announced on, with those
+ * interfaces. IPs in `gained` are left out: they get their takeover burst anyway. Pure.
+ */
+export function newInterfaces(
+  before: ReadonlyMap<string, ReadonlySet<string>>,
+  now: ReadonlyMap<string, ReadonlySet<string>>,
+  gained: ReadonlySet<string>,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [ip, names] of now) {
+    if (gained.has(ip)) continue;
+    const had = before.get(ip) ?? new Set<string>();
+    const extra = [...names].filter((n) => !had.has(n)).sort();
+    if (extra.length > 0) out.set(ip, extra);
+  }
+  return out;
 }
