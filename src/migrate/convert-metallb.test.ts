@@ -252,7 +252,7 @@ const CASES: readonly Case[] = [
     warnings: [
       'IPAddressPool metallb-system/p: spec.allocateTo: unknown field, left out',
       'IPAddressPool metallb-system/p: spec.serviceAllocation.weight: unknown field, left out',
-      'IPAddressPool metallb-system/p: spec.serviceAllocation.serviceSelectors[0].matchFields: unknown field, left out',
+      'IPAddressPool metallb-system/p: spec.serviceAllocation.serviceSelectors[0].matchFields: unknown field, left out, which would widen what it selects',
     ],
   },
   {
@@ -290,7 +290,7 @@ const CASES: readonly Case[] = [
     ],
     warnings: [
       'L2Advertisement all: spec.vlan: unknown field, left out',
-      'L2Advertisement all: spec.nodeSelectors[0].matchNames: unknown field, left out',
+      'L2Advertisement all: spec.nodeSelectors[0].matchNames: unknown field, left out, which would widen what it selects',
     ],
   },
   {

@@ -1,7 +1,7 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { API_VERSION, DEFAULT_NAMESPACE, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
 import { isRecord } from '../config/fields.js';
-import { buildConfig, formatConfigError, isWarning } from '../config/index.js';
+import { advertisementCoversPool, buildConfig, formatConfigError, isWarning } from '../config/index.js';
 import { normalizeAddressEntry } from './address-entry.js';
 import { MigrateError } from './migrate-error.js';
 
@@ -59,9 +59,15 @@ export interface ConvertResult {
   readonly objects: readonly ConvertedObject[];
   /** Objects and fields left out, values rewritten, and what BareLB would report about the result. */
   readonly warnings: readonly string[];
+  /**
+   * The warnings about selectors (or parts of selectors) left out: the result would announce or
+   * allocate for more than the input did, so `barelb migrate` refuses to write it.
+   */
+  readonly widening: readonly string[];
 }
 
-type Warn = (message: string) => void;
+/** A note about the conversion; `widens` when leaving something out makes the result select more than the input did. */
+type Warn = (message: string, widens?: boolean) => void;
 
 /**
  * Converts MetalLB YAML (any number of documents, `kind: List` as `kubectl get -o yaml` prints it) to BareLB.
@@ -71,7 +77,13 @@ type Warn = (message: string) => void;
 export function convertMetalLB(text: string, options: ConvertOptions = {}): ConvertResult {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const warnings: string[] = [];
+  const widening: string[] = [];
+  const note: Warn = (m, widens) => {
+    warnings.push(m);
+    if (widens) widening.push(m);
+  };
   const pools: ConvertedObject[] = [];
+  const seen = { bgpObjects: 0 };
   const ads: ConvertedObject[] = [];
 
   // YAML 1.1, as kubectl reads it: `autoAssign: yes` reached MetalLB as true.
@@ -87,7 +99,7 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
     for (const item of expandList(value, where, (m) => warnings.push(m))) {
-      const converted = convertObject(item.value, item.where, namespace, (m) => warnings.push(m));
+      const converted = convertObject(item.value, item.where, namespace, note, seen);
       if (converted?.kind === IP_ADDRESS_POOL.kind) pools.push(converted);
       else if (converted) ads.push(converted);
     }
@@ -96,16 +108,26 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
   const objects = [...pools, ...ads];
   if (objects.length === 0) {
     warnings.push('no MetalLB IPAddressPool or L2Advertisement found');
-    return { yaml: '', objects, warnings };
+    return { yaml: '', objects, warnings, widening };
   }
-  for (const e of buildConfig(pools, ads).errors) {
+  const config = buildConfig(pools, ads);
+  for (const e of config.errors) {
     warnings.push(
       `${formatConfigError(e)} (BareLB ${isWarning(e) ? 'reports this and keeps the object' : 'refuses this object'})`,
     );
   }
+  // A pool MetalLB announced by BGP only comes out with no L2Advertisement: BareLB would hand out its
+  // addresses and announce none of them. (Pools alone, with no BGP in the input, are a normal split
+  // of the config over files.)
+  for (const p of seen.bgpObjects > 0 ? config.pools.values() : []) {
+    if (!config.l2Advertisements.some((a) => advertisementCoversPool(a, p)))
+      warnings.push(
+        `IPAddressPool ${p.name}: no L2Advertisement covers it, so BareLB would allocate its addresses and announce none (BareLB does not speak BGP); add an L2Advertisement or leave the pool out`,
+      );
+  }
   const header = '# BareLB configuration converted from MetalLB by `barelb migrate`.\n';
   const yaml = header + objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0 })).join('---\n');
-  return { yaml, objects, warnings };
+  return { yaml, objects, warnings, widening };
 }
 
 /** A `kind: List` (or `IPAddressPoolList`, ...) becomes its items; anything else is itself. */
@@ -133,6 +155,7 @@ function convertObject(
   where: string,
   namespace: string,
   warn: Warn,
+  seen: { bgpObjects: number },
 ): ConvertedObject | undefined {
   if (!isRecord(raw)) {
     warn(`${where}: not a Kubernetes object; left out`);
@@ -160,6 +183,7 @@ function convertObject(
     return undefined;
   }
   if (BGP_KINDS.has(kind)) {
+    seen.bgpObjects++;
     warn(`${ref}: not supported: BareLB does L2 only; left out`);
     return undefined;
   }
@@ -171,7 +195,7 @@ function convertObject(
     warn(`${ref}: no metadata.name; left out`);
     return undefined;
   }
-  const w: Warn = (m) => warn(`${ref}: ${m}`);
+  const w: Warn = (m, widens) => warn(`${ref}: ${m}`, widens);
   if (version !== 'v1beta1') w(`${apiVersion} read as ${METALLB_GROUP}/v1beta1`);
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.has(key)) w(`${key}: unknown field, left out`);
 
@@ -245,7 +269,14 @@ function known(
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (fields.includes(k)) out[k] = v;
-    else warn(`${path}.${k}: unknown field, left out`);
+    else {
+      // A selector, or a part of one, narrows what an object applies to: without it, it applies to more.
+      const widens = /selector/i.test(`${path}.${k}`);
+      warn(
+        `${path}.${k}: unknown field, left out${widens ? ', which would widen what it selects' : ''}`,
+        widens,
+      );
+    }
   }
   return out;
 }

@@ -8,6 +8,14 @@ metadata: {name: lan, namespace: metallb-system}
 spec: {addresses: [198.18.100.0/24]}
 `;
 const BGP = 'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: r}\n';
+const UNANNOUNCED =
+  'IPAddressPool lan: no L2Advertisement covers it, so BareLB would allocate its addresses and announce none (BareLB does not speak BGP); add an L2Advertisement or leave the pool out';
+const NARROW_L2 = `apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: edge, namespace: metallb-system}
+spec:
+  serviceSelectors: [{matchLabels: {expose: edge}}]
+`;
 
 function fakeIo(files: Record<string, string>, stdin: string | undefined, stdinIsTTY = false) {
   const out: string[] = [];
@@ -57,7 +65,7 @@ const CASES: readonly Case[] = [
     file: '-',
     stdin: `${POOL}---\n${BGP}`,
     outHas: 'kind: IPAddressPool',
-    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n'],
+    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n', `warning: ${UNANNOUNCED}\n`],
   },
   { name: 'a terminal on stdin and no file', file: undefined, tty: true, error: 'NO_INPUT', err: [] },
   { name: 'a missing file', file: 'nope.yaml', error: 'READ_FAILED', err: [] },
@@ -79,9 +87,18 @@ const CASES: readonly Case[] = [
     strict: true,
     error: 'WARNINGS',
     outHas: 'kind: IPAddressPool',
-    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n'],
+    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n', `warning: ${UNANNOUNCED}\n`],
   },
   { name: '--strict without warnings', file: '-', stdin: POOL, strict: true, outHas: 'name: lan', err: [] },
+  {
+    name: 'a selector BareLB does not have would widen what is announced: nothing is written',
+    file: '-',
+    stdin: `${POOL}---\n${NARROW_L2}`,
+    error: 'WOULD_WIDEN',
+    err: [
+      'warning: L2Advertisement metallb-system/edge: spec.serviceSelectors: unknown field, left out, which would widen what it selects\n',
+    ],
+  },
 ];
 
 describe.each(CASES)('$name', (c) => {

@@ -38,6 +38,13 @@ export async function runMigrate(file: string | undefined, o: MigrateOptions, io
   if (result.objects.length === 0) {
     throw new MigrateError('NOTHING_TO_CONVERT', 'no IPAddressPool or L2Advertisement to convert');
   }
+  // Nothing is written: piped into kubectl apply, it would announce or allocate for more than before.
+  if (result.widening.length > 0) {
+    throw new MigrateError(
+      'WOULD_WIDEN',
+      `${result.widening.length} selector field(s) have no BareLB counterpart, and leaving them out would widen what the objects select; nothing written`,
+    );
+  }
   io.writeOut(result.yaml);
   if (o.strict && result.warnings.length > 0) {
     throw new MigrateError('WARNINGS', `${result.warnings.length} warning(s), and --strict was given`);
