@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
+import { KeepAliveKubeConfig, missingKubeconfig } from './keep-alive-kube-config.js';
 import { pointAtLoopback } from './loopback-kube-config.js';
 
 /** A loopback stand-in for an apiserver that counts TCP connections and records request headers. */
@@ -80,5 +80,36 @@ describe('KeepAliveKubeConfig', () => {
     const t0 = performance.now();
     await expect(api.readNamespace({ name: 'default' })).rejects.toThrow(/abort/i);
     expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe('missingKubeconfig', () => {
+  const files =
+    (...present: string[]) =>
+    (p: string) =>
+      present.includes(p);
+  it.each([
+    {
+      name: 'in a cluster',
+      env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      exists: files(),
+      want: undefined,
+    },
+    { name: '~/.kube/config', env: {}, exists: files('/root/.kube/config'), want: undefined },
+    { name: '$KUBECONFIG names a file', env: { KUBECONFIG: '/a:/b' }, exists: files('/b'), want: undefined },
+    {
+      name: 'nothing anywhere',
+      env: {},
+      exists: files(),
+      want: 'no kubeconfig: not running in a cluster, no ~/.kube/config; pass --kubeconfig FILE or set KUBECONFIG',
+    },
+    {
+      name: '$KUBECONFIG names only missing files (~/.kube/config is not read then)',
+      env: { KUBECONFIG: '/gone' },
+      exists: files('/root/.kube/config'),
+      want: 'no kubeconfig: not running in a cluster, $KUBECONFIG (/gone) names no file; pass --kubeconfig FILE or set KUBECONFIG',
+    },
+  ])('$name', ({ env, exists, want }) => {
+    expect(missingKubeconfig(env, exists, '/root')).toBe(want);
   });
 });

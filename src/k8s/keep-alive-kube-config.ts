@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { homedir } from 'node:os';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 
 /** The TLS material an agent was built from; agents with equal keys can share connections. */
@@ -83,10 +85,38 @@ export class KeepAliveKubeConfig extends KubeConfig {
   }
 }
 
+/** No kubeconfig anywhere: said plainly, instead of client-node's complaint about its localhost fallback. */
+export class KubeConfigError extends Error {
+  override readonly name = 'KubeConfigError';
+  readonly code = 'NO_KUBECONFIG';
+}
+
+/**
+ * Why the default chain found no configuration, or undefined when it found one. client-node falls
+ * back to http://localhost:8080 when nothing is there, which then fails with "HTTP protocol is not
+ * allowed when skipTLSVerify is not set or false": no help to someone who forgot --kubeconfig.
+ */
+export function missingKubeconfig(
+  env: Readonly<Record<string, string | undefined>>,
+  exists: (path: string) => boolean,
+  home: string,
+): string | undefined {
+  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) return undefined;
+  const listed = (env.KUBECONFIG ?? '').split(':').filter((p) => p !== '');
+  if (listed.some(exists)) return undefined;
+  if (listed.length === 0 && exists(`${home}/.kube/config`)) return undefined;
+  const where = listed.length > 0 ? `$KUBECONFIG (${listed.join(', ')}) names no file` : 'no ~/.kube/config';
+  return `no kubeconfig: not running in a cluster, ${where}; pass --kubeconfig FILE or set KUBECONFIG`;
+}
+
 /** Loads a kubeconfig file, or the default chain (in-cluster, $KUBECONFIG, ~/.kube/config). */
 export function loadKubeConfig(file: string | undefined): KeepAliveKubeConfig {
   const kc = new KeepAliveKubeConfig();
   if (file) kc.loadFromFile(file);
-  else kc.loadFromDefault();
+  else {
+    const missing = missingKubeconfig(process.env, existsSync, homedir());
+    if (missing) throw new KubeConfigError(missing);
+    kc.loadFromDefault();
+  }
   return kc;
 }
