@@ -14,6 +14,7 @@ interface Rule {
 
 /** The parts of an OpenAPI v3 schema these tests look at. */
 interface Schema {
+  description?: string;
   type?: string;
   format?: string;
   properties?: Record<string, Schema>;
@@ -123,6 +124,19 @@ describe.each(EXPECTED)('CRD $kind', ({ plural, kind, columns, statusSubresource
   const crd = load(`${GROUP}_${plural}.yaml`);
   const version = versionOf(crd);
   const schema = version.schema.openAPIV3Schema;
+
+  it('kubectl explain has something to say: the object, its spec or status, and every field under them', () => {
+    const undescribed = [...walk(schema, kind)]
+      .filter(
+        ([path]) =>
+          !/\.(apiVersion|kind|metadata)(\.|$)/.test(path) && !path.includes('[]') && !path.includes('{}'),
+      )
+      // Label selectors are the standard shape; their parts are described where the selector is.
+      .filter(([path]) => !/Selectors\./.test(path))
+      .filter(([, node]) => !node.description?.trim())
+      .map(([path]) => path);
+    expect(undescribed).toEqual([]);
+  });
 
   it('names the group, kind and a single served storage version', () => {
     expect(crd.apiVersion).toBe('apiextensions.k8s.io/v1');
