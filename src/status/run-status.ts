@@ -1,6 +1,7 @@
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { GROUP, IP_ADDRESS_POOL, SERVICE_L2_STATUS, VERSION } from '../config/crd-types.js';
 import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
+import { SPEAKER_LEASE_LABEL } from '../speaker/node-lease.js';
 import { renderStatus, statusReport } from './status-report.js';
 
 export interface StatusOptions {
@@ -24,14 +25,30 @@ export async function runStatus(o: StatusOptions): Promise<void> {
         plural,
       })) as { items: unknown[] }
     ).items;
+  const coordination = kc.makeApiClient(CoordinationV1Api);
   const once = async () => {
-    const [pools, services, l2, events] = await Promise.all([
+    const [pools, services, l2, events, leases] = await Promise.all([
       crd(IP_ADDRESS_POOL.plural),
       core.listServiceForAllNamespaces(),
       crd(SERVICE_L2_STATUS.plural),
       core.listEventForAllNamespaces({ fieldSelector: 'involvedObject.kind=Service' }),
+      coordination.listNamespacedLease({
+        namespace: o.namespace,
+        labelSelector: `${SPEAKER_LEASE_LABEL}=true`,
+      }),
     ]);
-    return renderStatus(statusReport(pools, services.items, l2, events.items, o.lbClass));
+    return renderStatus(
+      statusReport({
+        pools,
+        services: services.items,
+        l2,
+        events: events.items,
+        leases: leases.items,
+        lbClass: o.lbClass,
+        namespace: o.namespace,
+        now: Date.now(),
+      }),
+    );
   };
   if (!o.watch) {
     process.stdout.write(await once());

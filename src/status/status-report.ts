@@ -1,5 +1,6 @@
 import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
 import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
+import { type SpeakerLease, speakerNotAlive } from './speaker-liveness.js';
 
 export interface PoolRow {
   readonly name: string;
@@ -34,14 +35,29 @@ interface L2StatusObject {
   status?: { serviceNamespace?: string; serviceName?: string; node?: string; interfaces?: string[] };
 }
 
+/** What `barelb status` reads from the cluster. */
+export interface StatusInput {
+  readonly pools: readonly unknown[];
+  readonly services: readonly V1Service[];
+  readonly l2: readonly unknown[];
+  readonly events: readonly CoreV1Event[];
+  readonly leases: readonly SpeakerLease[];
+  readonly lbClass: string;
+  /** The namespace pools and statuses were read from, to name it when it holds none. */
+  readonly namespace: string;
+  readonly now: number;
+}
+
+export interface StatusReport {
+  readonly pools: PoolRow[];
+  readonly services: ServiceRow[];
+  /** Things wrong with the question rather than the cluster (an empty namespace). */
+  readonly warnings: string[];
+}
+
 /** Pure: what `barelb status` prints, from objects read from the cluster. */
-export function statusReport(
-  pools: readonly unknown[],
-  services: readonly V1Service[],
-  l2: readonly unknown[],
-  events: readonly CoreV1Event[],
-  lbClass: string,
-): { pools: PoolRow[]; services: ServiceRow[] } {
+export function statusReport(input: StatusInput): StatusReport {
+  const { pools, services, l2, events, lbClass } = input;
   const poolRows = pools.map((raw) => {
     const p = raw as PoolObject;
     const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
@@ -60,14 +76,15 @@ export function statusReport(
           : (ready?.message ?? ready?.reason ?? 'no status yet: is the controller running?'),
     };
   });
-  const announcer = new Map<string, string>();
+  const announcer = new Map<string, { text: string; stale: string | undefined }>();
   for (const raw of l2) {
     const s = (raw as L2StatusObject).status;
     if (s?.serviceNamespace && s.serviceName)
-      announcer.set(
-        `${s.serviceNamespace}/${s.serviceName}`,
-        `${s.node ?? '?'} (${(s.interfaces ?? []).join(',')})`,
-      );
+      announcer.set(`${s.serviceNamespace}/${s.serviceName}`, {
+        text: `${s.node ?? '?'} (${(s.interfaces ?? []).join(',')})`,
+        // A status names who announced last; whether that speaker still lives is its Lease's to say.
+        stale: s.node ? speakerNotAlive(input.leases, s.node, input.now) : 'no node named',
+      });
   }
   const lastFailure = new Map<string, string>();
   for (const e of [...events].sort((a, b) => time(a) - time(b))) {
@@ -85,17 +102,27 @@ export function statusReport(
       if (!ours) note = `class ${s.spec?.loadBalancerClass}: not BareLB's`;
       else if (ips.length === 0)
         note = `pending: ${lastFailure.get(key) ?? 'no allocation yet (is the controller running?)'}`;
-      else if (!announcer.has(key)) note = 'not announced: no healthy node (see speaker logs and Events)';
+      else if (!announcer.has(key))
+        note = `not announced: no node may announce it; check that it has ready endpoints (kubectl get endpointslices -n ${s.metadata?.namespace} -l kubernetes.io/service-name=${s.metadata?.name}) and that an L2Advertisement covers its pool`;
+      else if (announcer.get(key)?.stale)
+        note = `stale: ${announcer.get(key)?.stale}; nobody may be answering`;
+      const a = announcer.get(key);
       return {
         service: key,
         ips: ips.join(',') || '<pending>',
         pool: s.metadata?.annotations?.[POOL_ANNOTATION] ?? '',
-        node: announcer.get(key) ?? '',
+        node: a ? `${a.text}${a.stale ? ' [stale]' : ''}` : '',
         note,
       };
     })
     .sort((a, b) => a.service.localeCompare(b.service));
-  return { pools: poolRows, services: serviceRows };
+  const warnings: string[] = [];
+  const annotated = services.some((s) => s.metadata?.annotations?.[POOL_ANNOTATION] !== undefined);
+  if (pools.length === 0)
+    warnings.push(
+      `no IPAddressPool in namespace ${input.namespace}${annotated ? ', though Services hold BareLB addresses' : ''}: BareLB's objects live where its controller was told (--namespace; the default is barelb-system)`,
+    );
+  return { pools: poolRows, services: serviceRows, warnings };
 }
 
 function time(e: CoreV1Event): number {
@@ -114,7 +141,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function renderStatus(r: { pools: PoolRow[]; services: ServiceRow[] }): string {
+export function renderStatus(r: StatusReport): string {
   const pools = formatTable(
     ['POOL', 'ADDRESSES', 'ASSIGNED', 'AVAILABLE', 'READY', 'REASON'],
     r.pools.map((p) => [p.name, p.addresses.join(','), String(p.assigned), p.available, p.ready, p.reason]),
@@ -123,5 +150,6 @@ export function renderStatus(r: { pools: PoolRow[]; services: ServiceRow[] }): s
     ['SERVICE', 'IP', 'POOL', 'ANNOUNCED BY', 'NOTE'],
     r.services.map((s) => [s.service, s.ips, s.pool, s.node, s.note]),
   );
-  return `${pools}\n\n${svcs}\n`;
+  const warnings = r.warnings.map((w) => `warning: ${w}\n`).join('');
+  return `${warnings}${pools}\n\n${svcs}\n`;
 }
