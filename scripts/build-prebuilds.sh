@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Compiles the AF_PACKET addon for every platform the npm package ships it for, so `npm i -g barelb`
+# needs no compiler: native/af-packet/prebuilds/linux-x64/ and linux-arm64/ (cross-compiled with
+# Debian's gcc-aarch64-linux-gnu). Run by `npm pack` (prepack). The addon is plain C against N-API 8,
+# so one binary per CPU serves every Node version from 20 on; it needs only N-API's headers, which are
+# the same on every architecture.
+set -euo pipefail
+cd "$(dirname "$0")/../native/af-packet"
+
+headers=""
+for d in "${npm_config_nodedir:-}/include/node" /usr/local/include/node /usr/include/node; do
+  if [[ -f "$d/node_api.h" ]]; then headers=$d; break; fi
+done
+[[ -n "$headers" ]] || { echo "build-prebuilds: no node_api.h (Node's headers) found" >&2; exit 1; }
+
+build() {
+  local arch=$1 cc=$2
+  if ! command -v "$cc" >/dev/null; then
+    echo "build-prebuilds: $cc missing (scripts/setup.sh installs it)" >&2
+    return 1
+  fi
+  mkdir -p "prebuilds/linux-$arch"
+  # The flags binding.gyp gives node-gyp; symbols stay unresolved until Node loads the addon.
+  "$cc" -shared -fPIC -std=gnu11 -O2 -Wall -Wextra -fvisibility=hidden -DNAPI_VERSION=8 -DBUILDING_NODE_EXTENSION \
+    -I"$headers" -o "prebuilds/linux-$arch/af_packet.node" src/af_packet.c -lpthread
+  echo "build-prebuilds: prebuilds/linux-$arch/af_packet.node"
+}
+build x64 "${CC_X64:-x86_64-linux-gnu-gcc}"
+build arm64 "${CC_ARM64:-aarch64-linux-gnu-gcc}"
