@@ -44,6 +44,7 @@ import { l2StatusesToDelete, l2StatusObjects } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
 import { NodeLease } from './node-lease.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
+import { leaseDurationSeconds } from './speaker-timing.js';
 
 export interface SpeakerOptions {
   readonly node: string;
@@ -135,7 +136,12 @@ export class Speaker {
     );
     this.lease = new NodeLease(
       d.leases,
-      { namespace: o.namespace, node: o.node, renewMs: o.leaseRenewMs, durationSeconds: 15 },
+      {
+        namespace: o.namespace,
+        node: o.node,
+        renewMs: o.leaseRenewMs,
+        durationSeconds: leaseDurationSeconds(o.leaseRenewMs),
+      },
       log.child({ component: 'lease' }),
       () => d.metrics.apiWrites.inc({ kind: 'lease' }),
     );
@@ -222,7 +228,7 @@ export class Speaker {
     if (prev?.renew === renew) return;
     this.leaseSeen.set(node, {
       renew,
-      at: Date.now(),
+      at: performance.now(),
       durationMs: (l.spec?.leaseDurationSeconds ?? 15) * 1000,
     });
   }
@@ -234,6 +240,15 @@ export class Speaker {
     return [...this.leaseSeen]
       .filter(([n, s]) => n !== this.o.node && now - s.at < s.durationMs)
       .map(([n]) => n);
+  }
+
+  /**
+   * The clock Membership is fed on by the heartbeat transport, which stamps heartbeats with
+   * Date.now(); every membership question must use the same one. Everything else here runs on
+   * performance.now(), so a wall-clock step cannot expire a Lease or an isolation timer.
+   */
+  private heartbeatNow(): number {
+    return Date.now();
   }
 
   private informers() {
@@ -252,10 +267,10 @@ export class Speaker {
     await Promise.all(this.informers().map((i) => i.start()));
     await Promise.all(this.informers().map((i) => i.synced()));
     this.updatePeers();
-    this.lastPeerHeard = Date.now();
+    this.lastPeerHeard = performance.now();
     // Warm-up: a speaker that just started has heard nobody yet and would claim every IP for an
     // instant. It stays quiet until a peer could have been heard (unless it is the only node).
-    this.warmUntil = Date.now() + this.o.deadAfterMs;
+    this.warmUntil = performance.now() + this.o.deadAfterMs;
     setTimeout(() => this.requestElect(), this.o.deadAfterMs + 1);
     await this.transport.start();
     await this.prober.start();
@@ -304,7 +319,8 @@ export class Speaker {
 
   private elect(): void {
     if (this.stopped || this.frozen) return;
-    const now = Date.now();
+    const now = performance.now();
+    const hbNow = this.heartbeatNow();
     this.d.metrics.elections.inc();
     this.updatePeers();
     const config = buildConfig(this.pools.items(), this.ads.items());
@@ -317,7 +333,7 @@ export class Speaker {
         nodePort: s.spec?.ports?.[0]?.nodePort,
       })),
     );
-    const peersAlive = this.membership.alivePeers(now);
+    const peersAlive = this.membership.alivePeers(hbNow);
     this.d.metrics.peersAlive.set(peersAlive.length);
     if (peersAlive.length > 0) this.lastPeerHeard = now;
     const result = electOwners({
@@ -326,7 +342,7 @@ export class Speaker {
         labels: n.metadata?.labels ?? {},
         excluded: nodeExclusion(n),
       })),
-      alive: (n) => this.membership.isAlive(n, now),
+      alive: (n) => this.membership.isAlive(n, hbNow),
       facts: (n) => (n === this.o.node ? this.prober.current() : this.membership.facts(n)),
       config,
       services: views.views,
@@ -357,7 +373,7 @@ export class Speaker {
     const takeover = new Set(gained);
     for (const [ip, r] of mine) this.recordStatus(r, takeover.has(ip), now);
     this.collectStaleStatuses(views.views, peersAlive, now);
-    this.scheduleExpiry(now);
+    this.scheduleExpiry(hbNow);
   }
 
   /**
@@ -399,7 +415,10 @@ export class Speaker {
     return quietPeers && quietApi;
   }
 
-  /** Re-elect exactly when the next peer would expire, for failover bounded by deadAfter, not by a poll. */
+  /**
+   * Re-elect exactly when the next peer would expire, for failover bounded by deadAfter, not by a poll.
+   * `now` is on the heartbeat clock (see heartbeatNow).
+   */
   private scheduleExpiry(now: number): void {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const next = this.membership.nextExpiry(now);
@@ -458,7 +477,7 @@ export class Speaker {
           ips: svc ? statusIps(svc) : [r.ip],
           lastTakeoverTime:
             takeover || !current?.status?.lastTakeoverTime
-              ? new Date(now).toISOString()
+              ? new Date().toISOString()
               : current.status.lastTakeoverTime,
         })
         .catch((err: unknown) => this.d.log.warn({ err, service: key }, 'could not write ServiceL2Status'));
@@ -467,7 +486,8 @@ export class Speaker {
 
   /**
    * Graceful stop: tell peers we are leaving (they elect successors, which announce at once), keep
-   * answering for the hand-over time so nothing is left unanswered, then stop.
+   * answering for the hand-over time so nothing is left unanswered, then stop and release the
+   * Lease, so peers count this node gone at once instead of after the Lease duration.
    */
   async stop(): Promise<void> {
     this.prober.setLeaving();
@@ -479,7 +499,7 @@ export class Speaker {
     this.announcer.close();
     this.prober.stop();
     this.transport.stop();
-    this.lease.stop();
+    await this.lease.stop({ release: true });
     await Promise.all(this.informers().map((i) => i.stop()));
   }
 }
