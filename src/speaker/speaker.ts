@@ -29,9 +29,16 @@ import {
   type ServiceView,
 } from '../election/candidates.js';
 import type { NodeFacts } from '../election/heartbeat-codec.js';
+import {
+  heardAgain,
+  type LeaseView,
+  leaseView,
+  observeLease,
+  type PeerLease,
+} from '../election/lease-liveness.js';
 import { Membership } from '../election/membership.js';
 import { nodeExclusion } from '../election/node-eligibility.js';
-import { mayAnnounce } from '../election/quorum.js';
+import { type AnnounceGate, mayAnnounce } from '../election/quorum.js';
 import { NodeProber, type ProberOptions } from '../health/node-prober.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
 import type { LeaseClient } from '../k8s/lease-client.js';
@@ -96,8 +103,10 @@ export class Speaker {
   private readonly ads: ResilientInformer<AnyObject>;
   private readonly leases: ResilientInformer<V1Lease>;
   private readonly l2statuses: ResilientInformer<AnyObject>;
-  /** When we saw each speaker Lease's renewTime change, judged on our own clock (no clock sync needed). */
-  private readonly leaseSeen = new Map<string, { renew: string; at: number; durationMs: number }>();
+  /** What we know of each peer's Lease, judged on our own monotonic clock (no clock sync needed). */
+  private readonly leaseSeen = new Map<string, PeerLease>();
+  /** The last gate decision, to log changes rather than every election. */
+  private lastGate: AnnounceGate | undefined;
   private electScheduled = false;
   private expiryTimer: NodeJS.Timeout | undefined;
   private safetyTimer: NodeJS.Timeout | undefined;
@@ -223,23 +232,29 @@ export class Speaker {
     const name = l.metadata?.name ?? '';
     if (!name.startsWith('barelb-speaker-')) return;
     const node = name.slice('barelb-speaker-'.length);
-    const renew = String(l.spec?.renewTime ?? '');
+    if (node === this.o.node) return;
     const prev = this.leaseSeen.get(node);
-    if (prev?.renew === renew) return;
-    this.leaseSeen.set(node, {
-      renew,
-      at: performance.now(),
-      durationMs: (l.spec?.leaseDurationSeconds ?? 15) * 1000,
-    });
+    const next = observeLease(
+      prev,
+      {
+        renewTime: String(l.spec?.renewTime ?? ''),
+        holder: l.spec?.holderIdentity ?? undefined,
+        durationSeconds: l.spec?.leaseDurationSeconds,
+      },
+      this.membership.isAlive(node, this.heartbeatNow()),
+      performance.now(),
+    );
+    if (next === prev) return;
+    this.leaseSeen.set(node, next);
+    // A release or a proof of a partition can change who may announce: act now, not at the next tick.
+    if (next.released !== prev?.released || next.renewedUnheard) this.requestElect();
   }
 
-  /** Speakers whose Lease we saw renewed within its duration; undefined when our API view is not current. */
-  private liveByLease(now: number): string[] | undefined {
+  /** Peers' Lease liveness; undefined when our API view is not current. */
+  private liveByLease(now: number): LeaseView | undefined {
     if (!this.leases.isHealthy() || now - this.lease.lastSuccess > 2 * this.o.leaseRenewMs + 1_000)
       return undefined;
-    return [...this.leaseSeen]
-      .filter(([n, s]) => n !== this.o.node && now - s.at < s.durationMs)
-      .map(([n]) => n);
+    return leaseView(this.leaseSeen, this.o.node, now);
   }
 
   /**
@@ -336,6 +351,18 @@ export class Speaker {
     const peersAlive = this.membership.alivePeers(hbNow);
     this.d.metrics.peersAlive.set(peersAlive.length);
     if (peersAlive.length > 0) this.lastPeerHeard = now;
+    for (const p of peersAlive) {
+      const l = this.leaseSeen.get(p);
+      if (l) this.leaseSeen.set(p, heardAgain(l));
+    }
+    const gate = mayAnnounce(this.o.node, peersAlive, this.liveByLease(now));
+    if (gate.gate !== this.lastGate) {
+      this.d.log.info(
+        { event: 'announce_gate', gate: gate.gate, heard: peersAlive },
+        'announce gate changed',
+      );
+      this.lastGate = gate.gate;
+    }
     const result = electOwners({
       nodes: this.nodes.items().map((n) => ({
         name: n.metadata?.name ?? '',
@@ -359,11 +386,11 @@ export class Speaker {
           'no peer and no API server: stop announcing',
         );
       mine.clear();
-    } else if (!mayAnnounce(this.o.node, peersAlive, this.liveByLease(now))) {
+    } else if (!gate.announce) {
       if (mine.size > 0)
         this.d.log.warn(
-          { event: 'minority', heard: peersAlive },
-          'in the minority of a heartbeat partition: stop announcing',
+          { event: 'minority', gate: gate.gate, heard: peersAlive },
+          'cut off from live peers by a heartbeat partition: stop announcing',
         );
       mine.clear();
     }
