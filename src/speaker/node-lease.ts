@@ -113,6 +113,8 @@ export class NodeLease {
     const now = microTime(this.wallNow());
     const annotations = this.facts ? { [FACTS_ANNOTATION]: JSON.stringify(this.facts) } : {};
     const current = await this.client.get(this.opts.namespace, this.name);
+    // The API server answered: that is what isolation asks, whether or not the write then conflicts.
+    this.lastSuccess = this.clock.now();
     const spec = {
       holderIdentity: this.opts.node,
       leaseDurationSeconds: this.opts.durationSeconds,

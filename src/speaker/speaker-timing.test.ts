@@ -5,7 +5,7 @@ import { assertTiming, leaseDurationSeconds, type SpeakerTiming, timingProblems 
 const DEFAULTS: SpeakerTiming = {
   heartbeatIntervalMs: 100,
   deadAfterMs: 400,
-  isolationMs: 3_000,
+  isolationMs: 5_000,
   handoverMs: 1_000,
   leaseRenewMs: 2_000,
 };
@@ -27,7 +27,7 @@ describe('timingProblems', () => {
     { name: 'the defaults', change: {}, want: [] },
     {
       name: 'a slower Lease with a longer isolation',
-      change: { leaseRenewMs: 10_000, isolationMs: 11_000 },
+      change: { leaseRenewMs: 10_000, isolationMs: 21_000 },
       want: [],
     },
     {
@@ -48,13 +48,13 @@ describe('timingProblems', () => {
     },
     {
       name: 'the Lease expires before heartbeats notice',
-      change: { deadAfterMs: 3_000, leaseRenewMs: 1_000, isolationMs: 5_000 },
+      change: { deadAfterMs: 3_000, leaseRenewMs: 1_000 },
       want: ['--dead-after-ms (3000) must be shorter than the Lease duration (3000 ms'],
     },
     {
-      name: 'isolation shorter than a renew period (the two-node survivor would stop announcing)',
-      change: { leaseRenewMs: 5_000 },
-      want: ['--isolation-ms (3000) must be at least --lease-renew-ms (5000) + 1000'],
+      name: 'isolation within two renew periods (one late renewal would silence a two-node survivor)',
+      change: { isolationMs: 3_000 },
+      want: ['--isolation-ms (3000) must be at least 2 x --lease-renew-ms (2000) + 1000'],
     },
     {
       name: 'hand-over shorter than two heartbeats',

@@ -21,7 +21,11 @@ export function leaseDurationSeconds(renewMs: number): number {
 
 /** At most one Lease write a second per node (DESIGN §4.6: the API-side Lease is renewed slowly). */
 const MIN_LEASE_RENEW_MS = 1_000;
-/** How much longer than a renew period the API may stay quiet before this node calls it unreachable. */
+/**
+ * The API server counts as unreachable only after two renew periods and this margin without an
+ * answer: one renewal may fail or run late (a loaded API server, a starved node) without a survivor
+ * that hears no peer, as in a two-node cluster after a loss, calling itself isolated and going quiet.
+ */
 const API_QUIET_MARGIN_MS = 1_000;
 /** deploy/speaker.yaml gives 30 s to stop; hand-over plus the Lease release must fit well inside. */
 const MAX_HANDOVER_MS = 20_000;
@@ -61,11 +65,11 @@ export function timingProblems(t: SpeakerTiming): string[] {
         `${RENEWALS_PER_LEASE} x --lease-renew-ms ${t.leaseRenewMs}, in whole seconds): heartbeats must notice ` +
         'a dead peer before its Lease does',
     );
-  if (t.isolationMs < t.leaseRenewMs + API_QUIET_MARGIN_MS)
+  if (t.isolationMs < 2 * t.leaseRenewMs + API_QUIET_MARGIN_MS)
     out.push(
-      `--isolation-ms (${t.isolationMs}) must be at least --lease-renew-ms (${t.leaseRenewMs}) + ${API_QUIET_MARGIN_MS}: ` +
-        'between two renewals a healthy API server would look unreachable, and a node with no peer heard ' +
-        '(the survivor of a two-node cluster) would stop announcing',
+      `--isolation-ms (${t.isolationMs}) must be at least 2 x --lease-renew-ms (${t.leaseRenewMs}) + ${API_QUIET_MARGIN_MS}: ` +
+        'otherwise one late renewal makes a healthy API server look unreachable, and a node with no peer heard ' +
+        '(the survivor of a two-node cluster) stops announcing',
     );
   if (t.handoverMs < 2 * t.heartbeatIntervalMs)
     out.push(
