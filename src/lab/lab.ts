@@ -184,14 +184,14 @@ export class Lab {
       ? undefined
       : { controllers: opts.controllers ?? 1, speakers: opts.speakers ?? true, demo: opts.demo ?? true };
     const lab = new Lab(state, addrs, names, opts.dieWithParent ?? false, barelb);
-    const started = Date.now();
+    const started = performance.now();
     try {
       await rm(join(stateDir, 'etcd'), { recursive: true, force: true });
       await mkdir(join(stateDir, 'certs'), { recursive: true });
       await mkdir(join(stateDir, 'logs'), { recursive: true });
       await writeState(state);
       await lab.bringUp(progress);
-      progress(`lab ${names.prefix} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      progress(`lab ${names.prefix} up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       return lab;
     } catch (err) {
       progress(`lab start failed, cleaning up: ${(err as Error).message}`);
@@ -324,8 +324,8 @@ export class Lab {
   }
 
   private async waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
       if (await check()) return;
       await sleep(200);
     }
