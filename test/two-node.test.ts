@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workload.js';
+import { macsToNodes } from './support/l2.js';
 import { LabProbe, windowStats } from './support/lab-probe.js';
 import { waitForIps } from './support/services.js';
 import { eventually, startTestLab } from './support/test-lab.js';
@@ -14,6 +15,11 @@ const KEEPS_SERVING_MS = 60_000;
 const STEADY_MS = 3_000;
 /** A ready speaker stays quiet for its dead-after time (400 ms) first; this covers it and an election. */
 const WARM_UP_MS = 1_000;
+/**
+ * The longest silence allowed between two ARP replies for an IP whose node keeps serving (asked every
+ * 100 ms). Generous for a loaded machine, and far below the 15 s a node stood down for before.
+ */
+const ARP_GAP_MS = 1_000;
 
 /**
  * A two-node cluster (issue 12, finding 1): the survivor keeps serving every IP when the other node
@@ -21,8 +27,10 @@ const WARM_UP_MS = 1_000;
  * externalTrafficPolicy Local with a pod on each node: then a request fails only if the announcing
  * node fails, not because kube-proxy sent it to a pod behind the dead node (this lab keeps a dead
  * node's pods in the EndpointSlices; real nodes would go NotReady only after ~40 s).
- * One probe process in the client namespace GETs every IP every 100 ms (800 ms timeout); times are
- * taken there, from a mark placed just before the kill or restart to the answers.
+ * One probe process in the client namespace GETs every IP and asks ARP who has it every 100 ms
+ * (800 ms GET timeout); times are taken there, from a mark placed just before the kill or restart to
+ * the answers. HTTP alone would miss a node that stops answering ARP while the client's cache still
+ * points at it (how the survivor's own IPs went quiet before, with requests still succeeding).
  */
 describe('two nodes', () => {
   let lab: Lab;
@@ -62,6 +70,8 @@ describe('two nodes', () => {
           const last = probe.between(ip, now - STEADY_MS, now);
           const node = last[0]?.node;
           if (last.length < STEADY_MS / 120 || !last.every((s) => s.ok && s.node === node)) return undefined;
+          const arp = probe.between(ip, now - STEADY_MS, now, 'arp');
+          if (arp.length < STEADY_MS / 200 || !arp.every((s) => s.node === node)) return undefined;
           by.set(ip, node ?? '');
         }
         return by;
@@ -81,7 +91,7 @@ describe('two nodes', () => {
       });
     }
     for (let i = 1; i <= 8; i++) ips.push(...(await waitForIps(lab, `s${i}`)));
-    probe = LabProbe.start(lab, ips);
+    probe = LabProbe.start(lab, ips, await macsToNodes(lab));
     owners = await steady();
   }, 600_000);
 
@@ -114,12 +124,26 @@ describe('two nodes', () => {
           const answers = window.filter((s) => s.ok && s.node === survivor).map((s) => s.t + s.ms);
           const served = answers.length > 0 ? Math.round(Math.min(...answers) - killAt) : undefined;
           const later = window.filter((s) => s.t >= killAt + FAILOVER_BUDGET_MS);
+          const arp = probe.between(ip, killAt, end, 'arp');
+          const arpFirst = arp.find((s) => s.node === survivor);
+          const arpAt = arpFirst ? Math.round(arpFirst.t - killAt) : undefined;
+          const arpLater = arp.filter((s) => s.t >= killAt + FAILOVER_BUDGET_MS);
+          const arpGap = windowStats(arpLater, killAt + FAILOVER_BUDGET_MS, end).maxGapMs;
           report[ip] = {
             owner: owners.get(ip),
             servedBySurvivorAfterMs: served,
             ...windowStats(window, killAt, end),
             failuresAfterBudget: later.filter((s) => !s.ok).length,
+            arpBySurvivorAfterMs: arpAt,
+            arpMaxGapAfterBudgetMs: arpGap,
           };
+          expect
+            .soft(arpAt ?? Infinity, `${ip} answered by ARP in time`)
+            .toBeLessThanOrEqual(FAILOVER_BUDGET_MS);
+          expect.soft(arpGap, `${ip} ARP silence after the budget`).toBeLessThanOrEqual(ARP_GAP_MS);
+          expect
+            .soft(new Set(arpLater.map((s) => s.node)), `${ip} ARP answered by`)
+            .toEqual(new Set([survivor]));
           expect.soft(served, `${ip} (owner ${owners.get(ip)}) served by ${survivor}`).toBeDefined();
           expect.soft(served ?? Infinity, `${ip} served in time`).toBeLessThanOrEqual(FAILOVER_BUDGET_MS);
           // Keeps serving: nothing fails after the budget, and only the survivor answers.
@@ -147,10 +171,19 @@ describe('two nodes', () => {
       const to = await probe.mark('end');
       const report: Record<string, object> = {};
       for (const ip of ips) {
+        const owner = owners.get(ip);
         const stats = windowStats(probe.between(ip, from, to), from, to);
-        report[ip] = { owner: owners.get(ip), ...stats };
-        if (owners.get(ip) !== node)
-          expect.soft(stats.failures, `${ip} of ${owners.get(ip)} while ${node} restarted`).toBe(0);
+        // The other node's IPs stay with it: its ARP answers never stop.
+        const arp = probe.between(ip, from, to, 'arp').filter((s) => s.node === owner);
+        const arpMaxGapMs = windowStats(arp, from, to).maxGapMs;
+        const arpAny = windowStats(probe.between(ip, from, to, 'arp'), from, to).maxGapMs;
+        report[ip] = { owner, ...stats, arpMaxGapByOwnerMs: arpMaxGapMs, arpMaxGapByAnyMs: arpAny };
+        if (owner !== node) {
+          expect.soft(stats.failures, `${ip} of ${owner} while ${node} restarted`).toBe(0);
+          expect
+            .soft(arpMaxGapMs, `${ip}: ARP silence of ${owner} while ${node} restarted`)
+            .toBeLessThanOrEqual(ARP_GAP_MS);
+        }
       }
       console.log(
         `graceful restart of speaker-${node} (stopped in ${stopped.ms} ms, ${stopped.outcome}, ${Math.round(to - from)} ms watched): ${JSON.stringify(report)}`,

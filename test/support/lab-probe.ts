@@ -5,10 +5,14 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../../src/lab/lab.js';
 
-/** One GET from the client namespace: started at `t` on the probe process's monotonic clock, took `ms`. */
+/**
+ * One GET from the client namespace (started at `t` on the probe process's monotonic clock, took
+ * `ms`, answered through `node`), or one ARP reply (received at `t`, from `node`'s MAC).
+ */
 export interface ProbeSample {
   readonly t: number;
   readonly ip: string;
+  readonly kind: 'http' | 'arp';
   readonly ok: boolean;
   readonly ms: number;
   readonly node?: string;
@@ -33,23 +37,39 @@ export class LabProbe {
   private readonly waiting = new Map<string, (t: number) => void>();
   private seq = 0;
 
-  private constructor(private readonly child: ChildProcessByStdio<Writable, Readable, null>) {
+  private constructor(
+    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    macs: ReadonlyMap<string, string>,
+  ) {
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const o = JSON.parse(line) as ProbeSample | { t: number; mark: string };
+      const o = JSON.parse(line) as (ProbeSample & { mac?: string }) | { t: number; mark: string };
       if ('mark' in o) this.waiting.get(o.mark)?.(o.t);
+      else if (o.mac !== undefined) this.samples.push({ ...o, node: macs.get(o.mac) ?? o.mac });
       else this.samples.push(o);
     });
   }
 
-  static start(lab: Lab, ips: readonly string[], o: ProbeOptions = {}): LabProbe {
+  /** `macs`: MAC to node name, to name who answered ARP. */
+  static start(
+    lab: Lab,
+    ips: readonly string[],
+    macs: ReadonlyMap<string, string>,
+    o: ProbeOptions = {},
+  ): LabProbe {
     const script = join(dirname(fileURLToPath(import.meta.url)), 'probe-client.ts');
-    const config = JSON.stringify({ ips, intervalMs: o.intervalMs ?? 100, timeoutMs: o.timeoutMs ?? 800 });
+    const config = JSON.stringify({
+      ips,
+      intervalMs: o.intervalMs ?? 100,
+      timeoutMs: o.timeoutMs ?? 800,
+      clientIp: lab.addresses.clientIp,
+      ifname: 'eth0',
+    });
     const child = spawn(
       'ip',
       ['netns', 'exec', lab.namespaceOf('client'), process.execPath, '--import', 'tsx', script, config],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
-    return new LabProbe(child);
+    return new LabProbe(child, macs);
   }
 
   /** Places an event on the probe's clock; resolves with its time there. */
@@ -64,9 +84,9 @@ export class LabProbe {
     });
   }
 
-  /** Samples of `ip` that started in [from, to). */
-  between(ip: string, from: number, to: number): ProbeSample[] {
-    return this.samples.filter((s) => s.ip === ip && s.t >= from && s.t < to);
+  /** Samples of `ip` of one kind taken in [from, to). */
+  between(ip: string, from: number, to: number, kind: ProbeSample['kind'] = 'http'): ProbeSample[] {
+    return this.samples.filter((s) => s.ip === ip && s.kind === kind && s.t >= from && s.t < to);
   }
 
   stop(): void {

@@ -1,17 +1,33 @@
 /**
- * Runs inside the lab's client namespace as one process (started by LabProbe): GETs every IP on a
- * fixed cadence and prints one JSON line per probe, stamped with this process's monotonic clock, so
- * failover times are measured where the traffic is, not across several `lab exec` calls.
+ * Runs inside the lab's client namespace as one process (started by LabProbe): on a fixed cadence,
+ * GETs every IP and asks ARP who has it, and prints one JSON line per GET and per ARP reply,
+ * stamped with this process's monotonic clock, so failover times are measured where the traffic
+ * is, not across several `lab exec` calls. ARP shows what HTTP cannot: a node that stopped
+ * answering for an IP while clients' caches still send it traffic.
  * stdin: `mark <label>` echoes {t, mark} (to place an event on the same clock); `quit` exits.
- * Argument: JSON { ips, intervalMs, timeoutMs }.
+ * Argument: JSON { ips, intervalMs, timeoutMs, clientIp, ifname }.
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
+import { buildArpFrame, decodeArp } from '../../src/layer2/arp.js';
+import {
+  BROADCAST_MAC,
+  decodeEthernet,
+  ETHERTYPE_ARP,
+  formatMac,
+  parseMac,
+  ZERO_MAC,
+} from '../../src/layer2/ethernet.js';
+import { openFrameConnection } from '../../src/layer2/frame-socket.js';
+import { formatAddress, parseAddress } from '../../src/net/address.js';
 
 interface Config {
   readonly ips: readonly string[];
   readonly intervalMs: number;
   readonly timeoutMs: number;
+  readonly clientIp: string;
+  readonly ifname: string;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
@@ -24,7 +40,7 @@ function probe(ip: string): void {
   const finish = (ok: boolean, extra: object) => {
     if (done) return;
     done = true;
-    out({ t, ip, ok, ms: Math.round(performance.now() - t), ...extra });
+    out({ t, ip, kind: 'http', ok, ms: Math.round(performance.now() - t), ...extra });
   };
   const req = request({ host: ip, port: 80, path: '/', agent: false, timeout: config.timeoutMs }, (res) => {
     let body = '';
@@ -49,12 +65,36 @@ function probe(ip: string): void {
   req.end();
 }
 
+const ownMac = parseMac(readFileSync(`/sys/class/net/${config.ifname}/address`, 'utf8').trim());
+const clientAddress = parseAddress(config.clientIp);
+if (!ownMac || !clientAddress) throw new Error(`no MAC or address for ${config.ifname}`);
+const arp = openFrameConnection(config.ifname);
+const wanted = new Set(config.ips);
+arp.onFrame((frame) => {
+  const eth = decodeEthernet(frame);
+  if (!eth.ok || eth.frame.ethertype !== ETHERTYPE_ARP) return;
+  const d = decodeArp(eth.frame.payload);
+  if (!d.ok || d.packet.op !== 'reply') return;
+  const ip = formatAddress(d.packet.senderIp);
+  if (wanted.has(ip))
+    out({ t: performance.now(), ip, kind: 'arp', ok: true, ms: 0, mac: formatMac(d.packet.senderMac) });
+});
+const requests = config.ips.map((ip) => {
+  const target = parseAddress(ip);
+  if (!target) throw new Error(`bad IP ${ip}`);
+  return buildArpFrame(
+    { op: 'request', senderMac: ownMac, senderIp: clientAddress, targetMac: ZERO_MAC, targetIp: target },
+    BROADCAST_MAC,
+  );
+});
+
 // A fixed cadence, whatever earlier probes are doing: a probe stuck on a dead MAC must not slow the
 // others down, or the gaps would measure the timeout instead of the failover.
 const started = performance.now();
 let tick = 0;
 const loop = () => {
   for (const ip of config.ips) probe(ip);
+  for (const frame of requests) arp.send(frame);
   tick++;
   setTimeout(loop, Math.max(0, started + tick * config.intervalMs - performance.now()));
 };
