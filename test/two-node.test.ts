@@ -26,7 +26,8 @@ const ARP_GAP_MS = 1_000;
  * dies, and a graceful restart of either speaker costs the other node's IPs nothing. All Services use
  * externalTrafficPolicy Local with a pod on each node: then a request fails only if the announcing
  * node fails, not because kube-proxy sent it to a pod behind the dead node (this lab keeps a dead
- * node's pods in the EndpointSlices; real nodes would go NotReady only after ~40 s).
+ * node's pods in the EndpointSlices; a real node goes NotReady only after the node monitor grace period,
+ * tens of seconds).
  * One probe process in the client namespace GETs every IP and asks ARP who has it every 100 ms
  * (800 ms GET timeout); times are taken there, from a mark placed just before the kill or restart to
  * the answers. HTTP alone would miss a node that stops answering ARP while the client's cache still
