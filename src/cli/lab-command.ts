@@ -64,7 +64,11 @@ export function labCommand(): Command {
     .option('--all', 'remove every lab on this machine, found by namespace prefix')
     .action(async (opts: { stateDir: string; all?: boolean }) => {
       const { Lab, labIndexesPresent, removeLabNamespaces } = await labModule();
-      await Lab.down(opts.stateDir);
+      const forced = await Lab.down(opts.stateDir);
+      for (const f of forced)
+        process.stderr.write(
+          `warning: ${f.name} needed SIGKILL (still running ${f.graceMs} ms after SIGTERM)\n`,
+        );
       if (opts.all) for (const i of await labIndexesPresent()) await removeLabNamespaces(i);
       process.stdout.write('lab removed\n');
     });

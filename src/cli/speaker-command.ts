@@ -34,7 +34,7 @@ export function speakerCommand(): Command {
     )
     .addOption(
       new Option('--isolation-ms <ms>', 'stop announcing after this long with no peer and no API server')
-        .default(3000)
+        .default(5000)
         .argParser(int),
     )
     .addOption(

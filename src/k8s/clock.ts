@@ -19,6 +19,17 @@ export const systemClock: Clock = {
   clearTimeout: (h) => clearTimeout(h.id as NodeJS.Timeout),
 };
 
+/**
+ * The same on a monotonic clock (performance.now(): milliseconds since the process started). For
+ * every timeout and "how long ago": an NTP step of the wall clock must not make a peer look dead or a
+ * Lease look expired (issue 12). Its `now()` is not a date; never send it to the API server.
+ */
+export const monotonicClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: systemClock.setTimeout,
+  clearTimeout: systemClock.clearTimeout,
+};
+
 /** A clock that only moves when told to: `advance(ms)` fires due timers in order. */
 export class FakeClock implements Clock {
   private t = 0;

@@ -7,7 +7,9 @@ export type LabErrorCode =
   | 'NO_FREE_LAB'
   | 'NOT_RUNNING'
   | 'UNKNOWN_TARGET'
-  | 'NOT_ROOT';
+  | 'NOT_ROOT'
+  /** A BareLB process was still running STOP_BOUND_MS after SIGTERM and had to be killed. */
+  | 'STOP_TIMEOUT';
 
 export class LabError extends Error {
   readonly code: LabErrorCode;

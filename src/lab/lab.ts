@@ -38,9 +38,38 @@ import {
   type ProcessSpec,
   pidsInNamespace,
   runsCommand,
+  type StopResult,
   startProcess,
   stopProcess,
 } from './processes.js';
+
+/**
+ * A BareLB process must exit this long after SIGTERM (hand-over 1 s, Lease release at most 2 s, then
+ * closing watches); needing SIGKILL means a shutdown bug, such as a timer that keeps it alive.
+ */
+export const BARELB_STOP_BOUND_MS = 5_000;
+/** Other lab processes (etcd, the apiserver, pods) get this long before SIGKILL. */
+const OTHER_STOP_GRACE_MS = 10_000;
+
+/** The lab's BareLB processes: the controller replicas and the speakers. */
+export function isBareLBProcess(name: string): boolean {
+  return name === 'controller' || name.startsWith('controller-') || name.startsWith('speaker-');
+}
+
+/** A process the lab had to SIGKILL after SIGTERM. */
+export interface ForcedStop {
+  readonly name: string;
+  readonly graceMs: number;
+}
+
+function stopGraceMs(name: string): number {
+  return isBareLBProcess(name) ? BARELB_STOP_BOUND_MS : OTHER_STOP_GRACE_MS;
+}
+
+function forcedStopError(forced: readonly ForcedStop[]): LabError {
+  const list = forced.map((f) => `${f.name} (still running ${f.graceMs} ms after SIGTERM)`).join(', ');
+  return new LabError('STOP_TIMEOUT', `BareLB processes needed SIGKILL: ${list}`);
+}
 
 export interface LabOptions {
   /** Number of nodes (n1..nN). Default 3. */
@@ -155,14 +184,14 @@ export class Lab {
       ? undefined
       : { controllers: opts.controllers ?? 1, speakers: opts.speakers ?? true, demo: opts.demo ?? true };
     const lab = new Lab(state, addrs, names, opts.dieWithParent ?? false, barelb);
-    const started = Date.now();
+    const started = performance.now();
     try {
       await rm(join(stateDir, 'etcd'), { recursive: true, force: true });
       await mkdir(join(stateDir, 'certs'), { recursive: true });
       await mkdir(join(stateDir, 'logs'), { recursive: true });
       await writeState(state);
       await lab.bringUp(progress);
-      progress(`lab ${names.prefix} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      progress(`lab ${names.prefix} up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       return lab;
     } catch (err) {
       progress(`lab start failed, cleaning up: ${(err as Error).message}`);
@@ -295,8 +324,8 @@ export class Lab {
   }
 
   private async waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
       if (await check()) return;
       await sleep(200);
     }
@@ -323,21 +352,35 @@ export class Lab {
     return p && isAlive(p.pid) ? p.pid : undefined;
   }
 
-  /** Gracefully stops a component and starts it again with the same command line. */
-  async restart(component: string): Promise<void> {
+  /**
+   * Gracefully stops a component and starts it again with the same command line. Fails (after
+   * starting it again) when a BareLB process needed SIGKILL: see BARELB_STOP_BOUND_MS.
+   */
+  async restart(component: string): Promise<StopResult> {
     const rec = this.state.processes[component];
     if (!rec)
       throw new LabError('UNKNOWN_TARGET', `no component ${component}; known: ${this.components.join(', ')}`);
-    await stopProcess(rec.pid, 10_000);
+    const graceMs = stopGraceMs(component);
+    const stopped = await stopProcess(rec.pid, graceMs);
     const { pid: _pid, ...spec } = rec;
     await this.startComponent(spec);
+    if (stopped.outcome === 'killed' && isBareLBProcess(component))
+      throw forcedStopError([{ name: component, graceMs }]);
+    return stopped;
   }
 
-  /** Stops a component (SIGTERM, or the signal given) without starting it again. */
-  async stopComponent(component: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /**
+   * Stops a component (SIGTERM, or the signal given) without starting it again. A BareLB process
+   * that needs SIGKILL after SIGTERM fails the call.
+   */
+  async stopComponent(component: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<StopResult> {
     const rec = this.state.processes[component];
     if (!rec) throw new LabError('UNKNOWN_TARGET', `no component ${component}`);
-    await stopProcess(rec.pid, signal === 'SIGKILL' ? 0 : 10_000, signal);
+    const graceMs = stopGraceMs(component);
+    const stopped = await stopProcess(rec.pid, graceMs, signal);
+    if (signal !== 'SIGKILL' && stopped.outcome === 'killed' && isBareLBProcess(component))
+      throw forcedStopError([{ name: component, graceMs }]);
+    return stopped;
   }
 
   /** Sends a signal to a component without waiting (SIGSTOP / SIGCONT to freeze and thaw it). */
@@ -464,26 +507,35 @@ export class Lab {
     await writeState(this.state);
   }
 
-  /** Stops everything this lab made. */
+  /**
+   * Stops everything this lab made, then fails if a BareLB process needed SIGKILL (the lab is gone
+   * either way), so a test whose speaker hangs on SIGTERM fails in its afterAll.
+   */
   async stop(): Promise<void> {
-    await Lab.down(this.state.stateDir);
+    const forced = (await Lab.down(this.state.stateDir)).filter((f) => isBareLBProcess(f.name));
+    if (forced.length > 0) throw forcedStopError(forced);
   }
 
   /**
    * Removes a lab: every recorded process, anything else still running in its namespaces, the
    * namespaces (which takes their links and mounts with them) and the host link. Works for a lab
-   * left behind by a crashed run, and is safe to call twice.
+   * left behind by a crashed run, and is safe to call twice. Returns the processes that had to be
+   * killed after SIGTERM.
    */
-  static async down(stateDir = DEFAULT_STATE_DIR): Promise<void> {
+  static async down(stateDir = DEFAULT_STATE_DIR): Promise<ForcedStop[]> {
     const state = await readState(resolve(stateDir));
-    if (!state) return;
+    if (!state) return [];
+    const forced: ForcedStop[] = [];
     // Reverse start order: workloads and node agents first, the apiserver and etcd last.
-    for (const rec of Object.values(state.processes).reverse()) {
-      if (await runsCommand(rec.pid, rec.cmd)) await stopProcess(rec.pid, 3_000);
+    for (const [name, rec] of Object.entries(state.processes).reverse()) {
+      if (!(await runsCommand(rec.pid, rec.cmd))) continue;
+      const graceMs = isBareLBProcess(name) ? BARELB_STOP_BOUND_MS : 3_000;
+      if ((await stopProcess(rec.pid, graceMs)).outcome === 'killed') forced.push({ name, graceMs });
     }
     await removeLabNamespaces(state.index);
     await rm(join(resolve(stateDir), 'state.json'), { force: true });
     await rm(join(resolve(stateDir), 'etcd'), { recursive: true, force: true });
+    return forced;
   }
 }
 

@@ -70,29 +70,51 @@ export async function runsCommand(pid: number, cmd: string): Promise<boolean> {
   }
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`. Resolves when the process is gone. */
+/**
+ * How a stop went: the process was already gone, exited after the signal, or was still running
+ * `graceMs` after it and had to be killed. `ms` is how long it took, on the monotonic clock.
+ */
+export interface StopResult {
+  readonly outcome: 'not-running' | 'exited' | 'killed';
+  readonly ms: number;
+}
+
+/**
+ * SIGTERM (or `signal`), then SIGKILL after `graceMs`. Resolves when the process is gone, saying
+ * whether SIGKILL was needed: a process that ignores SIGTERM is a bug the caller may want to fail on.
+ */
 export async function stopProcess(
   pid: number,
   graceMs = 5_000,
   signal: NodeJS.Signals = 'SIGTERM',
-): Promise<void> {
-  if (!isAlive(pid)) return;
+): Promise<StopResult> {
+  const started = performance.now();
+  const result = (outcome: StopResult['outcome']): StopResult => ({
+    outcome,
+    ms: Math.round(performance.now() - started),
+  });
+  if (!isAlive(pid)) return result('not-running');
   try {
     process.kill(pid, signal);
   } catch {
-    return;
+    return result('not-running');
   }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return;
+  if (signal === 'SIGKILL') {
+    while (isAlive(pid)) await sleep(20);
+    return result('killed');
+  }
+  const deadline = started + graceMs;
+  while (performance.now() < deadline) {
+    if (!isAlive(pid)) return result('exited');
     await sleep(50);
   }
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
-    return;
+    return result('exited');
   }
   while (isAlive(pid)) await sleep(20);
+  return result('killed');
 }
 
 /** Every process whose network namespace is `ns` (what `ip netns pids` reports). */

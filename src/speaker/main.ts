@@ -11,6 +11,7 @@ import { startHttpServer } from '../metrics/http-server.js';
 import { announceInterfaces } from './default-interfaces.js';
 import { Speaker } from './speaker.js';
 import { speakerMetrics } from './speaker-metrics.js';
+import { assertTiming } from './speaker-timing.js';
 
 export interface SpeakerCliOptions {
   readonly kubeconfig?: string | undefined;
@@ -47,6 +48,7 @@ async function heartbeatKey(o: SpeakerCliOptions): Promise<Uint8Array> {
 /** Runs the speaker until SIGTERM/SIGINT, then hands its IPs over and exits. */
 export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<void> {
   if (!o.node) throw new Error('--node (or NODE_NAME) is required');
+  assertTiming(o);
   const kc = loadKubeConfig(o.kubeconfig);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_speaker_' });

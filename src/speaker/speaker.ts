@@ -29,9 +29,16 @@ import {
   type ServiceView,
 } from '../election/candidates.js';
 import type { NodeFacts } from '../election/heartbeat-codec.js';
+import {
+  heardAgain,
+  type LeaseView,
+  leaseView,
+  observeLease,
+  type PeerLease,
+} from '../election/lease-liveness.js';
 import { Membership } from '../election/membership.js';
 import { nodeExclusion } from '../election/node-eligibility.js';
-import { mayAnnounce } from '../election/quorum.js';
+import { type AnnounceGate, mayAnnounce } from '../election/quorum.js';
 import { NodeProber, type ProberOptions } from '../health/node-prober.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
 import type { LeaseClient } from '../k8s/lease-client.js';
@@ -44,6 +51,7 @@ import { l2StatusesToDelete, l2StatusObjects } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
 import { NodeLease } from './node-lease.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
+import { leaseDurationSeconds } from './speaker-timing.js';
 
 export interface SpeakerOptions {
   readonly node: string;
@@ -95,8 +103,10 @@ export class Speaker {
   private readonly ads: ResilientInformer<AnyObject>;
   private readonly leases: ResilientInformer<V1Lease>;
   private readonly l2statuses: ResilientInformer<AnyObject>;
-  /** When we saw each speaker Lease's renewTime change, judged on our own clock (no clock sync needed). */
-  private readonly leaseSeen = new Map<string, { renew: string; at: number; durationMs: number }>();
+  /** What we know of each peer's Lease, judged on our own monotonic clock (no clock sync needed). */
+  private readonly leaseSeen = new Map<string, PeerLease>();
+  /** The last gate decision, to log changes rather than every election. */
+  private lastGate: AnnounceGate | undefined;
   private electScheduled = false;
   private expiryTimer: NodeJS.Timeout | undefined;
   private safetyTimer: NodeJS.Timeout | undefined;
@@ -135,7 +145,12 @@ export class Speaker {
     );
     this.lease = new NodeLease(
       d.leases,
-      { namespace: o.namespace, node: o.node, renewMs: o.leaseRenewMs, durationSeconds: 15 },
+      {
+        namespace: o.namespace,
+        node: o.node,
+        renewMs: o.leaseRenewMs,
+        durationSeconds: leaseDurationSeconds(o.leaseRenewMs),
+      },
       log.child({ component: 'lease' }),
       () => d.metrics.apiWrites.inc({ kind: 'lease' }),
     );
@@ -217,23 +232,38 @@ export class Speaker {
     const name = l.metadata?.name ?? '';
     if (!name.startsWith('barelb-speaker-')) return;
     const node = name.slice('barelb-speaker-'.length);
-    const renew = String(l.spec?.renewTime ?? '');
+    if (node === this.o.node) return;
     const prev = this.leaseSeen.get(node);
-    if (prev?.renew === renew) return;
-    this.leaseSeen.set(node, {
-      renew,
-      at: Date.now(),
-      durationMs: (l.spec?.leaseDurationSeconds ?? 15) * 1000,
-    });
+    const next = observeLease(
+      prev,
+      {
+        renewTime: String(l.spec?.renewTime ?? ''),
+        holder: l.spec?.holderIdentity ?? undefined,
+        durationSeconds: l.spec?.leaseDurationSeconds,
+      },
+      this.membership.isAlive(node, this.heartbeatNow()),
+      performance.now(),
+    );
+    if (next === prev) return;
+    this.leaseSeen.set(node, next);
+    // A release or a proof of a partition can change who may announce: act now, not at the next tick.
+    if (next.released !== prev?.released || next.renewedUnheard) this.requestElect();
   }
 
-  /** Speakers whose Lease we saw renewed within its duration; undefined when our API view is not current. */
-  private liveByLease(now: number): string[] | undefined {
+  /** Peers' Lease liveness; undefined when our API view is not current. */
+  private liveByLease(now: number): LeaseView | undefined {
     if (!this.leases.isHealthy() || now - this.lease.lastSuccess > 2 * this.o.leaseRenewMs + 1_000)
       return undefined;
-    return [...this.leaseSeen]
-      .filter(([n, s]) => n !== this.o.node && now - s.at < s.durationMs)
-      .map(([n]) => n);
+    return leaseView(this.leaseSeen, this.o.node, now);
+  }
+
+  /**
+   * The clock Membership is fed on by the heartbeat transport, which stamps heartbeats with
+   * Date.now(); every membership question must use the same one. Everything else here runs on
+   * performance.now(), so a wall-clock step cannot expire a Lease or an isolation timer.
+   */
+  private heartbeatNow(): number {
+    return Date.now();
   }
 
   private informers() {
@@ -252,10 +282,10 @@ export class Speaker {
     await Promise.all(this.informers().map((i) => i.start()));
     await Promise.all(this.informers().map((i) => i.synced()));
     this.updatePeers();
-    this.lastPeerHeard = Date.now();
+    this.lastPeerHeard = performance.now();
     // Warm-up: a speaker that just started has heard nobody yet and would claim every IP for an
     // instant. It stays quiet until a peer could have been heard (unless it is the only node).
-    this.warmUntil = Date.now() + this.o.deadAfterMs;
+    this.warmUntil = performance.now() + this.o.deadAfterMs;
     setTimeout(() => this.requestElect(), this.o.deadAfterMs + 1);
     await this.transport.start();
     await this.prober.start();
@@ -304,7 +334,8 @@ export class Speaker {
 
   private elect(): void {
     if (this.stopped || this.frozen) return;
-    const now = Date.now();
+    const now = performance.now();
+    const hbNow = this.heartbeatNow();
     this.d.metrics.elections.inc();
     this.updatePeers();
     const config = buildConfig(this.pools.items(), this.ads.items());
@@ -317,16 +348,28 @@ export class Speaker {
         nodePort: s.spec?.ports?.[0]?.nodePort,
       })),
     );
-    const peersAlive = this.membership.alivePeers(now);
+    const peersAlive = this.membership.alivePeers(hbNow);
     this.d.metrics.peersAlive.set(peersAlive.length);
     if (peersAlive.length > 0) this.lastPeerHeard = now;
+    for (const p of peersAlive) {
+      const l = this.leaseSeen.get(p);
+      if (l) this.leaseSeen.set(p, heardAgain(l));
+    }
+    const gate = mayAnnounce(this.o.node, peersAlive, this.liveByLease(now));
+    if (gate.gate !== this.lastGate) {
+      this.d.log.info(
+        { event: 'announce_gate', gate: gate.gate, heard: peersAlive },
+        'announce gate changed',
+      );
+      this.lastGate = gate.gate;
+    }
     const result = electOwners({
       nodes: this.nodes.items().map((n) => ({
         name: n.metadata?.name ?? '',
         labels: n.metadata?.labels ?? {},
         excluded: nodeExclusion(n),
       })),
-      alive: (n) => this.membership.isAlive(n, now),
+      alive: (n) => this.membership.isAlive(n, hbNow),
       facts: (n) => (n === this.o.node ? this.prober.current() : this.membership.facts(n)),
       config,
       services: views.views,
@@ -343,11 +386,11 @@ export class Speaker {
           'no peer and no API server: stop announcing',
         );
       mine.clear();
-    } else if (!mayAnnounce(this.o.node, peersAlive, this.liveByLease(now))) {
+    } else if (!gate.announce) {
       if (mine.size > 0)
         this.d.log.warn(
-          { event: 'minority', heard: peersAlive },
-          'in the minority of a heartbeat partition: stop announcing',
+          { event: 'minority', gate: gate.gate, heard: peersAlive },
+          'cut off from live peers by a heartbeat partition: stop announcing',
         );
       mine.clear();
     }
@@ -357,7 +400,7 @@ export class Speaker {
     const takeover = new Set(gained);
     for (const [ip, r] of mine) this.recordStatus(r, takeover.has(ip), now);
     this.collectStaleStatuses(views.views, peersAlive, now);
-    this.scheduleExpiry(now);
+    this.scheduleExpiry(hbNow);
   }
 
   /**
@@ -399,7 +442,10 @@ export class Speaker {
     return quietPeers && quietApi;
   }
 
-  /** Re-elect exactly when the next peer would expire, for failover bounded by deadAfter, not by a poll. */
+  /**
+   * Re-elect exactly when the next peer would expire, for failover bounded by deadAfter, not by a poll.
+   * `now` is on the heartbeat clock (see heartbeatNow).
+   */
   private scheduleExpiry(now: number): void {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const next = this.membership.nextExpiry(now);
@@ -458,7 +504,7 @@ export class Speaker {
           ips: svc ? statusIps(svc) : [r.ip],
           lastTakeoverTime:
             takeover || !current?.status?.lastTakeoverTime
-              ? new Date(now).toISOString()
+              ? new Date().toISOString()
               : current.status.lastTakeoverTime,
         })
         .catch((err: unknown) => this.d.log.warn({ err, service: key }, 'could not write ServiceL2Status'));
@@ -467,7 +513,8 @@ export class Speaker {
 
   /**
    * Graceful stop: tell peers we are leaving (they elect successors, which announce at once), keep
-   * answering for the hand-over time so nothing is left unanswered, then stop.
+   * answering for the hand-over time so nothing is left unanswered, then stop and release the
+   * Lease, so peers count this node gone at once instead of after the Lease duration.
    */
   async stop(): Promise<void> {
     this.prober.setLeaving();
@@ -479,7 +526,7 @@ export class Speaker {
     this.announcer.close();
     this.prober.stop();
     this.transport.stop();
-    this.lease.stop();
+    await this.lease.stop({ release: true });
     await Promise.all(this.informers().map((i) => i.stop()));
   }
 }

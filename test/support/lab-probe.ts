@@ -1,0 +1,130 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Lab } from '../../src/lab/lab.js';
+
+/**
+ * One GET from the client namespace (started at `t` on the probe process's monotonic clock, took
+ * `ms`, answered through `node`), or one ARP reply (received at `t`, from `node`'s MAC).
+ */
+export interface ProbeSample {
+  readonly t: number;
+  readonly ip: string;
+  readonly kind: 'http' | 'arp';
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly node?: string;
+  readonly err?: string;
+}
+
+export interface ProbeOptions {
+  readonly intervalMs?: number;
+  /**
+   * A GET slower than this counts as failed. Under TCP's 1 s initial retransmission timeout, so a
+   * SYN lost to a dead node's MAC always makes a failure, never a slow success.
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * probe-client.ts running in the lab's client namespace, fed back into the test: every sample and
+ * every mark on the probe's own clock.
+ */
+export class LabProbe {
+  readonly samples: ProbeSample[] = [];
+  private readonly waiting = new Map<string, (t: number) => void>();
+  private seq = 0;
+
+  private constructor(
+    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    macs: ReadonlyMap<string, string>,
+  ) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const o = JSON.parse(line) as (ProbeSample & { mac?: string }) | { t: number; mark: string };
+      if ('mark' in o) this.waiting.get(o.mark)?.(o.t);
+      else if (o.mac !== undefined) this.samples.push({ ...o, node: macs.get(o.mac) ?? o.mac });
+      else this.samples.push(o);
+    });
+  }
+
+  /** `macs`: MAC to node name, to name who answered ARP. */
+  static start(
+    lab: Lab,
+    ips: readonly string[],
+    macs: ReadonlyMap<string, string>,
+    o: ProbeOptions = {},
+  ): LabProbe {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'probe-client.ts');
+    const config = JSON.stringify({
+      ips,
+      intervalMs: o.intervalMs ?? 100,
+      timeoutMs: o.timeoutMs ?? 800,
+      clientIp: lab.addresses.clientIp,
+      ifname: 'eth0',
+    });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', lab.namespaceOf('client'), process.execPath, '--import', 'tsx', script, config],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    return new LabProbe(child, macs);
+  }
+
+  /** Places an event on the probe's clock; resolves with its time there. */
+  mark(label: string): Promise<number> {
+    const key = `${label}#${++this.seq}`;
+    return new Promise((resolve) => {
+      this.waiting.set(key, (t) => {
+        this.waiting.delete(key);
+        resolve(t);
+      });
+      this.child.stdin.write(`mark ${key}\n`);
+    });
+  }
+
+  /** Samples of `ip` of one kind taken in [from, to). */
+  between(ip: string, from: number, to: number, kind: ProbeSample['kind'] = 'http'): ProbeSample[] {
+    return this.samples.filter((s) => s.ip === ip && s.kind === kind && s.t >= from && s.t < to);
+  }
+
+  stop(): void {
+    this.child.stdin.end('quit\n');
+  }
+}
+
+/** What happened to one IP in a window of probes. */
+export interface WindowStats {
+  readonly probes: number;
+  readonly failures: number;
+  /**
+   * The longest time between the answers to two successful probes, counting the window's start and
+   * end as bounds: the outage a client retrying every probe interval saw. Answers, not starts: a probe
+   * that started during the outage may have waited for ARP to resolve to the new owner.
+   */
+  readonly maxGapMs: number;
+  /** Nodes that answered successful probes, in order of first answer. */
+  readonly nodes: string[];
+}
+
+export function windowStats(samples: readonly ProbeSample[], from: number, to: number): WindowStats {
+  const ok = samples
+    .filter((s) => s.ok)
+    .map((s) => s.t + s.ms)
+    .sort((a, b) => a - b);
+  let maxGapMs = 0;
+  let prev = from;
+  for (const t of [...ok, to]) {
+    maxGapMs = Math.max(maxGapMs, t - prev);
+    prev = t;
+  }
+  const nodes: string[] = [];
+  for (const s of samples) if (s.ok && s.node && !nodes.includes(s.node)) nodes.push(s.node);
+  return {
+    probes: samples.length,
+    failures: samples.filter((s) => !s.ok).length,
+    maxGapMs: Math.round(maxGapMs),
+    nodes,
+  };
+}
