@@ -84,7 +84,6 @@ export type HeartbeatRejectReason =
   | 'bad-magic'
   | 'bad-mac'
   | 'bad-body'
-  | 'bad-facts'
   | 'replayed'
   | 'future'
   | 'self'

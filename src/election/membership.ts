@@ -199,6 +199,11 @@ export class Membership {
     return this.order.filter((n) => n !== this.self && !dead.has(n));
   }
 
+  /** Members this node judges dead (cheap: no walk over the whole membership). */
+  deadPeers(now: number): string[] {
+    return [...this.judgement(now).dead];
+  }
+
   /** Peers this node heard from directly within deadAfter: its own evidence, for the isolation rule. */
   heardPeers(now: number): string[] {
     return [...this.peers].filter(([, p]) => now - p.lastHeard < this.timing.deadAfterMs).map(([n]) => n);

@@ -322,8 +322,9 @@ export class Speaker {
       })),
     );
     const peersAlive = this.membership.alivePeers(mono);
-    this.d.metrics.peersAlive.set(peersAlive.length);
-    if (this.membership.heardPeers(mono).length > 0) this.lastPeerHeard = mono;
+    const heard = this.membership.heardPeers(mono).length;
+    this.d.metrics.peersAlive.set(heard);
+    if (heard > 0) this.lastPeerHeard = mono;
     const result = electOwners({
       nodes: this.nodes.items().map((n) => ({
         name: n.metadata?.name ?? '',
