@@ -2,8 +2,9 @@
  * How starved this speaker is, from how late its own timers fire: Lifeguard's "local health awareness"
  * (Dadgar et al., 2018; hashicorp/memberlist's awareness). A node whose event loop is stalled (CPU
  * starvation, GC, a paused VM) misses the peers' heartbeats queued behind its own timers and would
- * accuse healthy peers; instead it widens its own timeouts by (1 + score) and grants every peer a fresh
- * timeout after a stall. Lateness is measured on the monotonic clock, so an NTP step is not a stall.
+ * accuse healthy peers; instead it grants every peer a fresh timeout after a stall and widens its own
+ * timeouts by half a timeout per point (Lifeguard widens by a whole one; ours start at 400 ms, not
+ * seconds, and a dead peer must still be noticed within the 1 s failover budget at score 1). Lateness is measured on the monotonic clock, so an NTP step is not a stall.
  */
 export interface LocalHealth {
   /** 0 = healthy; at most maxScore. */
@@ -22,7 +23,8 @@ export interface LocalHealthConfig {
   readonly recoverTicks: number;
 }
 
-export const DEFAULT_LOCAL_HEALTH: LocalHealthConfig = { maxScore: 4, lateMs: 50, recoverTicks: 50 };
+/** Recovery of a point per second of on-time 100 ms ticks: a restart's busy first seconds are soon forgotten. */
+export const DEFAULT_LOCAL_HEALTH: LocalHealthConfig = { maxScore: 4, lateMs: 50, recoverTicks: 10 };
 
 export const HEALTHY: LocalHealth = { score: 0, onTime: 0, stallEnd: Number.NEGATIVE_INFINITY };
 
@@ -46,5 +48,5 @@ export function noteAccused(h: LocalHealth, c: LocalHealthConfig): LocalHealth {
 }
 
 export function scaleTimeout(h: LocalHealth, ms: number): number {
-  return ms * (1 + h.score);
+  return ms * (1 + h.score / 2);
 }

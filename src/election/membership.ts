@@ -37,7 +37,7 @@ export interface MembershipTiming {
   readonly watchers: number;
   readonly suspicion: SuspicionConfig;
   readonly health: LocalHealthConfig;
-  /** A peer that says it is starved gets up to this many extra deadAfters before it is accused. */
+  /** A peer that says it is starved gets half a deadAfter per point of its score, up to this many deadAfters. */
   readonly maxPeerWiden: number;
 }
 
@@ -48,7 +48,7 @@ export const DEFAULT_MEMBERSHIP_TIMING: MembershipTiming = {
   watchers: 6,
   suspicion: { confirmations: 2, maxMs: 3_000 },
   health: DEFAULT_LOCAL_HEALTH,
-  maxPeerWiden: 2,
+  maxPeerWiden: 1,
 };
 
 /** A message for one member; the caller encodes, signs and sends it. */
@@ -419,7 +419,7 @@ export class Membership {
       this.health.stallEnd,
       (this.startedAt ?? Number.POSITIVE_INFINITY) + this.timing.intervalMs,
     );
-    const widen = Math.min(p?.health ?? 0, this.timing.maxPeerWiden) * this.timing.deadAfterMs;
+    const widen = Math.min((p?.health ?? 0) / 2, this.timing.maxPeerWiden) * this.timing.deadAfterMs;
     return heard + scaleTimeout(this.health, this.timing.deadAfterMs) + widen;
   }
 
