@@ -74,6 +74,8 @@ function run(size: number): void {
   let afterAgree = true;
   for (let r = 0; r < rounds; r++) {
     const victim = nodes[(r * 7919 + 3) % size] as string;
+    // Kill at varying points of the heartbeat cycle (all speakers started together, so ticks align).
+    sim.runUntil(sim.now + ((r * 37) % 100));
     killed = new Set([victim]);
     sim.kill(victim);
     const at = sim.now;

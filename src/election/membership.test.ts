@@ -157,7 +157,7 @@ describe('Membership: heartbeats stay constant-size (issue 12, item 5)', () => {
     const m1 = sim.membership('n1');
     const out = m1.publish(facts(3_000));
     expect(out.filter((o) => o.message.kind === 'facts').length).toBeGreaterThan(10);
-    sim.runUntil(1_500);
+    sim.runUntil(2_000);
     expect(sim.membership('n2').facts('n1')).toEqual(parseFacts(factsBytes(facts(3_000))));
   });
 });

@@ -124,7 +124,9 @@ export class Membership {
   private health: LocalHealth = HEALTHY;
   private startedAt: number | undefined;
   private nextHeartbeat = Number.NEGATIVE_INFINITY;
-  private viewDigestCache: bigint | undefined;
+  private viewXor = 0n;
+  /** Origins whose record accuses someone: the only ones judgement needs to read. */
+  private readonly accusingOrigins = new Set<bigint>();
   private judged: { at: number; version: number; j: Judgement } | undefined;
   private accusersAt: { version: number; accusers: ReadonlyMap<string, ReadonlySet<string>> } | undefined;
   private version = 0;
@@ -179,7 +181,7 @@ export class Membership {
     this.watchedSince.delete(node);
     this.wantFacts.delete(node);
     if (id !== undefined) {
-      this.records.delete(id);
+      this.deleteRecord(id);
       this.names.delete(id);
     }
     this.ids.delete(node);
@@ -298,7 +300,7 @@ export class Membership {
     switch (m.kind) {
       case 'heartbeat': {
         peer.health = m.health;
-        this.noteFactsDigest(m.node, m.factsDigest);
+        this.noteFactsDigest(m.node, m.factsDigest, now);
         if (m.viewDigest !== this.viewDigest()) {
           // One mismatch is usually a broadcast still in flight; two in a row is a lost one.
           peer.viewMismatches++;
@@ -311,10 +313,10 @@ export class Membership {
       }
       case 'state':
         if (m.record.origin !== this.ids.get(m.node)) return refuse('bad-body');
-        changed = this.merge(m.record, true) || changed;
+        changed = this.merge(m.record, true, now) || changed;
         break;
       case 'view':
-        for (const r of m.records) changed = this.merge(r, false) || changed;
+        for (const r of m.records) changed = this.merge(r, false, now) || changed;
         break;
       case 'facts':
         changed = this.assemble(m.node, m.digest, m.index, m.count, m.chunk) || changed;
@@ -396,7 +398,7 @@ export class Membership {
       // A new life: what it published before no longer holds.
       this.facts_.delete(node);
       const id = this.ids.get(node);
-      if (id !== undefined) this.records.delete(id);
+      if (id !== undefined) this.deleteRecord(id);
       this.touch();
     }
     if (m.incarnation !== p.incarnation) {
@@ -463,7 +465,7 @@ export class Membership {
       factsDigest: this.myFacts?.digest ?? 0n,
       accusing: [...this.accusing.values()],
     };
-    this.records.set(this.selfId, record);
+    this.setRecord(record);
     this.touch();
     return this.others().map((to) => this.stamp(to, { kind: 'state', record }));
   }
@@ -473,7 +475,7 @@ export class Membership {
    * life of this node with a later clock (the clock stepped back across a restart): adopt an incarnation
    * past it, so peers take our records again.
    */
-  private merge(r: NodeRecord, direct: boolean): boolean {
+  private merge(r: NodeRecord, direct: boolean, now: number): boolean {
     if (r.origin === this.selfId) {
       if (r.incarnation >= this.incarnation) {
         const mine = this.records.get(this.selfId);
@@ -493,13 +495,13 @@ export class Membership {
       r.incarnation > cur.incarnation ||
       (r.incarnation === cur.incarnation && r.seq > cur.seq);
     if (!newer) return false;
-    this.records.set(r.origin, r);
+    this.setRecord(r);
     const mine = this.records.get(this.selfId);
     for (const a of r.accusing)
       if (a.target === this.selfId && a.incarnation === this.incarnation && (!mine || a.seq >= mine.seq))
         this.accused = true;
     const name = this.names.get(r.origin);
-    if (name !== undefined) this.noteFactsDigest(name, r.factsDigest);
+    if (name !== undefined) this.noteFactsDigest(name, r.factsDigest, now);
     this.touch();
     return true;
   }
@@ -514,9 +516,10 @@ export class Membership {
   }
 
   /** Remembers that `node` has published facts with this digest, so we pull them if we lack them. */
-  private noteFactsDigest(node: string, digest: bigint): void {
+  private noteFactsDigest(node: string, digest: bigint, now: number): void {
     if (digest === 0n || this.facts_.get(node)?.digest === digest) this.wantFacts.delete(node);
-    else if (!this.wantFacts.has(node)) this.wantFacts.set(node, Number.NEGATIVE_INFINITY);
+    // The facts usually follow the record in the same burst: pull only if they have not come by then.
+    else if (!this.wantFacts.has(node)) this.wantFacts.set(node, now);
   }
 
   private pullWantedFacts(now: number): Outgoing[] {
@@ -561,24 +564,33 @@ export class Membership {
     return true;
   }
 
-  /** Digest of the records we hold, (origin, incarnation, seq) in origin order. */
+  /**
+   * Digest of the records we hold: the XOR of a hash of each (origin, incarnation, seq), kept up to
+   * date as records change, so a heartbeat never walks the whole view. Only compared, never trusted.
+   */
   private viewDigest(): bigint {
-    if (this.viewDigestCache !== undefined) return this.viewDigestCache;
-    const h = createHash('sha256');
-    const b = Buffer.alloc(24);
-    for (const r of [...this.records.values()].sort((x, y) => (x.origin < y.origin ? -1 : 1))) {
-      b.writeBigUInt64BE(r.origin, 0);
-      b.writeBigUInt64BE(r.incarnation, 8);
-      b.writeBigUInt64BE(r.seq, 16);
-      h.update(b);
-    }
-    this.viewDigestCache = h.digest().readBigUInt64BE(0);
-    return this.viewDigestCache;
+    return this.viewXor;
+  }
+
+  private setRecord(r: NodeRecord): void {
+    this.deleteRecord(r.origin);
+    this.records.set(r.origin, r);
+    this.viewXor ^= recordHash(r);
+    if (r.accusing.length > 0) this.accusingOrigins.add(r.origin);
+    this.touch();
+  }
+
+  private deleteRecord(origin: bigint): void {
+    const old = this.records.get(origin);
+    if (!old) return;
+    this.records.delete(origin);
+    this.viewXor ^= recordHash(old);
+    this.accusingOrigins.delete(origin);
+    this.touch();
   }
 
   private touch(): void {
     this.version++;
-    this.viewDigestCache = undefined;
   }
 
   /** Who is dead now: the accusations (recomputed when records change) judged at `now`. */
@@ -597,9 +609,10 @@ export class Membership {
   private validAccusers(now: number): ReadonlyMap<string, ReadonlySet<string>> {
     if (this.accusersAt?.version === this.version) return this.accusersAt.accusers;
     const accusers = new Map<string, Set<string>>();
-    for (const [origin, r] of this.records) {
+    for (const origin of this.accusingOrigins) {
+      const r = this.records.get(origin);
       const by = this.names.get(origin);
-      if (by === undefined) continue;
+      if (by === undefined || r === undefined) continue;
       for (const a of r.accusing) {
         const target = this.names.get(a.target);
         if (target === undefined || target === by) continue;
@@ -619,6 +632,14 @@ export class Membership {
     this.accusersAt = { version: this.version, accusers };
     return accusers;
   }
+}
+
+function recordHash(r: NodeRecord): bigint {
+  const b = Buffer.alloc(24);
+  b.writeBigUInt64BE(r.origin, 0);
+  b.writeBigUInt64BE(r.incarnation, 8);
+  b.writeBigUInt64BE(r.seq, 16);
+  return createHash('sha256').update(b).digest().readBigUInt64BE(0);
 }
 
 export class FactsTooLargeError extends Error {
