@@ -86,8 +86,7 @@ export type HeartbeatRejectReason =
   | 'bad-body'
   | 'replayed'
   | 'future'
-  | 'self'
-  | 'stranger';
+  | 'self';
 
 export type MessageDecode = { ok: true; message: Message } | { ok: false; reason: HeartbeatRejectReason };
 

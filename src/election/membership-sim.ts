@@ -51,6 +51,7 @@ export class MembershipSim {
   private order = 0;
   private rand: () => number;
   private readonly linkFree = new Map<string, number>();
+  private readonly cutOff = new Set<string>();
   /** Called after each event a live node handled, with that node's name. */
   onEvent: ((node: string) => void) | undefined;
 
@@ -84,6 +85,15 @@ export class MembershipSim {
     this.send(name, m.publish((this.o.facts ?? (() => healthyFacts))(name)));
     this.push({ at: this.now, order: this.order++, kind: 'tick', node: name, token: n.tickToken });
     return m;
+  }
+
+  /** Drops every datagram between `a` and the others (both ways) until `heal`. */
+  cut(a: string): void {
+    this.cutOff.add(a);
+  }
+
+  heal(a: string): void {
+    this.cutOff.delete(a);
   }
 
   kill(name: string): void {
@@ -173,7 +183,7 @@ export class MembershipSim {
       if (!enc.ok) throw new Error(`could not encode a ${message.kind}: ${enc.reason}`);
       n.sentPackets++;
       n.sentBytes += enc.bytes.length;
-      if (this.rand() < (this.o.lossRate ?? 0)) continue;
+      if (this.rand() < (this.o.lossRate ?? 0) || this.cutOff.has(from) || this.cutOff.has(to)) continue;
       // Links keep order (a LAN rarely reorders); the delay varies from one datagram to the next.
       const link = `${from} ${to}`;
       const at = Math.max(this.now + lo + (hi - lo) * this.rand(), this.linkFree.get(link) ?? 0);

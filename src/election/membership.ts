@@ -88,6 +88,8 @@ interface Assembly {
 /** How long answers to a peer's pulls, and our own pulls, are spaced, so nothing amplifies into a storm. */
 const PULL_SPACING_MS = 500;
 const PAST_INCARNATIONS = 8;
+/** A node gone from the Node list is forgotten after this long unheard. */
+const FORGET_AFTER_MS = 60_000;
 /** Datagrams may arrive out of order (a burst of facts chunks): an anti-replay window as in IPsec (RFC 4303 §3.4.3). */
 const REPLAY_WINDOW = 64n;
 
@@ -130,6 +132,8 @@ export class Membership {
   private judged: { at: number; version: number; j: Judgement } | undefined;
   private accusersAt: { version: number; accusers: ReadonlyMap<string, ReadonlySet<string>> } | undefined;
   private version = 0;
+  /** Latest monotonic time seen, for decisions taken where no `now` is passed (setMembers). */
+  private lastNow = Number.NEGATIVE_INFINITY;
   /** A record of our own from an earlier life was newer than ours: send a fresh one. */
   private pendingRefute = false;
   /** Nodes whose record names facts we do not hold; pulled from them, spaced by PULL_SPACING_MS. */
@@ -151,21 +155,31 @@ export class Membership {
 
   // ---- membership list -------------------------------------------------------------------------
 
-  /** The nodes of the cluster (from Node objects). Nodes that left are forgotten entirely. */
+  /**
+   * The nodes of the cluster (from Node objects). A node missing from the list is forgotten once it
+   * has also been silent for FORGET_AFTER_MS: a Node cache that is briefly empty or behind (a relist
+   * after an API server restart) must not make this node deaf to its peers.
+   */
   setMembers(names: Iterable<string>): void {
     const next = new Set(names);
     next.add(this.self);
-    if (next.size === this.ids.size && [...next].every((n) => this.ids.has(n))) return;
-    for (const n of this.ids.keys()) if (!next.has(n)) this.forget(n);
-    for (const n of next)
-      if (!this.ids.has(n)) {
-        const id = nodeId(n);
-        this.ids.set(n, id);
-        this.names.set(id, n);
-      }
+    for (const n of [...this.ids.keys()])
+      if (
+        !next.has(n) &&
+        this.lastNow - (this.peers.get(n)?.lastHeard ?? Number.NEGATIVE_INFINITY) >= FORGET_AFTER_MS
+      )
+        this.forget(n);
+    for (const n of next) this.addMember(n);
+  }
+
+  private addMember(n: string): void {
+    if (this.ids.has(n)) return;
+    const id = nodeId(n);
+    this.ids.set(n, id);
+    this.names.set(id, n);
     this.order = [...this.ids.entries()]
       .sort(([a, x], [b, y]) => (x < y ? -1 : x > y ? 1 : a < b ? -1 : 1))
-      .map(([n]) => n);
+      .map(([name]) => name);
     this.touch();
   }
 
@@ -185,6 +199,7 @@ export class Membership {
       this.names.delete(id);
     }
     this.ids.delete(node);
+    this.order = this.order.filter((n) => n !== node);
     this.touch();
   }
 
@@ -262,6 +277,7 @@ export class Membership {
    */
   tick(now: number, late: number): { out: Outgoing[]; changed: boolean } {
     const out: Outgoing[] = [];
+    this.lastNow = Math.max(this.lastNow, now);
     if (this.startedAt === undefined) {
       this.startedAt = now;
       // Learn the view (accusations, stale records of ourselves) from the neighbours at once.
@@ -289,7 +305,9 @@ export class Membership {
   receive(m: Message, now: number, wallNow: number): Received {
     const refuse = (refused: HeartbeatRejectReason): Received => ({ refused, out: [], changed: false });
     if (m.node === this.self) return refuse('self');
-    if (!this.ids.has(m.node)) return refuse('stranger');
+    this.lastNow = Math.max(this.lastNow, now);
+    // An authenticated speaker not (yet) in our Node list is a member all the same (see setMembers).
+    this.addMember(m.node);
     if (m.incarnation > BigInt(Math.floor(wallNow) + this.timing.maxClockSkewMs)) return refuse('future');
     const before = this.judgement(now).dead;
     const p = this.peers.get(m.node);

@@ -34,22 +34,22 @@ describe('ringNeighbours', () => {
       watched: ['g', 'f'],
     },
     {
-      name: 'ring closes over the dead',
+      name: 'ring closes over the dead; the next successors still get heartbeats',
       order,
       self: 'a',
       k: 2,
       dead: ['b', 'g'],
-      targets: ['c', 'd'],
+      targets: ['c', 'd', 'b'],
       watched: ['f', 'e'],
     },
     {
-      name: 'dead nodes drop out of a small cluster',
+      name: 'small cluster: the dead still get heartbeats, so a mistaken verdict heals',
       order: ['a', 'b', 'c'],
       self: 'a',
       k: 6,
       dead: ['b'],
-      targets: ['c'],
-      watched: ['c'],
+      targets: ['b', 'c'],
+      watched: ['b', 'c'],
     },
   ])('$name', ({ order: o, self, k, dead, targets, watched }) => {
     expect(ringNeighbours(o, self, k, new Set(dead))).toEqual({ targets, watched });

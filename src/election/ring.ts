@@ -18,11 +18,21 @@ export function ringNeighbours(
   k: number,
   dead: ReadonlySet<string>,
 ): RingNeighbours {
+  const others = order.filter((n) => n !== self);
+  // Small cluster: heartbeats go to everyone, dead or not, so "dead" is never self-fulfilling (a node
+  // judged dead by mistake keeps hearing its peers and its peers keep hearing it).
+  if (others.length <= k) return { targets: others, watched: others };
   const live = order.filter((n) => n === self || !dead.has(n));
-  const at = live.indexOf(self);
-  const others = live.filter((n) => n !== self);
-  if (at < 0 || others.length <= k) return { targets: others, watched: others };
-  const pick = (step: 1 | -1) =>
-    Array.from({ length: k }, (_, i) => live[(at + step * (i + 1) + live.length) % live.length] as string);
-  return { targets: pick(1), watched: pick(-1) };
+  const around = (ring: readonly string[], step: 1 | -1) => {
+    const at = ring.indexOf(self);
+    const n = Math.min(k, ring.length - 1);
+    return Array.from(
+      { length: n },
+      (_, i) => ring[(at + step * (i + 1) + ring.length * k) % ring.length] as string,
+    );
+  };
+  // Also heartbeat the successors on the whole ring, dead or not: one judged dead by mistake still
+  // hears its neighbours, and a dead one that comes back is heard at once.
+  const targets = [...new Set([...around(live, 1), ...around(order, 1)])];
+  return { targets, watched: around(live, -1) };
 }
