@@ -166,6 +166,19 @@ describe('Membership: heartbeats stay constant-size (issue 12, item 5)', () => {
     expect(size(facts(services))).toBe(size(facts(0)));
   });
 
+  it("a restarted node knows every peer's facts before its 400 ms warm-up ends", () => {
+    const sim = new MembershipSim({ nodes: names(3), facts: () => facts(2) });
+    sim.runUntil(2_000);
+    sim.kill('n1');
+    sim.runUntil(3_000);
+    const m = sim.start('n1', 1_000_000 + 3_000);
+    sim.runUntil(3_300);
+    expect([m.facts('n2'), m.facts('n3')]).toEqual([
+      parseFacts(factsBytes(facts(2))),
+      parseFacts(factsBytes(facts(2))),
+    ]);
+  });
+
   it('a peer that sees an unknown facts digest pulls the facts and gets them whole', () => {
     const sim = new MembershipSim({ nodes: names(2), lossRate: 0, facts: () => facts(0) });
     sim.runUntil(1_000);

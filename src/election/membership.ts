@@ -318,7 +318,9 @@ export class Membership {
     switch (m.kind) {
       case 'heartbeat': {
         peer.health = m.health;
-        this.noteFactsDigest(m.node, m.factsDigest, now);
+        // Pull at once: a node that just started must know its peers' facts before its warm-up
+        // ends, or it claims their IPs.
+        this.noteFactsDigest(m.node, m.factsDigest, Number.NEGATIVE_INFINITY);
         if (m.viewDigest !== this.viewDigest()) {
           // One mismatch is usually a broadcast still in flight; two in a row is a lost one.
           peer.viewMismatches++;
@@ -533,11 +535,14 @@ export class Membership {
     return this.bumpRecord();
   }
 
-  /** Remembers that `node` has published facts with this digest, so we pull them if we lack them. */
-  private noteFactsDigest(node: string, digest: bigint, now: number): void {
+  /**
+   * Remembers that `node` published facts with this digest, so we pull them if we lack them. `since`
+   * counts toward the pull spacing: a record's facts follow it in the same burst, so wait for them; a
+   * heartbeat is followed by nothing, so pull at once (-Infinity).
+   */
+  private noteFactsDigest(node: string, digest: bigint, since: number): void {
     if (digest === 0n || this.facts_.get(node)?.digest === digest) this.wantFacts.delete(node);
-    // The facts usually follow the record in the same burst: pull only if they have not come by then.
-    else if (!this.wantFacts.has(node)) this.wantFacts.set(node, now);
+    else if (!this.wantFacts.has(node)) this.wantFacts.set(node, since);
   }
 
   private pullWantedFacts(now: number): Outgoing[] {
