@@ -53,6 +53,7 @@ export class HeartbeatTransport {
   private addresses = new Map<string, string>();
   private readonly lastWarned = new Map<string, number>();
   private stopped = false;
+  private lastDead = '';
 
   constructor(
     private readonly opts: HeartbeatOptions,
@@ -128,7 +129,7 @@ export class HeartbeatTransport {
     const { out, changed } = this.membership.tick(now, Math.max(0, now - this.dueAt));
     this.metrics.healthScore?.set(this.membership.healthScore);
     this.send(out);
-    if (changed) this.onPeerChange();
+    if (changed) this.changed(now);
     this.schedule(now);
   }
 
@@ -185,9 +186,28 @@ export class HeartbeatTransport {
       return;
     }
     this.send(r.out);
-    if (r.changed) this.onPeerChange();
+    if (r.changed) this.changed(now);
     // Something newly due sooner (a suspicion started by this message) moves the timer up.
     if (this.membership.nextDue(now) < this.dueAt) this.schedule(now);
+  }
+
+  /** Logs each change in who is dead (rare, and what an operator asks first), then re-elects. */
+  private changed(now: number): void {
+    const dead = this.membership.deadPeers(now).sort().join(',');
+    if (dead !== this.lastDead) {
+      this.lastDead = dead;
+      this.log.info(
+        {
+          event: 'peers_changed',
+          dead: dead === '' ? [] : dead.split(','),
+          heard: this.membership.heardPeers(now).sort(),
+          withoutFacts: this.membership.alivePeers(now).filter((n) => !this.membership.facts(n)),
+          healthScore: this.membership.healthScore,
+        },
+        'peer liveness changed',
+      );
+    }
+    this.onPeerChange();
   }
 
   stop(): void {
