@@ -123,6 +123,40 @@ describe('HeartbeatTransport on loopback', () => {
     expect(membership.heardPeers(mono)).toEqual([]);
   });
 
+  it('keeps heartbeating a peer its Node cache briefly lost (a relist after an API server restart)', async () => {
+    const port = await freePort();
+    const peer = createSocket('udp4');
+    let heard = 0;
+    peer.on('message', () => heard++);
+    await new Promise<void>((r) => peer.bind(port, '127.0.0.2', r));
+    try {
+      transport = new HeartbeatTransport(
+        { node: 'a', key, port, bindAddress: '127.0.0.1' },
+        new Membership('a', DEFAULT_MEMBERSHIP_TIMING, Date.now()),
+        () => {},
+        { rejected: counter('rejected'), sendFailures: counter('send_failures') },
+        pino({ level: 'silent' }),
+      );
+      transport.setPeers([
+        { name: 'a', address: undefined },
+        { name: 'b', address: '127.0.0.2' },
+      ]);
+      await transport.start();
+      // b speaks, so it is a member a has heard, not just a name in a list.
+      await new Promise<void>((r, j) =>
+        peer.send(heartbeat('b', 1n), port, '127.0.0.1', (err) => (err ? j(err) : r())),
+      );
+      await sleep(250);
+      expect(heard).toBeGreaterThan(0);
+      transport.setPeers([{ name: 'a', address: undefined }]);
+      const before = heard;
+      await sleep(350);
+      expect(heard - before).toBeGreaterThanOrEqual(2);
+    } finally {
+      peer.close();
+    }
+  });
+
   it('refuses facts over the size limit, counts it, and keeps running', async () => {
     const { sendFailures } = await start();
     // Facts past what 255 chunks carry are refused before anything is sent, and counted.

@@ -50,7 +50,7 @@ export class HeartbeatTransport {
   private warnedNoIpv6 = false;
   private timer: NodeJS.Timeout | undefined;
   private dueAt = 0;
-  private addresses = new Map<string, string>();
+  private readonly addresses = new Map<string, string>();
   private readonly lastWarned = new Map<string, number>();
   private stopped = false;
   private lastDead = '';
@@ -86,7 +86,7 @@ export class HeartbeatTransport {
     const sock = createSocket(
       family === 6 ? { type: 'udp6', reuseAddr: true, ipv6Only: true } : { type: 'udp4', reuseAddr: true },
     );
-    sock.on('message', (msg) => this.receive(msg));
+    sock.on('message', (msg, rinfo) => this.receive(msg, rinfo.address));
     sock.on('error', (err) => this.log.warn({ err }, 'heartbeat socket error'));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -103,11 +103,13 @@ export class HeartbeatTransport {
     return sock;
   }
 
-  /** The cluster's nodes and where to reach them (from Node objects; see peerAddress). */
+  /**
+   * The cluster's nodes and where to reach them (from Node objects; see peerAddress). A node the list
+   * lacks keeps its last address: a Node cache that is briefly empty (a relist after an API server
+   * restart) must not make this node mute to its peers.
+   */
   setPeers(peers: readonly { name: string; address: string | undefined }[]): void {
-    this.addresses = new Map(
-      peers.flatMap((p) => (p.address !== undefined ? [[p.name, p.address] as const] : [])),
-    );
+    for (const p of peers) if (p.address !== undefined) this.addresses.set(p.name, p.address);
     this.membership.setMembers(peers.map((p) => p.name));
   }
 
@@ -173,7 +175,7 @@ export class HeartbeatTransport {
     this.log.warn({ err, node, reason }, 'heartbeat datagram not sent');
   }
 
-  private receive(msg: Buffer): void {
+  private receive(msg: Buffer, from: string): void {
     const d = decodeMessage(msg, this.opts.key);
     if (!d.ok) {
       this.metrics.rejected.inc({ reason: d.reason });
@@ -185,6 +187,8 @@ export class HeartbeatTransport {
       if (r.refused !== 'self') this.metrics.rejected.inc({ reason: r.refused });
       return;
     }
+    // A speaker we hear but have no Node address for yet is answered where it spoke from.
+    if (!this.addresses.has(d.message.node)) this.addresses.set(d.message.node, from);
     this.send(r.out);
     if (r.changed) this.changed(now);
     // Something newly due sooner (a suspicion started by this message) moves the timer up.
