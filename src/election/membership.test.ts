@@ -1,133 +1,345 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeHeartbeat, encodeHeartbeat, type Heartbeat, type NodeFacts } from './heartbeat-codec.js';
-import { Membership } from './membership.js';
+import { encodeMessage, factsBytes, type Message, type NodeFacts, parseFacts } from './heartbeat-codec.js';
+import { DEFAULT_MEMBERSHIP_TIMING, Membership } from './membership.js';
+import { MembershipSim } from './membership-sim.js';
 
-const facts: NodeFacts = {
-  kubeProxyHealthy: true,
-  localEndpoints: ['default/demo'],
-  nodePortDown: [],
-  leaving: false,
-};
-const key = randomBytes(32);
-const flip = (b: Buffer, i: number) => {
-  const at = i < 0 ? b.length + i : i;
-  b[at] = (b[at] ?? 0) ^ 1;
-  return b;
-};
-const hb = (node: string, incarnation: number, seq: number, f: NodeFacts = facts): Heartbeat => ({
+const names = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
+const hb = (node: string, incarnation: number, seq: number): Message => ({
   node,
   incarnation: BigInt(incarnation),
   seq: BigInt(seq),
-  facts: f,
+  kind: 'heartbeat',
+  health: 0,
+  factsDigest: 0n,
+  viewDigest: 0n,
+});
+const facts = (localServices: number, leaving = false): NodeFacts => ({
+  kubeProxyHealthy: true,
+  localEndpoints: Array.from({ length: localServices }, (_, i) => `ns/svc-${i}`),
+  nodePortDown: [],
+  leaving,
 });
 
-describe('heartbeat codec', () => {
-  it('round-trips', () => {
-    const d = decodeHeartbeat(encodeHeartbeat(hb('n1', 1000, 7), key), key);
-    expect(d).toEqual({ ok: true, heartbeat: hb('n1', 1000, 7) });
-  });
-
+describe('Membership: replay defence and restarts', () => {
   it.each([
-    { name: 'wrong key', mutate: (b: Buffer) => b, key: randomBytes(32), reason: 'bad-mac' },
-    {
-      name: 'flipped facts bit',
-      mutate: (b: Buffer) => flip(b, 30),
-      key,
-      reason: 'bad-mac',
-    },
-    {
-      name: 'flipped mac bit',
-      mutate: (b: Buffer) => flip(b, -1),
-      key,
-      reason: 'bad-mac',
-    },
-    { name: 'truncated', mutate: (b: Buffer) => b.subarray(0, 20), key, reason: 'truncated' },
-    {
-      name: 'not ours',
-      mutate: (b: Buffer) => Buffer.concat([Buffer.from('XXXX'), b.subarray(4)]),
-      key,
-      reason: 'bad-magic',
-    },
-    { name: 'empty', mutate: () => Buffer.alloc(0), key, reason: 'truncated' },
-  ])('refuses $name', ({ mutate, key: k, reason }) => {
-    const d = decodeHeartbeat(mutate(encodeHeartbeat(hb('n1', 1000, 7), key)), k);
-    expect(d).toEqual({ ok: false, reason });
-  });
-
-  it('refuses well-signed but malformed facts', () => {
-    const bad = encodeHeartbeat({ ...hb('n1', 1, 1), facts: { nope: 1 } as unknown as NodeFacts }, key);
-    expect(decodeHeartbeat(bad, key)).toEqual({ ok: false, reason: 'bad-facts' });
-  });
-
-  it('never throws on random bytes', () => {
-    for (let i = 0; i < 20_000; i++) {
-      const d = decodeHeartbeat(randomBytes(i % 200), key);
-      expect(d.ok).toBe(false);
-    }
-  });
-});
-
-describe('Membership', () => {
-  it.each([
-    { name: 'first heartbeat', seq: [[100, 1]], want: [undefined] },
+    { name: 'first heartbeat', seq: [[100, 1, 0]], want: [undefined] },
     {
       name: 'newer seq',
       seq: [
-        [100, 1],
-        [100, 2],
+        [100, 1, 0],
+        [100, 2, 0],
       ],
       want: [undefined, undefined],
     },
     {
       name: 'replayed seq',
       seq: [
-        [100, 2],
-        [100, 2],
+        [100, 2, 0],
+        [100, 2, 0],
       ],
       want: [undefined, 'replayed'],
     },
     {
-      name: 'older seq',
+      name: 'older seq, out of order but never seen',
       seq: [
-        [100, 5],
-        [100, 4],
+        [100, 5, 0],
+        [100, 4, 0],
+      ],
+      want: [undefined, undefined],
+    },
+    {
+      name: 'older seq seen before',
+      seq: [
+        [100, 4, 0],
+        [100, 5, 0],
+        [100, 4, 0],
+      ],
+      want: [undefined, undefined, 'replayed'],
+    },
+    {
+      name: 'older than the replay window',
+      seq: [
+        [100, 100, 0],
+        [100, 36, 0],
       ],
       want: [undefined, 'replayed'],
     },
     {
       name: 'restart: new incarnation, seq from 1',
       seq: [
-        [100, 50],
-        [200, 1],
+        [100, 50, 0],
+        [200, 1, 0],
       ],
       want: [undefined, undefined],
     },
     {
-      name: 'old incarnation replayed',
+      name: 'old incarnation replayed while the new one is heard',
       seq: [
-        [200, 1],
-        [100, 99],
+        [200, 1, 0],
+        [100, 99, 100],
       ],
       want: [undefined, 'replayed'],
     },
-    { name: 'far-future incarnation', seq: [[10 ** 12, 1]], want: ['future'] },
+    { name: 'far-future incarnation', seq: [[10 ** 12, 1, 0]], want: ['future'] },
+    // Issue 12, item 7: a restart with the clock stepped back used to be refused for as long as the
+    // clock stayed behind the old incarnation (Membership.forget was never called).
+    {
+      name: 'restart with the clock stepped back, once the old life is silent',
+      seq: [
+        [2_000, 50, 0],
+        [1_000, 1, 400],
+      ],
+      want: [undefined, undefined],
+    },
+    {
+      name: 'a smaller incarnation while the current one is still heard',
+      seq: [
+        [2_000, 50, 0],
+        [1_000, 1, 100],
+      ],
+      want: [undefined, 'replayed'],
+    },
+    {
+      name: 'an incarnation seen before does not come back',
+      seq: [
+        [1_000, 5, 0],
+        [2_000, 1, 100],
+        [1_000, 6, 10_000],
+      ],
+      want: [undefined, undefined, 'replayed'],
+    },
   ])('$name', ({ seq, want }) => {
-    const m = new Membership('self');
-    expect(seq.map(([inc = 0, s = 0]) => m.receive(hb('n1', inc, s), 1000))).toEqual(want);
+    const m = new Membership('self', DEFAULT_MEMBERSHIP_TIMING, 5_000);
+    m.setMembers(['self', 'n1']);
+    expect(seq.map(([inc = 0, s = 0, at = 0]) => m.receive(hb('n1', inc, s), at, 5_000).refused)).toEqual(
+      want,
+    );
   });
 
-  it('ignores its own heartbeats', () => {
-    expect(new Membership('n1').receive(hb('n1', 1, 1), 10)).toBe('self');
+  it('refuses its own messages', () => {
+    const m = new Membership('self', DEFAULT_MEMBERSHIP_TIMING, 5_000);
+    expect(m.receive(hb('self', 1, 1), 0, 5_000).refused).toBe('self');
   });
 
-  it('a peer is alive until deadAfter passes without a heartbeat', () => {
-    const m = new Membership('self', { deadAfterMs: 600, maxClockSkewMs: 1000 });
-    m.receive(hb('n1', 1, 1), 1000);
-    expect(m.isAlive('n1', 1599)).toBe(true);
-    expect(m.isAlive('n1', 1600)).toBe(false);
-    expect(m.nextExpiry(1000)).toBe(1600);
-    expect(m.isAlive('self', 99999)).toBe(true);
-    expect(m.alivePeers(1100)).toEqual(['n1']);
+  it('hears an authenticated speaker its Node cache does not list yet (a relist after an API restart)', () => {
+    const m = new Membership('self', DEFAULT_MEMBERSHIP_TIMING, 5_000);
+    m.setMembers([]);
+    expect(m.receive(hb('n1', 1, 1), 0, 5_000).refused).toBeUndefined();
+    expect(m.heardPeers(100)).toEqual(['n1']);
+  });
+
+  it.each([
+    {
+      name: 'keeps a node missing from the Node list while it is heard',
+      silentFor: 59_000,
+      restart: 'replayed',
+    },
+    {
+      name: 'forgets a node gone from the list and silent for a minute',
+      silentFor: 60_000,
+      restart: undefined,
+    },
+  ])('$name', ({ silentFor, restart }) => {
+    const m = new Membership('self', DEFAULT_MEMBERSHIP_TIMING, 5_000);
+    m.setMembers(['self', 'n1']);
+    m.receive(hb('n1', 2_000, 50), 0, 5_000);
+    m.tick(silentFor, 0);
+    m.setMembers(['self']);
+    m.setMembers(['self', 'n1']);
+    // Forgotten, it starts clean: the same datagram again is taken (nothing is known to replay).
+    expect(m.receive(hb('n1', 2_000, 50), silentFor, 5_000).refused).toBe(restart);
+  });
+});
+
+describe('Membership: heartbeats stay constant-size (issue 12, item 5)', () => {
+  it.each([0, 100, 5_000])('%i Local Services: heartbeat as large as with none', (services) => {
+    const size = (f: NodeFacts) => {
+      const m = new Membership('n1', DEFAULT_MEMBERSHIP_TIMING, 5_000);
+      m.setMembers(['n1', 'n2']);
+      m.publish(f);
+      const hbs = m.tick(0, 0).out.filter((o) => o.message.kind === 'heartbeat');
+      expect(hbs).toHaveLength(1);
+      const e = encodeMessage((hbs[0] as { message: Message }).message, Buffer.alloc(32));
+      if (!e.ok) throw new Error(e.reason);
+      return e.bytes.length;
+    };
+    expect(size(facts(services))).toBe(size(facts(0)));
+  });
+
+  it("a restarted node knows every peer's facts before its 400 ms warm-up ends", () => {
+    const sim = new MembershipSim({ nodes: names(3), facts: () => facts(2) });
+    sim.runUntil(2_000);
+    sim.kill('n1');
+    sim.runUntil(3_000);
+    const m = sim.start('n1', 1_000_000 + 3_000);
+    sim.runUntil(3_300);
+    expect([m.facts('n2'), m.facts('n3')]).toEqual([
+      parseFacts(factsBytes(facts(2))),
+      parseFacts(factsBytes(facts(2))),
+    ]);
+  });
+
+  it('a peer that sees an unknown facts digest pulls the facts and gets them whole', () => {
+    const sim = new MembershipSim({ nodes: names(2), lossRate: 0, facts: () => facts(0) });
+    sim.runUntil(1_000);
+    // Every facts datagram to n2 is lost: n2 must learn them through the heartbeat's digest.
+    const m1 = sim.membership('n1');
+    const out = m1.publish(facts(3_000));
+    expect(out.filter((o) => o.message.kind === 'facts').length).toBeGreaterThan(10);
+    sim.runUntil(2_000);
+    expect(sim.membership('n2').facts('n1')).toEqual(parseFacts(factsBytes(facts(3_000))));
+  });
+});
+
+type Scenario = {
+  name: string;
+  nodes: number;
+  loss?: number;
+  act: (sim: MembershipSim) => void;
+  /** Nodes that must never be seen dead by anyone (from the start). */
+  neverDead?: readonly string[];
+  /** Nodes every live node must see dead by `by` ms after `act` returned. */
+  dead?: readonly string[];
+  /** Nodes every live node must see alive at the end. */
+  alive?: readonly string[];
+  by: number;
+};
+
+/** Pauses `node` for `pause` ms every `every` ms, `times` times: a starved speaker. */
+function starve(sim: MembershipSim, node: string, pause: number, every: number, times: number) {
+  for (let i = 0; i < times; i++) {
+    sim.pause(node, pause);
+    sim.runUntil(sim.now + every);
+  }
+}
+
+describe('Membership in a simulated cluster (issue 12, items 3 and 7)', () => {
+  it.each<Scenario>([
+    { name: 'two nodes, dead peer', nodes: 2, act: (s) => s.kill('n1'), dead: ['n1'], by: 500 },
+    {
+      name: 'three nodes, dead peer',
+      nodes: 3,
+      act: (s) => s.kill('n1'),
+      dead: ['n1'],
+      neverDead: ['n2', 'n3'],
+      by: 500,
+    },
+    {
+      name: 'five nodes, two dead at once',
+      nodes: 5,
+      act: (s) => {
+        s.kill('n1');
+        s.kill('n4');
+      },
+      dead: ['n1', 'n4'],
+      by: 500,
+    },
+    // With no second watcher left to confirm, the survivor's word alone takes the long suspicion timeout.
+    {
+      name: 'three nodes, two dead at once',
+      nodes: 3,
+      act: (s) => {
+        s.kill('n1');
+        s.kill('n2');
+      },
+      dead: ['n1', 'n2'],
+      by: 1_550,
+    },
+    {
+      name: '30 nodes on the ring, dead peer',
+      nodes: 30,
+      act: (s) => s.kill('n7'),
+      dead: ['n7'],
+      neverDead: ['n1', 'n8'],
+      by: 500,
+    },
+    {
+      name: '10 nodes with 5% loss, dead peer',
+      nodes: 10,
+      loss: 0.05,
+      act: (s) => s.kill('n3'),
+      dead: ['n3'],
+      neverDead: ['n1', 'n2', 'n4'],
+      by: 1_500,
+    },
+    {
+      name: 'slow peer: stalls that announce themselves widen its timeout',
+      nodes: 3,
+      act: (s) => {
+        starve(s, 'n3', 150, 300, 6);
+        s.pause('n3', 600);
+      },
+      neverDead: ['n1', 'n2', 'n3'],
+      alive: ['n1', 'n2', 'n3'],
+      by: 1_000,
+    },
+    {
+      name: 'cut off for 3 s, then healed: every verdict heals',
+      nodes: 3,
+      act: (s) => {
+        s.cut('n3');
+        s.runUntil(s.now + 3_000);
+        s.heal('n3');
+      },
+      alive: ['n1', 'n2', 'n3'],
+      by: 1_000,
+    },
+    {
+      name: 'paused self: wakes up and accuses nobody',
+      nodes: 3,
+      act: (s) => s.pause('n1', 2_000),
+      // n1 really was silent for 2 s, so the others rightly saw it dead; n1 itself saw nobody dead.
+      alive: ['n1', 'n2', 'n3'],
+      by: 3_000,
+    },
+    {
+      name: 'restart with the clock stepped back an hour',
+      nodes: 3,
+      act: (s) => {
+        s.kill('n2');
+        s.runUntil(s.now + 100);
+        s.start('n2', 1_000_000 - 3_600_000 + 1);
+      },
+      alive: ['n1', 'n2', 'n3'],
+      by: 1_500,
+    },
+  ])('$name', ({ nodes, loss, act, neverDead = [], dead = [], alive = [], by }) => {
+    const sim = new MembershipSim({ nodes: names(nodes), lossRate: loss ?? 0, seed: 7 });
+    const seenDead = new Set<string>();
+    sim.onEvent = (node) => {
+      for (const x of neverDead)
+        if (!sim.membership(node).isAlive(x, sim.now)) seenDead.add(`${node} saw ${x}`);
+    };
+    sim.runUntil(2_000);
+    act(sim);
+    const deadline = sim.now + by;
+    sim.runUntil(deadline);
+    for (const x of dead)
+      expect(
+        [...sim.views(x)].filter(([, v]) => v),
+        `${x} still alive`,
+      ).toEqual([]);
+    for (const x of alive)
+      expect(
+        [...sim.views(x)].filter(([, v]) => !v),
+        `${x} seen dead`,
+      ).toEqual([]);
+    if (alive.length > 0)
+      for (const x of alive)
+        for (const y of alive) if (x !== y) expect(sim.membership(y).facts(x)).toBeDefined();
+    expect([...seenDead]).toEqual([]);
+  });
+
+  it('a paused node grants its peers a fresh timeout before accusing them', () => {
+    const sim = new MembershipSim({ nodes: names(3), seed: 3 });
+    sim.runUntil(2_000);
+    let accused = 0;
+    sim.onEvent = (node) => {
+      if (node === 'n1' && sim.membership('n1').alivePeers(sim.now).length < 2) accused++;
+    };
+    sim.pause('n1', 2_000);
+    sim.runUntil(6_000);
+    expect(accused).toBe(0);
+    expect(sim.membership('n1').healthScore).toBeGreaterThan(0);
   });
 });

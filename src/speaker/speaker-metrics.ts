@@ -45,6 +45,17 @@ export function speakerMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    heartbeatSendFailures: new Counter({
+      name: 'barelb_speaker_heartbeat_send_failures_total',
+      help: 'Heartbeat datagrams not sent: too-large (refused before sending) or the socket error code',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    healthScore: new Gauge({
+      name: 'barelb_speaker_local_health_score',
+      help: 'How starved this speaker finds itself (late timers); above 0 it widens its own timeouts',
+      registers,
+    }),
     peersAlive: new Gauge({
       name: 'barelb_speaker_peers_alive',
       help: 'Peers heard within the dead-after time',

@@ -36,7 +36,7 @@ import {
   observeLease,
   type PeerLease,
 } from '../election/lease-liveness.js';
-import { Membership } from '../election/membership.js';
+import { DEFAULT_MEMBERSHIP_TIMING, Membership } from '../election/membership.js';
 import { nodeExclusion } from '../election/node-eligibility.js';
 import { type AnnounceGate, mayAnnounce } from '../election/quorum.js';
 import { NodeProber, type ProberOptions } from '../health/node-prober.js';
@@ -49,6 +49,7 @@ import { Announcer, type Interfaces } from './announcer.js';
 import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
 import { l2StatusesToDelete, l2StatusObjects } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
+import { systemMembershipClock } from './monotonic-clock.js';
 import { NodeLease } from './node-lease.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
 import { leaseDurationSeconds } from './speaker-timing.js';
@@ -124,18 +125,20 @@ export class Speaker {
     private readonly d: SpeakerDeps,
   ) {
     const log = d.log;
-    this.membership = new Membership(o.node, { deadAfterMs: o.deadAfterMs, maxClockSkewMs: 5 * 60_000 });
+    this.membership = new Membership(
+      o.node,
+      { ...DEFAULT_MEMBERSHIP_TIMING, intervalMs: o.heartbeatIntervalMs, deadAfterMs: o.deadAfterMs },
+      systemMembershipClock.wall(),
+    );
     this.transport = new HeartbeatTransport(
-      {
-        node: o.node,
-        key: o.heartbeatKey,
-        port: o.heartbeatPort,
-        bindAddress: undefined,
-        intervalMs: o.heartbeatIntervalMs,
-      },
+      { node: o.node, key: o.heartbeatKey, port: o.heartbeatPort, bindAddress: undefined },
       this.membership,
       () => this.requestElect(),
-      d.metrics.heartbeatsRejected,
+      {
+        rejected: d.metrics.heartbeatsRejected,
+        sendFailures: d.metrics.heartbeatSendFailures,
+        healthScore: d.metrics.healthScore,
+      },
       log.child({ component: 'heartbeat' }),
     );
     this.prober = new NodeProber(
@@ -258,12 +261,12 @@ export class Speaker {
   }
 
   /**
-   * The clock Membership is fed on by the heartbeat transport, which stamps heartbeats with
-   * Date.now(); every membership question must use the same one. Everything else here runs on
-   * performance.now(), so a wall-clock step cannot expire a Lease or an isolation timer.
+   * The clock Membership is fed on by the heartbeat transport (monotonic, see monotonic-clock.ts);
+   * every membership question must use the same one. The speaker's own timeouts run on
+   * performance.now() too, so a wall-clock step expires neither a peer, a Lease nor an isolation timer.
    */
   private heartbeatNow(): number {
-    return Date.now();
+    return systemMembershipClock.now();
   }
 
   private informers() {
@@ -282,7 +285,7 @@ export class Speaker {
     await Promise.all(this.informers().map((i) => i.start()));
     await Promise.all(this.informers().map((i) => i.synced()));
     this.updatePeers();
-    this.lastPeerHeard = performance.now();
+    this.lastPeerHeard = systemMembershipClock.now();
     // Warm-up: a speaker that just started has heard nobody yet and would claim every IP for an
     // instant. It stays quiet until a peer could have been heard (unless it is the only node).
     this.warmUntil = performance.now() + this.o.deadAfterMs;
@@ -313,13 +316,12 @@ export class Speaker {
   }
 
   private updatePeers(): void {
-    const peers: string[] = [];
-    for (const n of this.nodes.items()) {
-      if (n.metadata?.name === this.o.node) continue;
-      const ip = peerAddress(n.status?.addresses ?? []);
-      if (ip) peers.push(ip);
-    }
-    this.transport.setPeers(peers);
+    this.transport.setPeers(
+      this.nodes.items().map((n) => ({
+        name: n.metadata?.name ?? '',
+        address: n.metadata?.name === this.o.node ? undefined : peerAddress(n.status?.addresses ?? []),
+      })),
+    );
   }
 
   /** Coalesces bursts of events into one election on the next turn of the event loop. */
@@ -335,7 +337,8 @@ export class Speaker {
   private elect(): void {
     if (this.stopped || this.frozen) return;
     const now = performance.now();
-    const hbNow = this.heartbeatNow();
+    // Liveness is judged on the monotonic clock: an NTP step must not make peers look dead.
+    const mono = this.heartbeatNow();
     this.d.metrics.elections.inc();
     this.updatePeers();
     const config = buildConfig(this.pools.items(), this.ads.items());
@@ -348,9 +351,10 @@ export class Speaker {
         nodePort: s.spec?.ports?.[0]?.nodePort,
       })),
     );
-    const peersAlive = this.membership.alivePeers(hbNow);
-    this.d.metrics.peersAlive.set(peersAlive.length);
-    if (peersAlive.length > 0) this.lastPeerHeard = now;
+    const peersAlive = this.membership.alivePeers(mono);
+    const heard = this.membership.heardPeers(mono).length;
+    this.d.metrics.peersAlive.set(heard);
+    if (heard > 0) this.lastPeerHeard = mono;
     for (const p of peersAlive) {
       const l = this.leaseSeen.get(p);
       if (l) this.leaseSeen.set(p, heardAgain(l));
@@ -369,7 +373,7 @@ export class Speaker {
         labels: n.metadata?.labels ?? {},
         excluded: nodeExclusion(n),
       })),
-      alive: (n) => this.membership.isAlive(n, hbNow),
+      alive: (n) => this.membership.isAlive(n, mono),
       facts: (n) => (n === this.o.node ? this.prober.current() : this.membership.facts(n)),
       config,
       services: views.views,
@@ -379,7 +383,7 @@ export class Speaker {
     for (const [ip, r] of result) if (r.owner === this.o.node) mine.set(ip, r);
     if (now < this.warmUntil && this.nodes.items().length > 1) {
       mine.clear();
-    } else if (this.isolated(now)) {
+    } else if (this.isolated(now, mono)) {
       if (mine.size > 0)
         this.d.log.warn(
           { event: 'isolated', ips: [...mine.keys()] },
@@ -400,7 +404,7 @@ export class Speaker {
     const takeover = new Set(gained);
     for (const [ip, r] of mine) this.recordStatus(r, takeover.has(ip), now);
     this.collectStaleStatuses(views.views, peersAlive, now);
-    this.scheduleExpiry(hbNow);
+    this.scheduleExpiry(mono);
   }
 
   /**
@@ -434,18 +438,15 @@ export class Speaker {
    * Cut off: peers were known, none is heard, and the API server has not answered within the
    * isolation time either. Losing only the API server, or only some peers, keeps what we own.
    */
-  private isolated(now: number): boolean {
+  private isolated(now: number, mono: number): boolean {
     const hadPeers = this.nodes.items().length > 1;
     if (!hadPeers) return false;
-    const quietPeers = now - this.lastPeerHeard >= this.o.isolationMs;
+    const quietPeers = mono - this.lastPeerHeard >= this.o.isolationMs;
     const quietApi = now - this.lease.lastSuccess >= this.o.isolationMs;
     return quietPeers && quietApi;
   }
 
-  /**
-   * Re-elect exactly when the next peer would expire, for failover bounded by deadAfter, not by a poll.
-   * `now` is on the heartbeat clock (see heartbeatNow).
-   */
+  /** Re-elect exactly when the next suspicion runs out (`now` on heartbeatNow's clock), not at the next poll. */
   private scheduleExpiry(now: number): void {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const next = this.membership.nextExpiry(now);
