@@ -64,7 +64,13 @@ describe('layer 2', () => {
     // Well inside the burst (3.1 s) and far below the client's ARP cache timeout (30 s or more).
     expect(ms).toBeLessThan(3_500);
     await lab.restart(`speaker-${owner}`);
-    await steadyOwner(ip);
+    // The restarted speaker ranks first again and takes the IP back once it is up (seconds on a busy
+    // machine): wait for that, or the next test would see the move back as a change of owner.
+    await eventually(
+      `${owner} owns ${ip} again`,
+      async () => ((await steadyOwner(ip)) === owner ? true : undefined),
+      90_000,
+    );
   });
 
   it('reports another MAC claiming an owned IP as a conflict, without fighting it', async () => {
