@@ -53,6 +53,7 @@ import { systemMembershipClock } from './monotonic-clock.js';
 import { NodeLease } from './node-lease.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
 import { leaseDurationSeconds } from './speaker-timing.js';
+import { warmingUp } from './warm-up.js';
 
 export interface SpeakerOptions {
   readonly node: string;
@@ -381,8 +382,16 @@ export class Speaker {
     });
     const mine = new Map<string, IpOwnership>();
     for (const [ip, r] of result) if (r.owner === this.o.node) mine.set(ip, r);
-    if (now < this.warmUntil && this.nodes.items().length > 1) {
+    const warming = warmingUp({
+      now,
+      warmUntil: this.warmUntil,
+      nodes: this.nodes.items().length,
+      peersWithoutFacts: peersAlive.filter((p) => this.membership.facts(p) === undefined),
+    });
+    if (warming) {
       mine.clear();
+      // Facts arrive between elections: look again soon rather than at the next safety tick.
+      if (now >= this.warmUntil) setTimeout(() => this.requestElect(), 50);
     } else if (this.isolated(now, mono)) {
       if (mine.size > 0)
         this.d.log.warn(
