@@ -526,8 +526,15 @@ export class Lab {
     const state = await readState(resolve(stateDir));
     if (!state) return [];
     const forced: ForcedStop[] = [];
-    // Reverse start order: workloads and node agents first, the apiserver and etcd last.
-    for (const [name, rec] of Object.entries(state.processes).reverse()) {
+    // BareLB first, while the apiserver still answers its graceful stop (a controller releases its Lease);
+    // then reverse start order: workloads and node agents, the apiserver and etcd last. A restart moves a
+    // process to the end of the start order, so order alone would stop a restarted apiserver first.
+    const entries = Object.entries(state.processes).reverse();
+    const ordered = [
+      ...entries.filter(([n]) => isBareLBProcess(n)),
+      ...entries.filter(([n]) => !isBareLBProcess(n)),
+    ];
+    for (const [name, rec] of ordered) {
       if (!(await runsCommand(rec.pid, rec.cmd))) continue;
       const graceMs = isBareLBProcess(name) ? BARELB_STOP_BOUND_MS : 3_000;
       if ((await stopProcess(rec.pid, graceMs)).outcome === 'killed') forced.push({ name, graceMs });
