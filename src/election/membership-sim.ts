@@ -1,5 +1,6 @@
 import { decodeMessage, encodeMessage, type NodeFacts } from './heartbeat-codec.js';
 import { DEFAULT_MEMBERSHIP_TIMING, Membership, type MembershipTiming, type Outgoing } from './membership.js';
+import { mulberry32 } from './seeded-random.js';
 
 /**
  * N speakers' membership in one process over a simulated network (loss, delay), on a simulated
@@ -225,16 +226,4 @@ export class MembershipSim {
 
 function before(a: SimEvent, b: SimEvent): boolean {
   return a.at < b.at || (a.at === b.at && a.order < b.order);
-}
-
-/** A small seeded PRNG, so a simulation run is repeatable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

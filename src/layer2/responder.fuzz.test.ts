@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../election/seeded-random.js';
 import { type Address, formatAddress, parseAddress } from '../net/address.js';
 import { buildArpFrame, buildGratuitousArp, decodeArp } from './arp.js';
 import { BROADCAST_MAC, decodeEthernet, type Mac, parseMac, sameMac, ZERO_MAC } from './ethernet.js';
@@ -108,18 +109,6 @@ function bases(): Base[] {
     });
   }
   return out;
-}
-
-/** mulberry32: tiny, fast, good enough to spread mutations; not for anything but tests. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** RFC 1071 ICMPv6 checksum over the pseudo-header, written here independently of ndp.ts. */
@@ -250,7 +239,7 @@ function checkReply(input: Uint8Array, iface: ResponderInterface, d: ResponderDe
 
 describe('responder fuzz', () => {
   it(`survives ${ITERATIONS} random and mutated frames and only answers owned requests`, () => {
-    const rnd = prng(SEED);
+    const rnd = mulberry32(SEED);
     const int = (n: number) => Math.floor(rnd() * n);
     const all = bases();
     const reasons = new Set<string>(RESPONDER_DROP_REASONS);
