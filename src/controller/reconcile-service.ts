@@ -1,7 +1,7 @@
 import type { V1LoadBalancerIngress, V1Service } from '@kubernetes/client-node';
 import { type Allocator, type ServiceRequest, serviceRequestFrom } from '../allocator/index.js';
 import { type Address, formatAddress, parseAddress } from '../net/address.js';
-import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from './service-class.js';
+import { isOurs, POOL_ANNOTATION, statusIps } from './service-class.js';
 
 export interface PlannedEvent {
   readonly type: 'Normal' | 'Warning';
@@ -63,7 +63,7 @@ export function reconcileService(alloc: Allocator, input: ReconcileInput): Servi
   const candidates = held?.ips ?? parseAll(statusIps(svc));
   if (candidates.length > 0) {
     const kept = alloc.assign(req, candidates);
-    if (kept.ok) return finish(alloc, svc, kept.ips, kept.pool, events);
+    if (kept.ok) return finish(alloc.releasePending(key), svc, kept.ips, kept.pool, events);
   }
   // Quarantined until the write below is confirmed: see Allocator.confirmReleased.
   if (held) alloc.release(key);
@@ -83,11 +83,12 @@ export function reconcileService(alloc: Allocator, input: ReconcileInput): Servi
       failure: got.reason,
     };
   }
-  return finish(alloc, svc, got.ips, got.pool, events);
+  return finish(alloc.releasePending(key), svc, got.ips, got.pool, events);
 }
 
 function finish(
-  alloc: Allocator,
+  /** A release of this Service waits for a write: write even when nothing else changed. */
+  releasePending: boolean,
   svc: V1Service,
   ips: readonly Address[],
   pool: string,
@@ -102,7 +103,7 @@ function finish(
     (i) => i.ipMode === undefined || i.ipMode === 'VIP',
   );
   // A release in quarantine is confirmed only by a write, even one that changes nothing.
-  if (sameIps && samePool && sameMode && !alloc.releasePending(serviceKey(svc)))
+  if (sameIps && samePool && sameMode && !releasePending)
     return { events, pending: false, released: false, allocatedFrom: pool };
   if (!sameIps) {
     if (have.length > 0)
