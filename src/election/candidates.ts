@@ -98,7 +98,7 @@ function announceable(
   for (const node of input.nodes) {
     if (node.excluded || !input.alive(node.name)) continue;
     const facts = input.facts(node.name);
-    if (!facts || facts.leaving) continue;
+    if (!facts || facts.leaving || facts.warmingUp === true) continue;
     if (input.checks.kubeProxy && !facts.kubeProxyHealthy) continue;
     const ifs = pool ? advertisedInterfaces(input.config.l2Advertisements, pool, node) : undefined;
     if (ifs) interfaces.set(node.name, ifs);

@@ -114,6 +114,27 @@ describe('message codec', () => {
     },
   );
 
+  const plain = { kubeProxyHealthy: true, localEndpoints: [], nodePortDown: [], leaving: false };
+  it.each<{ name: string; bytes: string; want: unknown }>([
+    { name: 'facts of an older speaker (no warmingUp)', bytes: JSON.stringify(plain), want: plain },
+    {
+      name: 'a speaker warming up',
+      bytes: factsBytes({ ...plain, warmingUp: true }).toString(),
+      want: { ...plain, warmingUp: true },
+    },
+    {
+      name: 'a warmingUp that is not a boolean',
+      bytes: JSON.stringify({ ...plain, warmingUp: 1 }),
+      want: undefined,
+    },
+  ])('parses $name', ({ bytes, want }) => {
+    expect(parseFacts(Buffer.from(bytes))).toEqual(want);
+  });
+
+  it('a warmed-up speaker sends the same bytes as an older one', () => {
+    expect(factsBytes({ ...plain, warmingUp: false })).toEqual(factsBytes(plain));
+  });
+
   it('refuses to encode anything over the datagram limit', () => {
     const chunk = Buffer.alloc(MAX_DATAGRAM_BYTES);
     expect(encodeMessage({ ...head, kind: 'facts', digest: 1n, index: 0, count: 1, chunk }, key)).toEqual({

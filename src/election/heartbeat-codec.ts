@@ -37,6 +37,11 @@ export interface NodeFacts {
   readonly nodePortDown: readonly string[];
   /** The speaker is shutting down: hand its IPs over now. */
   readonly leaving: boolean;
+  /**
+   * The speaker has just started and announces nothing yet: keep its IPs until it says it is ready,
+   * so a restart moves them back without a gap. Absent from older speakers' facts (= false).
+   */
+  readonly warmingUp?: boolean;
 }
 
 /** "I, the accuser, have not heard `target` since its message (incarnation, seq)." */
@@ -102,6 +107,8 @@ export function factsBytes(f: NodeFacts): Buffer {
     localEndpoints: [...f.localEndpoints].sort(),
     nodePortDown: [...f.nodePortDown].sort(),
     leaving: f.leaving,
+    // Only while true: a started speaker's facts stay byte for byte what older speakers send.
+    ...(f.warmingUp === true ? { warmingUp: true } : {}),
   };
   return Buffer.from(JSON.stringify(canonical), 'utf8');
 }
@@ -274,6 +281,7 @@ export function parseFacts(bytes: Buffer): NodeFacts | undefined {
     const f = JSON.parse(bytes.toString('utf8')) as Partial<NodeFacts>;
     const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
     if (typeof f.kubeProxyHealthy !== 'boolean' || typeof f.leaving !== 'boolean') return undefined;
+    if (f.warmingUp !== undefined && typeof f.warmingUp !== 'boolean') return undefined;
     if (!strings(f.localEndpoints) || !strings(f.nodePortDown)) return undefined;
     return f as NodeFacts;
   } catch {

@@ -31,6 +31,8 @@ export class NodeProber {
     localEndpoints: [],
     nodePortDown: [],
     leaving: false,
+    // Until the speaker's warm-up ends, peers keep the IPs this node would rank first for.
+    warmingUp: true,
   };
   private targets: readonly ProbeTarget[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +54,11 @@ export class NodeProber {
 
   setLeaving(): void {
     this.publish({ ...this.facts, leaving: true });
+  }
+
+  /** The speaker announces from now on: peers may hand over the IPs this node ranks first for. */
+  setWarmedUp(): void {
+    this.publish({ ...this.facts, warmingUp: false });
   }
 
   /** Probes once at once, then every interval. Resolves after the first round. */
@@ -101,6 +108,7 @@ export class NodeProber {
         .map((r) => r.key)
         .sort(),
       leaving: this.facts.leaving,
+      warmingUp: this.facts.warmingUp === true,
     };
     this.publish(next);
   }

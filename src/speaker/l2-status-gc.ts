@@ -3,6 +3,7 @@ export interface L2StatusObject {
   readonly name: string;
   readonly serviceKey: string;
   readonly node: string | undefined;
+  readonly lastTakeoverTime?: string | undefined;
 }
 
 export interface L2StatusGcInput {
@@ -35,11 +36,18 @@ export function l2StatusObjects(
   items: readonly { metadata?: { name?: string }; status?: unknown }[],
 ): L2StatusObject[] {
   return items.flatMap((o) => {
-    const st = o.status as { serviceNamespace?: string; serviceName?: string; node?: string } | undefined;
+    const st = o.status as
+      | { serviceNamespace?: string; serviceName?: string; node?: string; lastTakeoverTime?: string }
+      | undefined;
     // Anything else is not ours to judge.
     if (!st?.serviceNamespace || !st.serviceName) return [];
     return [
-      { name: o.metadata?.name ?? '', serviceKey: `${st.serviceNamespace}/${st.serviceName}`, node: st.node },
+      {
+        name: o.metadata?.name ?? '',
+        serviceKey: `${st.serviceNamespace}/${st.serviceName}`,
+        node: st.node,
+        lastTakeoverTime: st.lastTakeoverTime,
+      },
     ];
   });
 }

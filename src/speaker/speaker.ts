@@ -22,38 +22,33 @@ import {
 } from '../config/crd-types.js';
 import { buildConfig } from '../config/index.js';
 import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
-import {
-  type ElectionChecks,
-  electOwners,
-  type IpOwnership,
-  type ServiceView,
-} from '../election/candidates.js';
+import type { ElectionChecks } from '../election/candidates.js';
 import type { NodeFacts } from '../election/heartbeat-codec.js';
-import {
-  heardAgain,
-  type LeaseView,
-  leaseView,
-  observeLease,
-  type PeerLease,
-} from '../election/lease-liveness.js';
+import { heardAgain, observeLease, type PeerLease } from '../election/lease-liveness.js';
 import { DEFAULT_MEMBERSHIP_TIMING, Membership } from '../election/membership.js';
 import { nodeExclusion } from '../election/node-eligibility.js';
-import { type AnnounceGate, mayAnnounce } from '../election/quorum.js';
+import type { AnnounceGate } from '../election/quorum.js';
 import { NodeProber, type ProberOptions } from '../health/node-prober.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
 import type { LeaseClient } from '../k8s/lease-client.js';
 import { ResilientInformer } from '../k8s/resilient-informer.js';
 import type { FrameConnection } from '../layer2/frame-socket.js';
-import type { AllowedInterfaces } from '../layer2/responder.js';
+import {
+  type AnnouncementPlan,
+  type PlanInput,
+  type PlanService,
+  planAnnouncements,
+  type StatusWrite,
+  type Withheld,
+} from './announcement-plan.js';
 import { Announcer, type Interfaces } from './announcer.js';
 import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
-import { l2StatusesToDelete, l2StatusObjects } from './l2-status-gc.js';
+import { l2StatusObjects } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
 import { systemMembershipClock } from './monotonic-clock.js';
 import { NodeLease } from './node-lease.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
 import { leaseDurationSeconds } from './speaker-timing.js';
-import { warmingUp } from './warm-up.js';
 
 export interface SpeakerOptions {
   readonly node: string;
@@ -110,14 +105,17 @@ export class Speaker {
   /** The last gate decision, to log changes rather than every election. */
   private lastGate: AnnounceGate | undefined;
   private electScheduled = false;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
   private safetyTimer: NodeJS.Timeout | undefined;
   private frozen = false;
   private warmUntil = 0;
   /** When each stale ServiceL2Status was first seen so (or last deleted); see l2StatusesToDelete. */
   private staleSince: ReadonlyMap<string, number> = new Map();
   /** Last time we (re)wrote each Service's ServiceL2Status, to rate-limit repairs. */
-  private readonly statusWritten = new Map<string, number>();
+  private statusWritten: ReadonlyMap<string, number> = new Map();
+  /** The IPs the announcer answers for, as the last plan said. */
+  private announcing: ReadonlySet<string> = new Set();
+  private lastWithheld: Withheld | undefined;
   private stopped = false;
   private lastPeerHeard = 0;
 
@@ -245,29 +243,13 @@ export class Speaker {
         holder: l.spec?.holderIdentity ?? undefined,
         durationSeconds: l.spec?.leaseDurationSeconds,
       },
-      this.membership.isAlive(node, this.heartbeatNow()),
-      performance.now(),
+      this.membership.isAlive(node, systemMembershipClock.now()),
+      systemMembershipClock.now(),
     );
     if (next === prev) return;
     this.leaseSeen.set(node, next);
     // A release or a proof of a partition can change who may announce: act now, not at the next tick.
     if (next.released !== prev?.released || next.renewedUnheard) this.requestElect();
-  }
-
-  /** Peers' Lease liveness; undefined when our API view is not current. */
-  private liveByLease(now: number): LeaseView | undefined {
-    if (!this.leases.isHealthy() || now - this.lease.lastSuccess > 2 * this.o.leaseRenewMs + 1_000)
-      return undefined;
-    return leaseView(this.leaseSeen, this.o.node, now);
-  }
-
-  /**
-   * The clock Membership is fed on by the heartbeat transport (monotonic, see monotonic-clock.ts);
-   * every membership question must use the same one. The speaker's own timeouts run on
-   * performance.now() too, so a wall-clock step expires neither a peer, a Lease nor an isolation timer.
-   */
-  private heartbeatNow(): number {
-    return systemMembershipClock.now();
   }
 
   private informers() {
@@ -289,8 +271,7 @@ export class Speaker {
     this.lastPeerHeard = systemMembershipClock.now();
     // Warm-up: a speaker that just started has heard nobody yet and would claim every IP for an
     // instant. It stays quiet until a peer could have been heard (unless it is the only node).
-    this.warmUntil = performance.now() + this.o.deadAfterMs;
-    setTimeout(() => this.requestElect(), this.o.deadAfterMs + 1);
+    this.warmUntil = systemMembershipClock.now() + this.o.deadAfterMs;
     await this.transport.start();
     await this.prober.start();
     this.transport.publish(this.prober.current());
@@ -337,133 +318,109 @@ export class Speaker {
 
   private elect(): void {
     if (this.stopped || this.frozen) return;
-    const now = performance.now();
-    // Liveness is judged on the monotonic clock: an NTP step must not make peers look dead.
-    const mono = this.heartbeatNow();
+    // One monotonic clock for every timeout: an NTP step must not make peers look dead.
+    const now = systemMembershipClock.now();
     this.d.metrics.elections.inc();
     this.updatePeers();
-    const config = buildConfig(this.pools.items(), this.ads.items());
-
-    const views = this.serviceViews();
-    this.prober.setTargets(
-      views.svcs.map((s) => ({
-        key: serviceKey(s),
-        healthCheckNodePort: s.spec?.healthCheckNodePort,
-        nodePort: s.spec?.ports?.[0]?.nodePort,
-      })),
-    );
-    const peersAlive = this.membership.alivePeers(mono);
-    const heard = this.membership.heardPeers(mono).length;
-    this.d.metrics.peersAlive.set(heard);
-    if (heard > 0) this.lastPeerHeard = mono;
-    for (const p of peersAlive) {
+    const alive = this.membership.alivePeers(now);
+    for (const p of alive) {
       const l = this.leaseSeen.get(p);
       if (l) this.leaseSeen.set(p, heardAgain(l));
     }
-    const gate = mayAnnounce(this.o.node, peersAlive, this.liveByLease(now));
-    if (gate.gate !== this.lastGate) {
-      this.d.log.info(
-        { event: 'announce_gate', gate: gate.gate, heard: peersAlive },
-        'announce gate changed',
-      );
-      this.lastGate = gate.gate;
+    const input = this.planInput(now, alive);
+    this.d.metrics.peersAlive.set(input.membership.heard.length);
+    this.apply(planAnnouncements(input), now);
+  }
+
+  /** Gathers what the plan decides from: caches, membership, Leases and this node's probes, at one instant. */
+  private planInput(now: number, alive: readonly string[]): PlanInput {
+    const facts = new Map<string, NodeFacts>();
+    for (const p of alive) {
+      const f = this.membership.facts(p);
+      if (f) facts.set(p, f);
     }
-    const result = electOwners({
+    return {
+      self: this.o.node,
+      now,
       nodes: this.nodes.items().map((n) => ({
         name: n.metadata?.name ?? '',
         labels: n.metadata?.labels ?? {},
         excluded: nodeExclusion(n),
       })),
-      alive: (n) => this.membership.isAlive(n, mono),
-      facts: (n) => (n === this.o.node ? this.prober.current() : this.membership.facts(n)),
-      config,
-      services: views.views,
+      membership: {
+        alive,
+        heard: this.membership.heardPeers(now),
+        facts,
+        nextExpiry: this.membership.nextExpiry(now),
+      },
+      ownFacts: this.prober.current(),
+      leases: this.leaseSeen,
+      api: {
+        leasesWatchHealthy: this.leases.isHealthy(),
+        lastLeaseSuccess: this.lease.lastSuccess,
+        leaseRenewMs: this.o.leaseRenewMs,
+        servicesWatchHealthy: this.services.isHealthy(),
+        statusesWatchHealthy: this.l2statuses.isHealthy(),
+      },
+      config: buildConfig(this.pools.items(), this.ads.items()),
+      services: this.serviceViews(),
       checks: this.o.checks,
-    });
-    const mine = new Map<string, IpOwnership>();
-    for (const [ip, r] of result) if (r.owner === this.o.node) mine.set(ip, r);
-    const warming = warmingUp({
-      now,
       warmUntil: this.warmUntil,
-      nodes: this.nodes.items().length,
-      peersWithoutFacts: peersAlive.filter((p) => this.membership.facts(p) === undefined),
-    });
-    if (warming) {
-      mine.clear();
-      // Facts arrive between elections: look again soon rather than at the next safety tick.
-      if (now >= this.warmUntil) setTimeout(() => this.requestElect(), 50);
-    } else if (this.isolated(now, mono)) {
-      if (mine.size > 0)
-        this.d.log.warn(
-          { event: 'isolated', ips: [...mine.keys()] },
-          'no peer and no API server: stop announcing',
-        );
-      mine.clear();
-    } else if (!gate.announce) {
-      if (mine.size > 0)
-        this.d.log.warn(
-          { event: 'minority', gate: gate.gate, heard: peersAlive },
-          'cut off from live peers by a heartbeat partition: stop announcing',
-        );
-      mine.clear();
-    }
-    const owned = new Map<string, AllowedInterfaces>();
-    for (const [ip, r] of mine) owned.set(ip, r.interfaces.get(this.o.node) ?? 'any');
-    const gained = this.announcer.update(owned, this.d.interfaces());
-    const takeover = new Set(gained);
-    for (const [ip, r] of mine) this.recordStatus(r, takeover.has(ip), now);
-    this.collectStaleStatuses(views.views, peersAlive, now);
-    this.scheduleExpiry(mono);
+      isolationMs: this.o.isolationMs,
+      lastPeerHeard: this.lastPeerHeard,
+      announcing: this.announcing,
+      defaultInterfaces: this.d.interfaces().defaults.map((i) => i.name),
+      statuses: l2StatusObjects(this.l2statuses.items()),
+      statusWritten: this.statusWritten,
+      staleSince: this.staleSince,
+    };
   }
 
-  /**
-   * Deletes the ServiceL2Status of Services that are gone or no longer have a BareLB IP, so
-   * `kubectl get servicel2statuses` lists only what is announced. Not while warming up (every peer
-   * looks dead, so this node would be everyone's deleter), and only with healthy watches: a stale
-   * cache must not delete the status of a Service that still exists.
-   */
-  private collectStaleStatuses(views: readonly ServiceView[], alive: readonly string[], now: number): void {
-    if (now < this.warmUntil || !this.services.isHealthy() || !this.l2statuses.isHealthy()) return;
-    const announced = new Set(views.map((v) => v.key));
-    for (const key of this.statusWritten.keys()) if (!announced.has(key)) this.statusWritten.delete(key);
-    const gc = l2StatusesToDelete({
-      objects: l2StatusObjects(this.l2statuses.items()),
-      announced,
-      self: this.o.node,
-      alive,
-      staleSince: this.staleSince,
-      now,
-    });
-    this.staleSince = gc.staleSince;
-    for (const name of gc.toDelete) {
+  /** Applies a plan: the announcer, the prober's targets, status writes and deletes, the next look. */
+  private apply(plan: AnnouncementPlan, now: number): void {
+    this.lastPeerHeard = plan.lastPeerHeard;
+    this.statusWritten = plan.statusWritten;
+    this.staleSince = plan.staleSince;
+    this.logGate(plan);
+    this.prober.setTargets(plan.probeTargets);
+    this.announcer.update(plan.owned, this.d.interfaces());
+    this.announcing = new Set(plan.owned.keys());
+    // Announce first, then tell peers: they let go of this node's IPs only once it answers for them.
+    if (plan.withheld !== 'warming-up' && this.prober.current().warmingUp === true) this.prober.setWarmedUp();
+    for (const w of plan.statusWrites) this.writeStatus(w);
+    for (const name of plan.statusDeletes) {
       this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
       void this.l2status
         .removeByName(name)
         .catch((err: unknown) => this.d.log.warn({ err, name }, 'could not delete a stale ServiceL2Status'));
     }
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    if (plan.recheckAt !== undefined)
+      this.recheckTimer = setTimeout(() => this.requestElect(), Math.max(0, plan.recheckAt - now) + 1);
   }
 
-  /**
-   * Cut off: peers were known, none is heard, and the API server has not answered within the
-   * isolation time either. Losing only the API server, or only some peers, keeps what we own.
-   */
-  private isolated(now: number, mono: number): boolean {
-    const hadPeers = this.nodes.items().length > 1;
-    if (!hadPeers) return false;
-    const quietPeers = mono - this.lastPeerHeard >= this.o.isolationMs;
-    const quietApi = now - this.lease.lastSuccess >= this.o.isolationMs;
-    return quietPeers && quietApi;
+  /** Logs changes of the gate and of a withholding, not every election. */
+  private logGate(plan: AnnouncementPlan): void {
+    if (plan.gate.gate !== this.lastGate) {
+      this.d.log.info({ event: 'announce_gate', gate: plan.gate.gate }, 'announce gate changed');
+      this.lastGate = plan.gate.gate;
+    }
+    if (plan.withheld !== this.lastWithheld) {
+      const ips = [...plan.decisions.values()].filter((d) => d.reason.why === plan.withheld).map((d) => d.ip);
+      if (plan.withheld === 'isolated')
+        this.d.log.warn({ event: 'isolated', ips }, 'no peer and no API server: stop announcing');
+      else if (plan.withheld === 'minority')
+        this.d.log.warn(
+          { event: 'minority', gate: plan.gate.gate, ips },
+          'cut off from live peers by a heartbeat partition: stop announcing',
+        );
+      else if (this.lastWithheld === 'isolated' || this.lastWithheld === 'minority')
+        this.d.log.info({ event: 'rejoined' }, 'announcing again');
+      this.lastWithheld = plan.withheld;
+    }
   }
 
-  /** Re-elect exactly when the next suspicion runs out (`now` on heartbeatNow's clock), not at the next poll. */
-  private scheduleExpiry(now: number): void {
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    const next = this.membership.nextExpiry(now);
-    if (next !== undefined)
-      this.expiryTimer = setTimeout(() => this.requestElect(), Math.max(0, next - now) + 1);
-  }
-
-  private serviceViews(): { svcs: V1Service[]; views: ServiceView[] } {
+  private serviceViews(): PlanService[] {
     const endpointNodes = new Map<string, Set<string>>();
     for (const s of this.slices.items()) {
       const svcName = s.metadata?.labels?.['kubernetes.io/service-name'];
@@ -476,49 +433,35 @@ export class Speaker {
       }
       endpointNodes.set(key, set);
     }
-    const svcs = this.services.items().filter((s) => isOurs(s, this.o.lbClass) && statusIps(s).length > 0);
-    const views = svcs.map((s) => ({
-      key: serviceKey(s),
-      ips: statusIps(s),
-      pool: s.metadata?.annotations?.[POOL_ANNOTATION],
-      local: s.spec?.externalTrafficPolicy === 'Local',
-      endpointNodes: endpointNodes.get(serviceKey(s)) ?? new Set<string>(),
-    }));
-    return { svcs, views };
+    return this.services
+      .items()
+      .filter((s) => isOurs(s, this.o.lbClass) && statusIps(s).length > 0)
+      .map((s) => ({
+        key: serviceKey(s),
+        ips: statusIps(s),
+        pool: s.metadata?.annotations?.[POOL_ANNOTATION],
+        local: s.spec?.externalTrafficPolicy === 'Local',
+        endpointNodes: endpointNodes.get(serviceKey(s)) ?? new Set<string>(),
+        healthCheckNodePort: s.spec?.healthCheckNodePort,
+        nodePort: s.spec?.ports?.[0]?.nodePort,
+      }));
   }
 
-  /**
-   * Writes the ServiceL2Status of the Services on an IP we own: at takeover, and again whenever the
-   * object names another node (two speakers racing at startup, a write that failed), at most every 5 s.
-   */
-  private recordStatus(r: IpOwnership, takeover: boolean, now: number): void {
-    const ifs = r.interfaces.get(this.o.node);
-    const interfaces =
-      ifs === 'any' || ifs === undefined ? this.d.interfaces().defaults.map((i) => i.name) : [...ifs];
-    for (const key of r.services) {
-      const [ns = '', name = ''] = key.split('/');
-      const current = this.l2statuses.get(L2StatusWriter.objectName(ns, name), this.o.namespace) as
-        | { status?: { node?: string; lastTakeoverTime?: string } }
-        | undefined;
-      const stale = current?.status?.node !== this.o.node;
-      if (!takeover && (!stale || now - (this.statusWritten.get(key) ?? 0) < 5_000)) continue;
-      this.statusWritten.set(key, now);
-      const svc = this.services.get(name, ns);
-      this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
-      void this.l2status
-        .write({
-          serviceNamespace: ns,
-          serviceName: name,
-          node: this.o.node,
-          interfaces,
-          ips: svc ? statusIps(svc) : [r.ip],
-          lastTakeoverTime:
-            takeover || !current?.status?.lastTakeoverTime
-              ? new Date().toISOString()
-              : current.status.lastTakeoverTime,
-        })
-        .catch((err: unknown) => this.d.log.warn({ err, service: key }, 'could not write ServiceL2Status'));
-    }
+  private writeStatus(w: StatusWrite): void {
+    const [ns = '', name = ''] = w.serviceKey.split('/');
+    this.d.metrics.apiWrites.inc({ kind: 'servicel2status' });
+    void this.l2status
+      .write({
+        serviceNamespace: ns,
+        serviceName: name,
+        node: this.o.node,
+        interfaces: [...w.interfaces],
+        ips: [...w.ips],
+        lastTakeoverTime: w.lastTakeoverTime === 'now' ? new Date().toISOString() : w.lastTakeoverTime,
+      })
+      .catch((err: unknown) =>
+        this.d.log.warn({ err, service: w.serviceKey }, 'could not write ServiceL2Status'),
+      );
   }
 
   /**
@@ -531,7 +474,7 @@ export class Speaker {
     this.frozen = true;
     await new Promise((r) => setTimeout(r, this.o.handoverMs));
     this.stopped = true;
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     if (this.safetyTimer) clearTimeout(this.safetyTimer);
     this.announcer.close();
     this.prober.stop();

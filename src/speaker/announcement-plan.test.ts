@@ -1,0 +1,468 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeFacts } from '../election/heartbeat-codec.js';
+import type { PeerLease } from '../election/lease-liveness.js';
+import {
+  type AnnouncementPlan,
+  FACTS_RECHECK_MS,
+  type PlanInput,
+  planAnnouncements,
+  STATUS_REPAIR_MS,
+} from './announcement-plan.js';
+import { STALE_CONFIRM_MS } from './l2-status-gc.js';
+import {
+  clusterConfig,
+  clusterServices,
+  RENEW_MS,
+  SpeakerClusterSim,
+  servedOnceBy,
+  type Watch,
+  watch,
+} from './speaker-cluster-sim.test-support.js';
+
+const healthy: NodeFacts = { kubeProxyHealthy: true, localEndpoints: [], nodePortDown: [], leaving: false };
+const names = ['n1', 'n2', 'n3'];
+const services = clusterServices(names);
+const NOW = 100_000;
+const lease = (over: Partial<PeerLease> = {}): PeerLease => ({
+  renewTime: 'r1',
+  seenAt: NOW - 1_000,
+  durationMs: 6_000,
+  released: false,
+  renewedUnheard: false,
+  ...over,
+});
+
+/** n1 in a healthy three-node cluster, long after start. */
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  self: 'n1',
+  now: NOW,
+  nodes: names.map((name) => ({ name, labels: {}, excluded: undefined })),
+  membership: {
+    alive: ['n2', 'n3'],
+    heard: ['n2', 'n3'],
+    facts: new Map([
+      ['n2', healthy],
+      ['n3', healthy],
+    ]),
+    nextExpiry: undefined,
+  },
+  ownFacts: healthy,
+  leases: new Map([
+    ['n2', lease()],
+    ['n3', lease()],
+  ]),
+  api: {
+    leasesWatchHealthy: true,
+    lastLeaseSuccess: NOW - 500,
+    leaseRenewMs: 2_000,
+    servicesWatchHealthy: true,
+    statusesWatchHealthy: true,
+  },
+  config: clusterConfig,
+  services,
+  checks: { kubeProxy: true, healthCheckNodePort: true, nodePort: false },
+  warmUntil: 400,
+  isolationMs: 5_000,
+  lastPeerHeard: NOW,
+  announcing: new Set(),
+  defaultInterfaces: ['eth0'],
+  statuses: [],
+  statusWritten: new Map(),
+  staleSince: new Map(),
+  ...over,
+});
+/** The IPs n1 wins in the healthy cluster. */
+const n1Ips = [...planAnnouncements(input()).owned.keys()];
+const cutOff = { alive: [], heard: [], facts: new Map<string, NodeFacts>(), nextExpiry: undefined };
+
+describe('planAnnouncements: one node, every gate', () => {
+  it('n1 wins some IPs and not others in the healthy cluster (the fixture the rows rely on)', () => {
+    expect(n1Ips.length).toBeGreaterThan(0);
+    expect(n1Ips.length).toBeLessThan(8);
+  });
+
+  it.each<{
+    name: string;
+    input: PlanInput;
+    withheld: string | undefined;
+    owns: number;
+    recheckAt?: number | undefined;
+  }>([
+    { name: 'healthy: announces what it wins', input: input(), withheld: undefined, owns: n1Ips.length },
+    {
+      name: 'starting: quiet until one dead-after has passed',
+      input: input({ warmUntil: NOW + 300 }),
+      withheld: 'warming-up',
+      owns: 0,
+      recheckAt: NOW + 300,
+    },
+    {
+      name: "warmed up, but a heard peer's facts are missing: wait for them, look again soon",
+      input: input({
+        membership: { ...input().membership, facts: new Map([['n2', healthy]]) },
+        warmUntil: NOW - 100,
+      }),
+      withheld: 'warming-up',
+      owns: 0,
+      recheckAt: NOW + FACTS_RECHECK_MS,
+    },
+    {
+      name: 'alone in the cluster: no warm-up',
+      input: input({
+        nodes: [{ name: 'n1', labels: {}, excluded: undefined }],
+        membership: cutOff,
+        leases: new Map(),
+        warmUntil: NOW + 300,
+      }),
+      withheld: undefined,
+      owns: 8,
+    },
+    {
+      name: 'three nodes, no peer heard and no API answer for the isolation time: isolated',
+      input: input({
+        membership: cutOff,
+        lastPeerHeard: NOW - 6_000,
+        api: { ...input().api, lastLeaseSuccess: NOW - 6_000, leasesWatchHealthy: false },
+      }),
+      withheld: 'isolated',
+      owns: 0,
+    },
+    {
+      name: 'two nodes, the peer and the API server gone (the control plane died with it): keeps serving',
+      input: input({
+        nodes: names.slice(0, 2).map((name) => ({ name, labels: {}, excluded: undefined })),
+        membership: cutOff,
+        leases: new Map([['n2', lease()]]),
+        lastPeerHeard: NOW - 6_000,
+        api: { ...input().api, lastLeaseSuccess: NOW - 6_000, leasesWatchHealthy: false },
+      }),
+      withheld: undefined,
+      owns: 8,
+    },
+    {
+      name: 'API server gone, peers heard: keeps what it owns (heartbeats alone decide)',
+      input: input({ api: { ...input().api, lastLeaseSuccess: NOW - 60_000, leasesWatchHealthy: false } }),
+      withheld: undefined,
+      owns: n1Ips.length,
+    },
+    {
+      name: 'cut off from two live peers whose Leases prove them alive: minority',
+      input: input({
+        membership: cutOff,
+        leases: new Map([
+          ['n2', lease({ renewedUnheard: true })],
+          ['n3', lease({ renewedUnheard: true })],
+        ]),
+      }),
+      withheld: 'minority',
+      owns: 0,
+    },
+    {
+      name: 'both peers hard-killed, their Leases not yet expired: a minority by count, so it waits',
+      input: input({ membership: cutOff }),
+      withheld: 'minority',
+      owns: 0,
+    },
+    {
+      name: 'finding 1: two nodes, the peer hard-killed, its Lease still live: serves every IP',
+      input: input({
+        nodes: names.slice(0, 2).map((name) => ({ name, labels: {}, excluded: undefined })),
+        membership: cutOff,
+        leases: new Map([['n2', lease()]]),
+      }),
+      withheld: undefined,
+      owns: 8,
+    },
+    {
+      name: 'a suspicion runs out later: plan again then',
+      input: input({ membership: { ...input().membership, nextExpiry: NOW + 700 } }),
+      withheld: undefined,
+      owns: n1Ips.length,
+      recheckAt: NOW + 700,
+    },
+  ])('$name', ({ input: i, withheld, owns, recheckAt }) => {
+    const plan = planAnnouncements(i);
+    expect(plan.withheld).toBe(withheld);
+    expect(plan.owned.size).toBe(owns);
+    if (recheckAt !== undefined) expect(plan.recheckAt).toBe(recheckAt);
+    for (const d of plan.decisions.values())
+      if (d.reason.announce) expect(plan.owned.has(d.ip)).toBe(true);
+      else if (d.ranking[0] === 'n1' && withheld !== undefined) expect(d.reason.why).toBe(withheld);
+  });
+
+  it.each<{ name: string; facts: ReadonlyMap<string, NodeFacts>; own: NodeFacts; wantWhy: string }>([
+    {
+      name: 'a peer still warming up is no candidate: this node keeps the IPs it would take',
+      facts: new Map([
+        ['n2', { ...healthy, warmingUp: true }],
+        ['n3', { ...healthy, warmingUp: true }],
+      ]),
+      own: healthy,
+      wantWhy: 'elected',
+    },
+    {
+      name: 'kube-proxy down everywhere: no candidate',
+      facts: new Map([
+        ['n2', { ...healthy, kubeProxyHealthy: false }],
+        ['n3', { ...healthy, kubeProxyHealthy: false }],
+      ]),
+      own: { ...healthy, kubeProxyHealthy: false },
+      wantWhy: 'no-candidate',
+    },
+  ])('reasons: $name', ({ facts, own, wantWhy }) => {
+    const plan = planAnnouncements(input({ membership: { ...input().membership, facts }, ownFacts: own }));
+    expect(new Set([...plan.decisions.values()].map((d) => d.reason.why))).toEqual(new Set([wantWhy]));
+  });
+
+  it('names the owner of an IP another node wins', () => {
+    const plan = planAnnouncements(input());
+    const other = [...plan.decisions.values()].find((d) => !d.reason.announce);
+    expect(other?.reason).toEqual({ announce: false, why: 'other-owner', owner: other?.ranking[0] });
+  });
+
+  it('probes every Service it sees', () => {
+    expect(planAnnouncements(input()).probeTargets.map((t) => t.key)).toEqual(services.map((s) => s.key));
+  });
+});
+
+describe('planAnnouncements: ServiceL2Status writes and garbage collection', () => {
+  const ip = n1Ips[0] ?? '';
+  const key = services.find((s) => s.ips.includes(ip))?.key ?? '';
+  const status = (node: string, extra: { lastTakeoverTime?: string } = {}) => ({
+    name: `x-${key}`,
+    serviceKey: key,
+    node,
+    ...extra,
+  });
+  const writesFor = (p: AnnouncementPlan) => p.statusWrites.filter((w) => w.serviceKey === key);
+
+  it.each<{ name: string; input: PlanInput; want: unknown[] }>([
+    {
+      name: 'a takeover writes with a new takeover time',
+      input: input({ announcing: new Set() }),
+      want: [{ serviceKey: key, ips: [ip], interfaces: ['eth0'], lastTakeoverTime: 'now' }],
+    },
+    {
+      name: 'already announced and the status names this node: nothing to write',
+      input: input({ announcing: new Set(n1Ips), statuses: [status('n1')] }),
+      want: [],
+    },
+    {
+      name: 'the status names another node: repaired, keeping its takeover time',
+      input: input({ announcing: new Set(n1Ips), statuses: [status('n2', { lastTakeoverTime: 'T0' })] }),
+      want: [{ serviceKey: key, ips: [ip], interfaces: ['eth0'], lastTakeoverTime: 'T0' }],
+    },
+    {
+      name: 'repaired at most every STATUS_REPAIR_MS',
+      input: input({
+        announcing: new Set(n1Ips),
+        statuses: [status('n2')],
+        statusWritten: new Map([[key, NOW - STATUS_REPAIR_MS + 1]]),
+      }),
+      want: [],
+    },
+  ])('$name', ({ input: i, want }) => {
+    expect(writesFor(planAnnouncements(i))).toEqual(want);
+  });
+
+  const orphan = { name: 'gone-x', serviceKey: 'default/gone', node: 'n1' };
+  it.each<{ name: string; input: PlanInput; deletes: string[] }>([
+    {
+      name: 'stale for STALE_CONFIRM_MS: deleted by the node it names',
+      input: input({ statuses: [orphan], staleSince: new Map([['gone-x', NOW - STALE_CONFIRM_MS]]) }),
+      deletes: ['gone-x'],
+    },
+    { name: 'first seen stale: not yet', input: input({ statuses: [orphan] }), deletes: [] },
+    {
+      name: 'never while warming up',
+      input: input({ statuses: [orphan], staleSince: new Map([['gone-x', 0]]), warmUntil: NOW + 1 }),
+      deletes: [],
+    },
+    {
+      name: 'never with a broken Service watch',
+      input: input({
+        statuses: [orphan],
+        staleSince: new Map([['gone-x', 0]]),
+        api: { ...input().api, servicesWatchHealthy: false },
+      }),
+      deletes: [],
+    },
+  ])('garbage: $name', ({ input: i, deletes }) => {
+    expect(planAnnouncements(i).statusDeletes).toEqual(deletes);
+  });
+});
+
+/**
+ * Whole clusters: every live speaker plans every 50 ms from the real Membership over a simulated
+ * network and a model of the Leases (speaker-cluster-sim.test-support.ts). Each row acts after the
+ * cluster has settled and checks what clients would see, per IP and 50 ms sample.
+ */
+interface Scenario {
+  readonly name: string;
+  readonly act: (c: SpeakerClusterSim, size: number) => void;
+  /** How long to watch after the act. */
+  readonly ms: number;
+  readonly check: (w: Watch, c: SpeakerClusterSim, size: number) => void;
+}
+
+const last = (size: number) => `n${size}`;
+const others = (c: SpeakerClusterSim, gone: string) => c.names.filter((n) => n !== gone);
+const perIpMs = (samples: number, c: SpeakerClusterSim) => (samples * 50) / c.services.length;
+
+const scenarios: Scenario[] = [
+  {
+    name: 'steady: each IP has exactly one announcer, and nothing moves',
+    act: () => {},
+    ms: 10_000,
+    check: (w, c) => {
+      expect(w).toMatchObject({ unanswered: 0, doubled: 0, moves: 0 });
+      expect(servedOnceBy(w.owners, c.names)).toBe(true);
+    },
+  },
+  {
+    name: 'hard kill of n1: every IP answered again within 1 s, then 60 s without a gap or a move',
+    act: (c) => c.kill('n1'),
+    ms: 1_000,
+    check: (w, c) => {
+      expect(w.lastUnansweredMs).toBeLessThanOrEqual(1_000);
+      expect(w.doubled).toBe(0);
+      expect(servedOnceBy(w.owners, others(c, 'n1'))).toBe(true);
+      // The killed node's Lease expires in this minute: it must change nothing (finding 1).
+      expect(watch(c, 60_000)).toMatchObject({ unanswered: 0, moves: 0, doubled: 0 });
+    },
+  },
+  {
+    name: 'graceful stop of n1: no IP unanswered at any time, the Lease released',
+    act: (c) => {
+      c.leave('n1');
+      const handover = watch(c, 1_000);
+      expect(handover.unanswered).toBe(0);
+      c.exit('n1');
+    },
+    ms: 10_000,
+    check: (w, c) => {
+      expect(w).toMatchObject({ unanswered: 0, doubled: 0 });
+      expect(servedOnceBy(w.owners, others(c, 'n1'))).toBe(true);
+    },
+  },
+  {
+    name: 'rolling restart of n1: its IPs come back without a gap',
+    act: (c) => {
+      c.leave('n1');
+      watch(c, 1_000);
+      c.exit('n1');
+      expect(watch(c, 2_000).unanswered).toBe(0);
+      c.restart('n1', 2_000_000);
+    },
+    ms: 5_000,
+    check: (w, c) => {
+      expect(w.unanswered).toBe(0);
+      expect(w.owners).toEqual(steadyOwners(c.names.length));
+    },
+  },
+  {
+    name: 'restart after a clock step back of an hour: accepted again, same owners as before',
+    act: (c) => {
+      c.kill('n1');
+      c.advance(1_000);
+      c.restart('n1', 1_000_000 - 3_600_000);
+    },
+    ms: 5_000,
+    check: (w, c) => {
+      expect(w.unanswered).toBe(0);
+      expect(w.owners).toEqual(steadyOwners(c.names.length));
+    },
+  },
+  {
+    name: 'API server down for a minute: nothing moves',
+    act: (c) => {
+      c.apiUp = false;
+    },
+    ms: 60_000,
+    check: (w) => expect(w).toMatchObject({ unanswered: 0, doubled: 0, moves: 0 }),
+  },
+  {
+    name: 'API server down, then a hard kill of n1: heartbeats alone fail over, and the survivors keep serving',
+    act: (c) => {
+      c.apiUp = false;
+      c.advance(5_000);
+      c.kill('n1');
+    },
+    ms: 20_000,
+    check: (w, c) => {
+      expect(w.lastUnansweredMs).toBeLessThanOrEqual(1_000);
+      expect(servedOnceBy(w.owners, others(c, 'n1'))).toBe(true);
+    },
+  },
+  {
+    name: 'slow peer: n1 paused for 350 ms (GC, CPU starvation) moves nothing',
+    act: (c) => c.sim.pause('n1', 350),
+    ms: 5_000,
+    check: (w) => expect(w).toMatchObject({ unanswered: 0, doubled: 0, moves: 0 }),
+  },
+  {
+    name: 'heartbeat partition of the last node: one announcer per IP again within two renew periods',
+    act: (c, size) => c.cut(last(size)),
+    ms: 2 * RENEW_MS,
+    check: (w, c, size) => {
+      expect(w.unanswered).toBe(0);
+      // Two nodes: both sides serve until the first Lease renewal proves the other alive, then the
+      // lowest name keeps them. More nodes: the cut-off node stands down once it judges its peers dead.
+      expect(perIpMs(w.doubled, c)).toBeLessThanOrEqual(RENEW_MS);
+      const after = watch(c, 5_000);
+      expect(after).toMatchObject({ unanswered: 0, doubled: 0, moves: 0 });
+      expect(servedOnceBy(after.owners, size === 2 ? ['n1'] : others(c, last(size)))).toBe(true);
+    },
+  },
+];
+
+const steadyCache = new Map<number, Map<string, string[]>>();
+function steadyOwners(size: number): Map<string, string[]> {
+  const cached = steadyCache.get(size);
+  if (cached) return cached;
+  const c = settled(size);
+  const owners = c.owners();
+  steadyCache.set(size, owners);
+  return owners;
+}
+
+function settled(size: number): SpeakerClusterSim {
+  const c = new SpeakerClusterSim(size);
+  c.advance(3_000);
+  return c;
+}
+
+describe('planAnnouncements across whole clusters (issue 12)', () => {
+  const rows = [2, 3, 5].flatMap((size) =>
+    scenarios.map((s) => ({ ...s, size, label: `${size} nodes: ${s.name}` })),
+  );
+  it.each(rows)('$label', ({ act, ms, check, size }) => {
+    const c = settled(size);
+    act(c, size);
+    check(watch(c, ms), c, size);
+  });
+
+  it.each<{ name: string; act: (c: SpeakerClusterSim) => void; unansweredMs: number }>([
+    {
+      name: 'alone: announces every IP, and keeps them with the API server down',
+      act: (c) => {
+        c.apiUp = false;
+      },
+      unansweredMs: 0,
+    },
+    {
+      name: 'alone, restarted: every IP back at its first plan (no warm-up with nobody to wait for)',
+      act: (c) => {
+        c.kill('n1');
+        c.restart('n1', 2_000_000);
+      },
+      unansweredMs: 50,
+    },
+  ])('1 node: $name', ({ act, unansweredMs }) => {
+    const c = settled(1);
+    act(c);
+    const w = watch(c, 10_000);
+    expect(w.lastUnansweredMs).toBeLessThanOrEqual(unansweredMs);
+    expect(servedOnceBy(w.owners, ['n1'])).toBe(true);
+  });
+});
