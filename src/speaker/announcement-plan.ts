@@ -79,6 +79,10 @@ export interface PlanInput {
   /** Carried from the previous plan. */
   readonly statusWritten: ReadonlyMap<string, number>;
   readonly staleSince: ReadonlyMap<string, number>;
+  /** Who owned each IP in this node's previous plan (`owners` of that plan), to say why one moved. */
+  readonly previousOwners: ReadonlyMap<string, string>;
+  /** When an Event was last recorded on each Service, to rate-limit them. */
+  readonly eventsSent: ReadonlyMap<string, number>;
 }
 
 /** Why this node does or does not announce an IP it ranks for. */
@@ -110,6 +114,25 @@ export interface StatusWrite {
   readonly lastTakeoverTime: 'now' | string;
 }
 
+/**
+ * Why this node took an IP over, as told on the Service (MetalLB users know the reason `nodeAssigned`):
+ * - assigned: nobody announced it before as far as this node knows (a new Service, a restart);
+ * - owner-failed: the previous owner's speaker stopped answering heartbeats;
+ * - owner-leaving: the previous owner's speaker is shutting down (a graceful hand-over);
+ * - owner-unhealthy: the previous owner is alive but may no longer announce it (kube-proxy or the
+ *   Service's endpoints on that node, an exclusion label, an advertisement that no longer selects it);
+ * - preferred: the previous owner is fine, but this node ranks first again (it came back).
+ */
+export type TakeoverWhy = 'assigned' | 'owner-failed' | 'owner-leaving' | 'owner-unhealthy' | 'preferred';
+
+/** An Event to record on a Service this node now announces. */
+export interface AnnounceEvent {
+  readonly serviceKey: string;
+  readonly ips: readonly string[];
+  readonly why: TakeoverWhy;
+  readonly previous: string | undefined;
+}
+
 export interface ProbeTarget {
   readonly key: string;
   readonly healthCheckNodePort: number | undefined;
@@ -123,8 +146,14 @@ export interface AnnouncementPlan {
   readonly decisions: ReadonlyMap<string, IpDecision>;
   /** What the announcer answers for: IP → interfaces. */
   readonly owned: ReadonlyMap<string, AllowedInterfaces>;
-  /** Owned IPs not in `announcing`. */
+  /** Owned IPs not in `announcing`, and why each was taken. */
   readonly takeovers: readonly string[];
+  readonly takeoverWhy: ReadonlyMap<string, TakeoverWhy>;
+  /** Events for the Services taken over, at most one per Service per EVENT_INTERVAL_MS. */
+  readonly events: readonly AnnounceEvent[];
+  /** Carry to the next plan (see PlanInput). */
+  readonly owners: ReadonlyMap<string, string>;
+  readonly eventsSent: ReadonlyMap<string, number>;
   readonly statusWrites: readonly StatusWrite[];
   readonly statusDeletes: readonly string[];
   readonly probeTargets: readonly ProbeTarget[];
@@ -138,6 +167,9 @@ export interface AnnouncementPlan {
 
 /** A status naming another node is rewritten at most this often (two speakers racing at start, a failed write). */
 export const STATUS_REPAIR_MS = 5_000;
+
+/** A Service gets at most one takeover Event in this time, so a flapping IP cannot flood Events. */
+export const EVENT_INTERVAL_MS = 30_000;
 
 /** While waiting for a peer's facts after warm-up, look again this soon: facts arrive between elections. */
 export const FACTS_RECHECK_MS = 50;
@@ -202,6 +234,10 @@ export function planAnnouncements(i: PlanInput): AnnouncementPlan {
     mine.push(r);
   }
   const takeovers = [...owned.keys()].filter((ip) => !i.announcing.has(ip));
+  const takeoverWhy = new Map(takeovers.map((ip) => [ip, whyTakeover(i, ip, election.get(ip), alive)]));
+  const events = announceEvents(i, mine, takeoverWhy);
+  const owners = new Map<string, string>();
+  for (const [ip, r] of election) if (r.owner !== undefined) owners.set(ip, r.owner);
 
   const status = statusWrites(i, mine, new Set(takeovers));
   const gc = collectStale(i, membership.alive, status.written);
@@ -211,6 +247,10 @@ export function planAnnouncements(i: PlanInput): AnnouncementPlan {
     decisions,
     owned,
     takeovers,
+    takeoverWhy,
+    events: events.events,
+    owners,
+    eventsSent: events.sent,
     statusWrites: status.writes,
     statusDeletes: gc.toDelete,
     probeTargets: i.services.map((s) => ({
@@ -223,6 +263,51 @@ export function planAnnouncements(i: PlanInput): AnnouncementPlan {
     lastPeerHeard,
     recheckAt: recheckAt(i, warming, membership.nextExpiry),
   };
+}
+
+function whyTakeover(
+  i: PlanInput,
+  ip: string,
+  r: IpOwnership | undefined,
+  alive: ReadonlySet<string>,
+): TakeoverWhy {
+  const previous = i.previousOwners.get(ip);
+  if (previous === undefined || previous === i.self) return 'assigned';
+  if (!alive.has(previous)) return 'owner-failed';
+  if (i.membership.facts.get(previous)?.leaving === true) return 'owner-leaving';
+  return r?.ranking.includes(previous) === true ? 'preferred' : 'owner-unhealthy';
+}
+
+/** One Event per Service taken over, naming all its IPs taken in this plan; rate-limited per Service. */
+function announceEvents(
+  i: PlanInput,
+  mine: readonly IpOwnership[],
+  why: ReadonlyMap<string, TakeoverWhy>,
+): { events: AnnounceEvent[]; sent: ReadonlyMap<string, number> } {
+  const sent = new Map(i.eventsSent);
+  for (const [key, at] of sent) if (i.now - at >= EVENT_INTERVAL_MS) sent.delete(key);
+  const byService = new Map<string, { ips: string[]; why: TakeoverWhy; previous: string | undefined }>();
+  for (const r of mine) {
+    const w = why.get(r.ip);
+    if (w === undefined) continue;
+    for (const key of r.services) {
+      const e = byService.get(key);
+      if (e) e.ips.push(r.ip);
+      else byService.set(key, { ips: [r.ip], why: w, previous: i.previousOwners.get(r.ip) });
+    }
+  }
+  const events: AnnounceEvent[] = [];
+  for (const [serviceKey, e] of byService) {
+    if (sent.has(serviceKey)) continue;
+    sent.set(serviceKey, i.now);
+    events.push({
+      serviceKey,
+      ips: e.ips,
+      why: e.why,
+      previous: e.previous === i.self ? undefined : e.previous,
+    });
+  }
+  return { events, sent };
 }
 
 function ipReason(r: IpOwnership, self: string, withheld: Withheld | undefined): IpReason {
@@ -301,4 +386,22 @@ function recheckAt(i: PlanInput, warming: boolean, nextExpiry: number | undefine
   // The plain warm-up ends at warmUntil; after it, facts of heard peers arrive between elections.
   if (warming) times.push(i.now < i.warmUntil ? i.warmUntil : i.now + FACTS_RECHECK_MS);
   return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/** What `kubectl describe service` shows for a takeover. */
+export function announceEventMessage(e: AnnounceEvent, self: string): string {
+  const head = `announcing ${e.ips.join(', ')} from node ${self}`;
+  const prev = e.previous ?? 'the previous node';
+  switch (e.why) {
+    case 'assigned':
+      return head;
+    case 'owner-failed':
+      return `${head}: ${prev} stopped answering heartbeats`;
+    case 'owner-leaving':
+      return `${head}: the speaker on ${prev} is shutting down`;
+    case 'owner-unhealthy':
+      return `${head}: ${prev} may no longer announce it (kube-proxy, the Service's endpoints there, or node selection)`;
+    case 'preferred':
+      return `${head}: it ranks first again (back from ${prev})`;
+  }
 }

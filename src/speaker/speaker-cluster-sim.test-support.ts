@@ -2,7 +2,12 @@ import { buildConfig } from '../config/index.js';
 import type { NodeFacts } from '../election/heartbeat-codec.js';
 import { heardAgain, observeLease, type PeerLease } from '../election/lease-liveness.js';
 import { MembershipSim } from '../election/membership-sim.js';
-import { type AnnouncementPlan, type PlanService, planAnnouncements } from './announcement-plan.js';
+import {
+  type AnnounceEvent,
+  type AnnouncementPlan,
+  type PlanService,
+  planAnnouncements,
+} from './announcement-plan.js';
 import { leaseDurationSeconds } from './speaker-timing.js';
 
 /**
@@ -46,6 +51,8 @@ interface SimSpeaker {
   announcing: ReadonlySet<string>;
   statusWritten: ReadonlyMap<string, number>;
   staleSince: ReadonlyMap<string, number>;
+  previousOwners: ReadonlyMap<string, string>;
+  eventsSent: ReadonlyMap<string, number>;
   leaving: boolean;
   warmingUp: boolean;
 }
@@ -58,6 +65,8 @@ export class SpeakerClusterSim {
   /** Lease renewals every node can see: node → renewTime (undefined holder = released). */
   private readonly leaseObjects = new Map<string, { renewTime: string; holder: string | undefined }>();
   apiUp = true;
+  /** Every takeover Event any speaker recorded, with who and when. */
+  readonly events: (AnnounceEvent & { node: string; at: number })[] = [];
 
   constructor(size: number, seed = 1) {
     this.names = Array.from({ length: size }, (_, k) => `n${k + 1}`);
@@ -88,6 +97,8 @@ export class SpeakerClusterSim {
       announcing: new Set(),
       statusWritten: new Map(),
       staleSince: new Map(),
+      previousOwners: new Map(),
+      eventsSent: new Map(),
       leaving: false,
       warmingUp: true,
     };
@@ -210,11 +221,16 @@ export class SpeakerClusterSim {
         statuses: [],
         statusWritten: s.statusWritten,
         staleSince: s.staleSince,
+        previousOwners: s.previousOwners,
+        eventsSent: s.eventsSent,
       });
       s.announcing = new Set(plan.owned.keys());
       s.lastPeerHeard = plan.lastPeerHeard;
       s.statusWritten = plan.statusWritten;
       s.staleSince = plan.staleSince;
+      s.previousOwners = plan.owners;
+      s.eventsSent = plan.eventsSent;
+      this.events.push(...plan.events.map((e) => ({ node: name, at: now, ...e })));
       // As Speaker.apply: announce first, then tell peers this node is ready.
       if (plan.withheld !== 'warming-up' && s.warmingUp) {
         s.warmingUp = false;

@@ -33,6 +33,13 @@ export function speakerMetrics(registry: Registry) {
       help: 'IPs this node announces',
       registers,
     }),
+    // As MetalLB's metallb_speaker_announced: one series per Service and IP this node announces.
+    announced: new Gauge({
+      name: 'barelb_speaker_announced',
+      help: 'A Service IP this node announces (1), by Service, IP and node',
+      labelNames: ['service', 'ip', 'node'] as const,
+      registers,
+    }),
     dropped: new Counter({
       name: 'barelb_speaker_frames_dropped_total',
       help: 'Frames not answered, by reason',

@@ -35,6 +35,7 @@ import { ResilientInformer } from '../k8s/resilient-informer.js';
 import type { FrameConnection } from '../layer2/frame-socket.js';
 import {
   type AnnouncementPlan,
+  announceEventMessage,
   type PlanInput,
   type PlanService,
   planAnnouncements,
@@ -116,6 +117,10 @@ export class Speaker {
   /** The IPs the announcer answers for, as the last plan said. */
   private announcing: ReadonlySet<string> = new Set();
   private lastWithheld: Withheld | undefined;
+  private previousOwners: ReadonlyMap<string, string> = new Map();
+  private eventsSent: ReadonlyMap<string, number> = new Map();
+  /** The (service, ip) label pairs of barelb_speaker_announced set now, to remove the ones that go. */
+  private announcedLabels = new Map<string, { service: string; ip: string; node: string }>();
   private stopped = false;
   private lastPeerHeard = 0;
 
@@ -373,6 +378,8 @@ export class Speaker {
       statuses: l2StatusObjects(this.l2statuses.items()),
       statusWritten: this.statusWritten,
       staleSince: this.staleSince,
+      previousOwners: this.previousOwners,
+      eventsSent: this.eventsSent,
     };
   }
 
@@ -381,6 +388,9 @@ export class Speaker {
     this.lastPeerHeard = plan.lastPeerHeard;
     this.statusWritten = plan.statusWritten;
     this.staleSince = plan.staleSince;
+    this.previousOwners = plan.owners;
+    this.eventsSent = plan.eventsSent;
+    this.report(plan);
     this.logGate(plan);
     this.prober.setTargets(plan.probeTargets);
     this.announcer.update(plan.owned, this.d.interfaces());
@@ -397,6 +407,53 @@ export class Speaker {
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     if (plan.recheckAt !== undefined)
       this.recheckTimer = setTimeout(() => this.requestElect(), Math.max(0, plan.recheckAt - now) + 1);
+  }
+
+  /**
+   * Says who announces what: a log line naming the Services of every IP gained or given up, an Event
+   * on each Service taken over (rate-limited in the plan), and the per-Service announced gauge.
+   */
+  private report(plan: AnnouncementPlan): void {
+    for (const ip of plan.takeovers) {
+      const d = plan.decisions.get(ip);
+      this.d.log.info(
+        { event: 'takeover', ip, services: d?.services, why: plan.takeoverWhy.get(ip) },
+        'announcing an IP',
+      );
+    }
+    for (const ip of this.announcing) {
+      if (plan.owned.has(ip)) continue;
+      const d = plan.decisions.get(ip);
+      const owner = d?.reason.why === 'other-owner' ? d.reason.owner : undefined;
+      this.d.log.info(
+        { event: 'released', ip, services: d?.services, why: d?.reason.why ?? 'gone', owner },
+        'no longer announcing an IP',
+      );
+    }
+    for (const e of plan.events) {
+      const [namespace = '', name = ''] = e.serviceKey.split('/');
+      this.d.events.record(
+        {
+          kind: 'Service',
+          apiVersion: 'v1',
+          namespace,
+          name,
+          uid: this.services.get(name, namespace)?.metadata?.uid,
+        },
+        'Normal',
+        'NodeAssigned',
+        announceEventMessage(e, this.o.node),
+      );
+    }
+    const next = new Map<string, { service: string; ip: string; node: string }>();
+    for (const ip of plan.owned.keys())
+      for (const service of plan.decisions.get(ip)?.services ?? [])
+        next.set(`${service} ${ip}`, { service, ip, node: this.o.node });
+    for (const [key, labels] of this.announcedLabels)
+      if (!next.has(key)) this.d.metrics.announced.remove(labels);
+    for (const [key, labels] of next)
+      if (!this.announcedLabels.has(key)) this.d.metrics.announced.set(labels, 1);
+    this.announcedLabels = next;
   }
 
   /** Logs changes of the gate and of a withholding, not every election. */
