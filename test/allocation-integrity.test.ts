@@ -1,9 +1,9 @@
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, SERVICE_L2_STATUS, VERSION } from '../src/config/crd-types.js';
-import { kubectlApply } from '../src/lab/barelb-install.js';
+import { kubectlApply } from '../src/lab/install/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
-import { deployWorkload } from '../src/lab/workload.js';
+import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { arpingAnswers } from './support/l2.js';
 import { ServiceWatchRecorder } from './support/service-watch-recorder.js';
 import { createLbService, poolYaml } from './support/services.js';

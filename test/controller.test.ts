@@ -1,8 +1,8 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlApply } from '../src/lab/barelb-install.js';
+import { kubectlApply } from '../src/lab/install/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
-import { ensureNamespace } from '../src/lab/workload.js';
+import { ensureNamespace } from '../src/lab/workloads/workload.js';
 import {
   createLbService,
   deleteService,

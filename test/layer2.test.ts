@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlApply } from '../src/lab/barelb-install.js';
+import { kubectlApply } from '../src/lab/install/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
-import { deployWorkload } from '../src/lab/workload.js';
+import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { arpingAnswers, clientNeighbour, macsToNodes, nodeMac } from './support/l2.js';
 import { eventReasons, poolYaml, waitForIps } from './support/services.js';
 import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlApply } from '../src/lab/barelb-install.js';
-import { REPO_ROOT } from '../src/lab/binaries.js';
+import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
+import { kubectlApply } from '../src/lab/install/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
 import { eventually, startTestLab } from './support/test-lab.js';
 

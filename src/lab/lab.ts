@@ -3,12 +3,11 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
-import { type LabAddresses, labAddresses, MAX_LABS, podIp } from './addressing.js';
-import { type BareLBParts, installBareLB } from './barelb-install.js';
-import { ensureBinaries } from './binaries.js';
-import { generateCerts } from './certs.js';
-import { createRunningPod, registerNode } from './cluster-objects.js';
-import { type CommandResult, type RunOptions, run } from './command.js';
+import { type LabAddresses, labAddresses, MAX_LABS, podIp } from './cluster/addressing.js';
+import { ensureBinaries } from './cluster/binaries.js';
+import { generateCerts } from './cluster/certs.js';
+import { createRunningPod, registerNode } from './cluster/cluster-objects.js';
+import { type CommandResult, type RunOptions, run } from './cluster/command.js';
 import {
   APISERVER_PORT,
   apiserverSpec,
@@ -17,11 +16,17 @@ import {
   kubeProxySpec,
   type LabPaths,
   podServerSpec,
-} from './component-specs.js';
-import { writeKubeconfig } from './kubeconfig.js';
-import { LabError } from './lab-error.js';
-import { DEFAULT_STATE_DIR, type LabState, type PodRecord, readState, writeState } from './lab-state.js';
-import { type LabNames, labIndexOfNamespace, labNames, nodeName } from './names.js';
+} from './cluster/component-specs.js';
+import { writeKubeconfig } from './cluster/kubeconfig.js';
+import { LabError } from './cluster/lab-error.js';
+import {
+  DEFAULT_STATE_DIR,
+  type LabState,
+  type PodRecord,
+  readState,
+  writeState,
+} from './cluster/lab-state.js';
+import { type LabNames, labIndexOfNamespace, labNames, nodeName } from './cluster/names.js';
 import {
   createNodePodNetwork,
   createPodNetwork,
@@ -32,7 +37,7 @@ import {
   listNamespaces,
   restoreNodeRoutes,
   reviveNamespace,
-} from './network.js';
+} from './cluster/network.js';
 import {
   isAlive,
   type ProcessSpec,
@@ -41,7 +46,8 @@ import {
   type StopResult,
   startProcess,
   stopProcess,
-} from './processes.js';
+} from './cluster/processes.js';
+import { type BareLBParts, installBareLB } from './install/barelb-install.js';
 
 /**
  * A BareLB process must exit this long after SIGTERM (hand-over 1 s, Lease release at most 2 s, then

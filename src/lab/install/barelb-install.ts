@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_NAMESPACE } from '../config/crd-types.js';
+import { DEFAULT_NAMESPACE } from '../../config/crd-types.js';
+import { REPO_ROOT } from '../cluster/binaries.js';
+import { writeKubeconfig } from '../cluster/kubeconfig.js';
+import type { Lab } from '../lab.js';
+import { deployWorkload } from '../workloads/workload.js';
 import { controllerSpec, speakerSpec } from './barelb-specs.js';
-import { REPO_ROOT } from './binaries.js';
-import { writeKubeconfig } from './kubeconfig.js';
-import type { Lab } from './lab.js';
-import { deployWorkload } from './workload.js';
 
 /** The CRDs, applied server-side, and the namespace BareLB lives in. */
 export async function installCrds(lab: Lab): Promise<void> {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './binaries.js';
-import type { LabPaths } from './component-specs.js';
-import type { ProcessSpec } from './processes.js';
+import { REPO_ROOT } from '../cluster/binaries.js';
+import type { LabPaths } from '../cluster/component-specs.js';
+import type { ProcessSpec } from '../cluster/processes.js';
 
 /**
  * How to run this checkout's `barelb` CLI: the built JavaScript when `dist/` exists and is what we

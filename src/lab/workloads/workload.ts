@@ -1,6 +1,6 @@
 import { CoreV1Api, type V1Service } from '@kubernetes/client-node';
-import type { Lab } from './lab.js';
-import type { PodRecord } from './lab-state.js';
+import type { PodRecord } from '../cluster/lab-state.js';
+import type { Lab } from '../lab.js';
 
 export interface WorkloadOptions {
   readonly name: string;
