@@ -119,8 +119,7 @@ function stopGraceMs(rec: ProcessSpec): number {
 /**
  * The order `down` stops processes in: those with a stop bound first, while the apiserver still
  * answers their graceful stop (a controller releases its Lease); then reverse start order, so
- * workloads and node agents go before the apiserver and etcd. A restart moves a process to the end
- * of the start order, so order alone would stop a restarted apiserver first.
+ * workloads and node agents go before the apiserver and etcd.
  */
 export function downOrder(processes: Readonly<Record<string, ProcessSpec>>): string[] {
   const entries = Object.entries(processes).reverse();
