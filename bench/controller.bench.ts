@@ -22,7 +22,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { Lab } from '../src/lab/lab.js';
-import { ensureNamespace } from '../src/lab/workload.js';
+import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
 import { cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);

@@ -8,7 +8,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/lab/binaries.js';
+import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
 import { Lab } from '../src/lab/lab.js';
 import { entryNode } from '../test/support/l2.js';
 import { waitForIps } from '../test/support/services.js';

@@ -1,9 +1,8 @@
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, SERVICE_L2_STATUS, VERSION } from '../src/config/crd-types.js';
-import { kubectlApply } from '../src/lab/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
-import { deployWorkload } from '../src/lab/workload.js';
+import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { arpingAnswers } from './support/l2.js';
 import { ServiceWatchRecorder } from './support/service-watch-recorder.js';
 import { createLbService, poolYaml } from './support/services.js';
@@ -50,11 +49,10 @@ describe('allocation integrity under pool changes', () => {
     net = (last) => `198.18.${b + 1}.${last}`;
     // Only the pools this test flips: the lab's own pool would catch every Service that loses its IP.
     await deletePool('lab');
-    await kubectlApply(
-      lab,
+    await lab.apply(
       'apiVersion: barelb.io/v1alpha1\nkind: L2Advertisement\nmetadata: {name: every-pool, namespace: barelb-system}\nspec: {}\n',
     );
-    await kubectlApply(lab, poolYaml('pa', full(), NOT_LATE));
+    await lab.apply(poolYaml('pa', full(), NOT_LATE));
     // Pods on both nodes give every Service endpoints, so its address is really announced.
     await deployWorkload(lab, { name: 'web', namespace: NS, podsOn: ['n1', 'n2'] });
     recorder = new ServiceWatchRecorder(lab, NS);
@@ -127,17 +125,17 @@ rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
       // 1. Rename: the new name over the same range (refused while the old one lives), then the old deleted.
       const req = watchRequested();
       const held = snapshot();
-      await kubectlApply(lab, poolYaml('pb', full()));
+      await lab.apply(poolYaml('pb', full()));
       await deletePool('pa');
       await recorder.settled();
       // 2. Delete under an overlapping pool that covers the same addresses.
-      await kubectlApply(lab, poolYaml('pw', sameSetAsCidrs()));
+      await lab.apply(poolYaml('pw', sameSetAsCidrs()));
       await deletePool('pb');
       await recorder.settled();
       expect(recorder.violations, `round ${round}: addresses on two Services`).toEqual([]);
       expect(snapshot(), `round ${round}: every address stayed put through rename and overlap`).toBe(held);
       // 3. Shrink to 16 addresses: some lose theirs, requested ones stay.
-      await kubectlApply(lab, poolYaml('pw', [`${net(64)}/28`])); // .64-.79
+      await lab.apply(poolYaml('pw', [`${net(64)}/28`])); // .64-.79
       await recorder.settled();
       req.off();
       expect(req.lost, `round ${round}: requested addresses taken while covered`).toEqual([]);
@@ -153,7 +151,7 @@ rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
       const silentAt = await arpSilentAt([...before].slice(0, 6));
       arpDelays.push(Math.max(0, silentAt - releasedAt));
       // 5. Re-created: everyone gets an address again.
-      await kubectlApply(lab, poolYaml('pa', full(), NOT_LATE));
+      await lab.apply(poolYaml('pa', full(), NOT_LATE));
       await eventually(`round ${round}: the pool is full again`, async () =>
         inUse() === POOL_SIZE ? true : undefined,
       );
@@ -170,8 +168,7 @@ rm -f /tmp/barelb-arp-$$; echo never; exit 1`;
   it('announces each dual-stack Service from one node and writes no status in a quiet minute', async () => {
     const b = lab.addresses.index * 16;
     const v6 = `2002:c612:${b.toString(16).padStart(2, '0')}02::`;
-    await kubectlApply(
-      lab,
+    await lab.apply(
       poolYaml(
         'ds',
         [`${net(128)}/28`, `${v6}/124`],

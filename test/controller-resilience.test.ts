@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controllerSpec } from '../src/lab/barelb-specs.js';
+import { isAlive } from '../src/lab/cluster/processes.js';
+import { controllerSpec } from '../src/lab/install/barelb-specs.js';
 import type { Lab } from '../src/lab/lab.js';
-import { isAlive } from '../src/lab/processes.js';
 import { createLbService, ingressIps, waitForIps } from './support/services.js';
 import { eventually, startTestLab } from './support/test-lab.js';
 

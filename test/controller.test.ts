@@ -1,8 +1,7 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlApply } from '../src/lab/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
-import { ensureNamespace } from '../src/lab/workload.js';
+import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
 import {
   createLbService,
   deleteService,
@@ -64,8 +63,7 @@ describe('controller', () => {
   });
 
   it('picks pools by priority, namespaces and service selectors', async () => {
-    await kubectlApply(
-      lab,
+    await lab.apply(
       [
         poolYaml(
           'prio',
@@ -117,8 +115,7 @@ describe('controller', () => {
   });
 
   it('allocates both families to a RequireDualStack Service, in ipFamilies order', async () => {
-    await kubectlApply(
-      lab,
+    await lab.apply(
       poolYaml(
         'dual',
         [`${net(2, 64)}/28`, `${v6}/124`],
@@ -146,8 +143,7 @@ describe('controller', () => {
   });
 
   it('moves Services off a shrunk pool and leaves them pending when their pool is deleted', async () => {
-    await kubectlApply(
-      lab,
+    await lab.apply(
       poolYaml(
         'shrink',
         [`${net(3, 0)}/28`, `${net(3, 16)}/28`],
@@ -163,8 +159,7 @@ describe('controller', () => {
     const [s2ip] = await waitForIps(lab, 's2', 'shrink');
     expect(s2ip).toBe(net(3, 0));
     // Drop the second range: s1's requested IP is gone, so it is released and fails; s2 stays.
-    await kubectlApply(
-      lab,
+    await lab.apply(
       poolYaml(
         'shrink',
         [`${net(3, 0)}/28`],
@@ -190,7 +185,7 @@ describe('controller', () => {
   });
 
   it('gives a pending Service the IP another one frees, without any touch', async () => {
-    await kubectlApply(lab, poolYaml('tiny', [`${net(3, 100)}/32`], '  autoAssign: false\n'));
+    await lab.apply(poolYaml('tiny', [`${net(3, 100)}/32`], '  autoAssign: false\n'));
     const onTiny = { 'barelb.io/address-pool': 'tiny' };
     await createLbService(lab, 'first', { namespace: 'tiny', annotations: onTiny });
     expect(await waitForIps(lab, 'first', 'tiny')).toEqual([net(3, 100)]);
@@ -237,7 +232,7 @@ describe('controller', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await configSyncs()).toBe(before);
     // A spec change still does.
-    await kubectlApply(lab, poolYaml('resync', [`${net(3, 200)}/32`], '  autoAssign: false\n'));
+    await lab.apply(poolYaml('resync', [`${net(3, 200)}/32`], '  autoAssign: false\n'));
     await eventually('a new pool resyncs the config', async () =>
       (await configSyncs()) > before ? true : undefined,
     );

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
-import { deployWorkload } from '../src/lab/workload.js';
+import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { announcedBy, arpingAnswers, clientNeighbour, entryNode } from './support/l2.js';
 import { rollingRestartUnderLoad } from './support/rolling-restart.js';
 import { waitForIps } from './support/services.js';

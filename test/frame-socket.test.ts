@@ -2,8 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../src/lab/binaries.js';
-import { run, runIn } from '../src/lab/command.js';
+import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
+import { run, runIn } from '../src/lab/cluster/command.js';
 import { eventually } from './support/test-lab.js';
 
 // The AF_PACKET addon and FrameConnection against the real kernel, without a lab: two network

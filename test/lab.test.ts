@@ -1,7 +1,7 @@
 import { CoreV1Api, DiscoveryV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
-import { deployWorkload } from '../src/lab/workload.js';
+import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { curlFromClient, eventually, httpStatus, startTestLab } from './support/test-lab.js';
 
 // The lab's realism: real apiserver, real EndpointSlice controller, real kube-proxy rules, real

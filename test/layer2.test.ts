@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlApply } from '../src/lab/barelb-install.js';
 import type { Lab } from '../src/lab/lab.js';
-import { deployWorkload } from '../src/lab/workload.js';
+import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { arpingAnswers, clientNeighbour, macsToNodes, nodeMac } from './support/l2.js';
 import { eventReasons, poolYaml, waitForIps } from './support/services.js';
 import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
@@ -94,8 +93,7 @@ describe('layer 2', () => {
 
   it('answers Neighbor Solicitations for an owned IPv6 address: the client kernel and ndisc6 resolve it to the owner', async () => {
     const b = (lab.addresses.index * 16).toString(16).padStart(2, '0');
-    await kubectlApply(
-      lab,
+    await lab.apply(
       // One pool with both families: a dual-stack Service takes both addresses from the same pool.
       poolYaml(
         'v6',

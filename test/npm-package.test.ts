@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../src/lab/binaries.js';
-import { run } from '../src/lab/command.js';
+import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
+import { run } from '../src/lab/cluster/command.js';
 
 // The CLI as users install it: `npm pack`, then `npm install -g` of the tarball into an empty prefix
 // on a machine with no compiler (every compiler and node-gyp replaced by /bin/false), then the

@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlApply } from '../src/lab/barelb-install.js';
-import { REPO_ROOT } from '../src/lab/binaries.js';
+import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
 import type { Lab } from '../src/lab/lab.js';
 import { eventually, startTestLab } from './support/test-lab.js';
 
@@ -139,9 +138,9 @@ describe('packaging', () => {
 
   it('an overlapping pool is caught by the controller: the newer one is Invalid, with an Event', async () => {
     const b = lab.addresses.index * 16;
-    await kubectlApply(lab, pool('older', `  addresses: ["198.18.${b + 2}.0/28"]`));
+    await lab.apply(pool('older', `  addresses: ["198.18.${b + 2}.0/28"]`));
     await new Promise((r) => setTimeout(r, 1_100));
-    await kubectlApply(lab, pool('newer', `  addresses: ["198.18.${b + 2}.8-198.18.${b + 2}.20"]`));
+    await lab.apply(pool('newer', `  addresses: ["198.18.${b + 2}.8-198.18.${b + 2}.20"]`));
     const message = await eventually('Overlap condition', async () => {
       const r = await lab.exec('cp', [
         'kubectl',

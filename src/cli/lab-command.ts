@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
-import { DEFAULT_STATE_DIR } from '../lab/lab-state.js';
-import { isAlive } from '../lab/processes.js';
+import { DEFAULT_STATE_DIR } from '../lab/cluster/lab-state.js';
+import { isAlive } from '../lab/cluster/processes.js';
 
 // The lab and its client are loaded on use: the controller and speaker start from this same entry
 // point, and loading the lab would add to their start-up time and memory.

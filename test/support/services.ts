@@ -1,6 +1,6 @@
 import { CoreV1Api, type V1Service } from '@kubernetes/client-node';
 import type { Lab } from '../../src/lab/lab.js';
-import { ensureNamespace } from '../../src/lab/workload.js';
+import { ensureNamespace } from '../../src/lab/workloads/namespaces.js';
 import { eventually } from './test-lab.js';
 
 export interface LbServiceOptions {

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './binaries.js';
-import type { LabPaths } from './component-specs.js';
-import type { ProcessSpec } from './processes.js';
+import { REPO_ROOT } from '../cluster/binaries.js';
+import type { LabPaths } from '../cluster/lab-paths.js';
+import type { ProcessSpec } from '../cluster/processes.js';
 
 /**
- * How to run this checkout's `barelb` CLI: the built JavaScript when `dist/` exists and is what we
- * run from, otherwise the TypeScript sources through tsx, so the lab works without a build step.
+ * A BareLB process must exit this long after SIGTERM (hand-over 1 s, Lease release at most 2 s, then
+ * closing watches); needing SIGKILL means a shutdown bug, such as a timer that keeps it alive.
  */
+export const BARELB_STOP_BOUND_MS = 5_000;
+
 /**
  * V8 flags per role, sized for what each process does (deploy/ sets the same through the container
  * command). The speaker allocates little, so a 1 MiB young generation costs nothing; its work is a
@@ -23,6 +25,10 @@ export const NODE_FLAGS = {
   speaker: ['--max-semi-space-size=1', '--lite-mode'],
 } as const;
 
+/**
+ * How to run this checkout's `barelb` CLI: the built JavaScript when `dist/` exists and is what we
+ * run from, otherwise the TypeScript sources through tsx, so the lab works without a build step.
+ */
 export function barelbCommand(nodeFlags: readonly string[] = []): { cmd: string; args: string[] } {
   // BARELB_LAB_RUNTIME=dist runs the built JavaScript even from tsx (benchmarks measure what ships).
   const runningBuilt = import.meta.url.includes('/dist/') || process.env.BARELB_LAB_RUNTIME === 'dist';
@@ -50,6 +56,7 @@ export function controllerSpec(ns: string, paths: LabPaths, kubeconfig: string, 
     ],
     env: { NODE_ENV: 'production' },
     logFile: join(paths.logs, `${name}.log`),
+    stopBoundMs: BARELB_STOP_BOUND_MS,
   };
 }
 
@@ -77,5 +84,6 @@ export function speakerSpec(
     ],
     env: { NODE_ENV: 'production' },
     logFile: join(paths.logs, `speaker-${node}.log`),
+    stopBoundMs: BARELB_STOP_BOUND_MS,
   };
 }

@@ -12,6 +12,12 @@ export interface ProcessSpec {
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly logFile: string;
+  /**
+   * Set on processes whose shutdown is under test (the layers above set it on BareLB's): they must exit
+   * this long after SIGTERM, and needing SIGKILL fails the stop. `down` stops them before the rest,
+   * while the apiserver still answers what their graceful stop does (a Lease release, for example).
+   */
+  readonly stopBoundMs?: number;
 }
 
 export interface ProcessRecord extends ProcessSpec {
@@ -125,4 +131,15 @@ export async function pidsInNamespace(ns: string): Promise<number[]> {
     .filter((s) => s !== '')
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/** SIGKILL to every process in a namespace, as a power cut would. */
+export async function killAllIn(ns: string): Promise<void> {
+  for (const pid of await pidsInNamespace(ns)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -70,3 +70,21 @@ export function podIp(addrs: LabAddresses, node: number, k: number): string {
   const base = cidr.split('.').slice(0, 3).join('.');
   return `${base}.${k + 1}`;
 }
+
+/**
+ * The lowest pod number free on a node, given the addresses its pods hold (pod k has host part k+1), so
+ * a removed pod's address is reused before the node's range grows.
+ */
+export function freePodSlot(usedIps: readonly string[]): number {
+  const used = new Set(usedIps.map((ip) => Number(ip.split('.')[3]) - 1));
+  let k = 1;
+  while (used.has(k)) k++;
+  return k;
+}
+
+/** The first address of a Service CIDR: the apiserver's own ClusterIP, which its certificate must name. */
+export function firstServiceIp(cidr: string): string {
+  const [base = ''] = cidr.split('/');
+  const parts = base.split('.');
+  return `${parts.slice(0, 3).join('.')}.${Number(parts[3]) + 1}`;
+}

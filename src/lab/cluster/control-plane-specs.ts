@@ -1,20 +1,12 @@
 import { join } from 'node:path';
 import type { LabAddresses } from './addressing.js';
+import { bin, type LabPaths, log } from './lab-paths.js';
 import type { LabNames } from './names.js';
 import type { ProcessSpec } from './processes.js';
 
-/** Where a lab keeps its files. */
-export interface LabPaths {
-  readonly stateDir: string;
-  readonly binDir: string;
-  readonly certs: string;
-  readonly logs: string;
-}
+// How the control plane runs: etcd, kube-apiserver and kube-controller-manager in the control-plane namespace.
 
 export const APISERVER_PORT = 6443;
-
-const bin = (paths: LabPaths, b: string) => join(paths.binDir, b);
-const log = (paths: LabPaths, name: string) => join(paths.logs, `${name}.log`);
 
 export function etcdSpec(names: LabNames, paths: LabPaths): ProcessSpec {
   // etcd listens on the control-plane namespace's own loopback, so labs side by side never clash.
@@ -88,46 +80,5 @@ export function controllerManagerSpec(names: LabNames, paths: LabPaths): Process
       '--v=1',
     ],
     logFile: log(paths, 'kube-controller-manager'),
-  };
-}
-
-export function kubeProxySpec(
-  names: LabNames,
-  addrs: LabAddresses,
-  paths: LabPaths,
-  node: string,
-  nodeIp: string,
-): ProcessSpec {
-  return {
-    name: `kube-proxy-${node}`,
-    ns: names.nodeNs(node),
-    cmd: bin(paths, 'kube-proxy'),
-    args: [
-      `--kubeconfig=${join(paths.stateDir, 'kube-proxy.kubeconfig')}`,
-      '--proxy-mode=iptables',
-      `--hostname-override=${node}`,
-      `--bind-address=${nodeIp}`,
-      `--cluster-cidr=${addrs.clusterCidr}`,
-      '--healthz-bind-address=0.0.0.0:10256',
-      '--metrics-bind-address=127.0.0.1:10249',
-      // conntrack limits are global kernel settings; a lab node must not change the host's.
-      '--conntrack-max-per-core=0',
-      '--conntrack-tcp-timeout-established=0',
-      '--conntrack-tcp-timeout-close-wait=0',
-      // Re-sync quickly so endpoint changes reach the rules at once, as tests expect.
-      '--iptables-min-sync-period=0s',
-      '--v=1',
-    ],
-    logFile: log(paths, `kube-proxy-${node}`),
-  };
-}
-
-export function podServerSpec(paths: LabPaths, podNs: string, pod: string, node: string): ProcessSpec {
-  return {
-    name: `pod-${pod}`,
-    ns: podNs,
-    cmd: bin(paths, 'podserver'),
-    args: ['--listen=:8080', `--pod=${pod}`, `--node=${node}`],
-    logFile: log(paths, `pod-${pod}`),
   };
 }

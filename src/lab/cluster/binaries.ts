@@ -15,7 +15,7 @@ export const LAB_BINARIES = [
 export type LabBinary = (typeof LAB_BINARIES)[number];
 
 /** The repository root, found from this file whether it runs from src/ (tsx) or dist/ (built). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * Returns the directory holding the lab's binaries: `BARELB_K8S_BIN_DIR` when set, otherwise the

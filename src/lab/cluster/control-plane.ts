@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { firstServiceIp, type LabAddresses } from './addressing.js';
+import { generateCerts } from './certs.js';
+import { APISERVER_PORT, apiserverSpec, controllerManagerSpec, etcdSpec } from './control-plane-specs.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import type { LabPaths } from './lab-paths.js';
+import type { LabNames } from './names.js';
+import type { ProcessTable } from './process-table.js';
+import { apiserverReady, httpOk, waitFor } from './readiness.js';
+
+export interface ControlPlaneDeps {
+  readonly names: LabNames;
+  readonly addresses: LabAddresses;
+  readonly paths: LabPaths;
+  readonly processes: ProcessTable;
+  /** The admin kubeconfig for the host (through the host link) and for inside the lab. */
+  readonly kubeconfig: string;
+  readonly internalKubeconfig: string;
+  readonly progress: (line: string) => void;
+}
+
+/** The apiserver as seen from inside the lab's namespaces. */
+export const internalServer = (addrs: LabAddresses): string => `https://${addrs.cpIp}:${APISERVER_PORT}`;
+
+/** The lab's PKI and a kubeconfig for each identity that talks to the apiserver. */
+export async function writeCredentials(d: ControlPlaneDeps): Promise<void> {
+  const { addresses: addrs, paths } = d;
+  d.progress('certificates');
+  await generateCerts(paths.certs, [addrs.cpIp, addrs.hostLinkCpIp, firstServiceIp(addrs.serviceCidrV4)]);
+  const internal = internalServer(addrs);
+  await writeKubeconfig(
+    d.kubeconfig,
+    `https://${addrs.hostLinkCpIp}:${APISERVER_PORT}`,
+    paths.certs,
+    'admin',
+  );
+  await writeKubeconfig(d.internalKubeconfig, internal, paths.certs, 'admin');
+  await writeKubeconfig(
+    join(paths.stateDir, 'kube-controller-manager.kubeconfig'),
+    internal,
+    paths.certs,
+    'kube-controller-manager',
+  );
+  await writeKubeconfig(join(paths.stateDir, 'kube-proxy.kubeconfig'), internal, paths.certs, 'kube-proxy');
+}
+
+/** etcd, then kube-apiserver once etcd answers, then kube-controller-manager once the apiserver is ready. */
+export async function startControlPlane(d: ControlPlaneDeps): Promise<void> {
+  const { names, addresses, paths, processes } = d;
+  d.progress('etcd');
+  await processes.start(etcdSpec(names, paths));
+  await waitFor('etcd', () => httpOk(names.cpNs, 'http://127.0.0.1:2379/health'), 30_000, paths.logs);
+  d.progress('kube-apiserver');
+  await processes.start(apiserverSpec(names, addresses, paths));
+  await waitApiserver(names, paths, 60_000);
+  d.progress('kube-controller-manager');
+  await processes.start(controllerManagerSpec(names, paths));
+}
+
+/** Waits for the apiserver's /readyz, with the admin certificate, from inside the lab. */
+export function waitApiserver(names: LabNames, paths: LabPaths, timeoutMs: number): Promise<void> {
+  return waitFor(
+    'kube-apiserver /readyz',
+    () => apiserverReady(names.cpNs, paths.certs, APISERVER_PORT),
+    timeoutMs,
+    paths.logs,
+  );
+}

@@ -1,0 +1,43 @@
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import type { PodRecord } from '../cluster/lab-state.js';
+import type { PodOptions } from '../cluster/pod-host.js';
+import { ensureNamespace } from './namespaces.js';
+import { podPlacement } from './pod-placement.js';
+import { type ServiceOptions, serviceBody } from './service-body.js';
+
+/** What workloads need from the cluster layer: the apiserver, and somewhere to run pods. */
+export interface WorkloadTarget {
+  kubeConfig(): KubeConfig;
+  addPod(opts: PodOptions): Promise<PodRecord>;
+}
+
+export interface WorkloadOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  /** One pod per entry, on that node: `['n1', 'n1', 'n2']` puts two pods on n1 and one on n2. */
+  readonly podsOn: readonly string[];
+  readonly service?: ServiceOptions;
+}
+
+export interface Workload {
+  readonly pods: readonly PodRecord[];
+  readonly service: V1Service | undefined;
+}
+
+/**
+ * A Deployment-like set of pods spread over chosen nodes, labelled `app: <name>`, with an optional
+ * Service in front of them (port 80 → the podserver's 8080).
+ */
+export async function deployWorkload(target: WorkloadTarget, opts: WorkloadOptions): Promise<Workload> {
+  const namespace = opts.namespace ?? 'default';
+  const core = target.kubeConfig().makeApiClient(CoreV1Api);
+  await ensureNamespace(core, namespace);
+  const pods: PodRecord[] = [];
+  for (const { name, node } of podPlacement(opts.name, opts.podsOn)) {
+    pods.push(await target.addPod({ name, namespace, node, labels: { app: opts.name } }));
+  }
+  const service = opts.service
+    ? await core.createNamespacedService({ namespace, body: serviceBody(opts.name, namespace, opts.service) })
+    : undefined;
+  return { pods, service };
+}
