@@ -1,7 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ConfigHealth } from './config-health.js';
 
-/** The controller's metrics, registered on the registry main passes in. */
-export function controllerMetrics(registry: Registry) {
+/**
+ * The controller's metrics, registered on the registry main passes in. `config` is read at every scrape
+ * for the config-loaded and config-stale gauges, so they follow the watches without a timer.
+ */
+export function controllerMetrics(registry: Registry, config: () => ConfigHealth) {
   const registers = [registry];
   return {
     addressesTotal: new Gauge({
@@ -45,6 +49,22 @@ export function controllerMetrics(registry: Registry) {
       help: 'Failed calls to the Kubernetes API by operation',
       labelNames: ['op'] as const,
       registers,
+    }),
+    configLoaded: new Gauge({
+      name: 'barelb_controller_config_loaded',
+      help: '1 when the pool and advertisement config in use was built without errors (every object is in it)',
+      registers,
+      collect() {
+        this.set(config().loaded);
+      },
+    }),
+    configStale: new Gauge({
+      name: 'barelb_controller_config_stale',
+      help: '1 when the config in use may lag behind the API: the pool or advertisement watch is down',
+      registers,
+      collect() {
+        this.set(config().stale);
+      },
     }),
     isLeader: new Gauge({
       name: 'barelb_controller_leader',

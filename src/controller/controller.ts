@@ -18,6 +18,7 @@ import type { PoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { ResilientInformer } from '../k8s/resilient-informer.js';
 import type { ServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { WorkQueue } from '../k8s/workqueue.js';
+import { type ConfigHealth, configHealth } from './config-health.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import { poolStatuses } from './pool-status.js';
 import { rebuildAllocator } from './rebuild.js';
@@ -151,6 +152,14 @@ export class Controller {
     return down.length === 0
       ? { ok: true }
       : { ok: false, reason: `watch down: ${down.map(([n]) => n).join(', ')}` };
+  }
+
+  /** The config-loaded and config-stale gauges' values now (read at each scrape). */
+  configHealth(): ConfigHealth {
+    return configHealth({
+      errors: this.config?.errors,
+      watchesUp: this.poolInformer.isHealthy() && this.adInformer.isHealthy(),
+    });
   }
 
   /**

@@ -27,7 +27,8 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const kc = loadKubeConfig(opts.kubeconfig);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
-  const metrics = controllerMetrics(registry);
+  // Read at scrape time only, once the controller exists.
+  const metrics = controllerMetrics(registry, () => controller.configHealth());
   const clock = systemClock;
   const identity = opts.identity || `${hostname()}-${process.pid}`;
   let elector: LeaderElector | undefined;
