@@ -29,7 +29,10 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
   // Read at scrape time only, once the controller exists.
-  const metrics = controllerMetrics(registry, () => controller.configHealth());
+  const metrics = controllerMetrics(registry, {
+    configHealth: () => controller.configHealth(),
+    pendingByReason: () => controller.pendingByReason(),
+  });
   const clock = systemClock;
   const identity = opts.identity || `${hostname()}-${process.pid}`;
   let elector: LeaderElector | undefined;
