@@ -151,6 +151,17 @@ describe('deploy/monitoring: rules, rule tests and dashboard', () => {
     expect(used.size).toBeGreaterThan(20);
   });
 
+  it('docs/metrics.md describes every metric BareLB defines and every alert', async () => {
+    const doc = readFileSync(join(ROOT, 'docs/metrics.md'), 'utf8');
+    // prom-client's process and Node.js metrics are described there as a family, not one by one.
+    const ours = [...(await exportedNames())].filter(
+      (n) => !/^barelb_(controller|speaker)_(process|nodejs)_/.test(n) && !/_(bucket|sum|count)$/.test(n),
+    );
+    expect(ours.length).toBeGreaterThan(20);
+    expect(ours.filter((n) => !doc.includes(`\`${n}\``))).toEqual([]);
+    expect(alerts.filter((a) => !doc.includes(`\`${a}\``))).toEqual([]);
+  });
+
   it.each([...PROMISED])(
     '%s is promised, not yet exported (take it off PROMISED once it is)',
     async (name) => {
