@@ -11,7 +11,6 @@ import type { Logger } from 'pino';
 import { Allocator } from '../allocator/index.js';
 import { API_VERSION, GROUP, IP_ADDRESS_POOL, L2_ADVERTISEMENT, VERSION } from '../config/crd-types.js';
 import { buildConfig, type Config } from '../config/index.js';
-import { apiErrorFields, apiErrorText } from '../k8s/api-error-text.js';
 import type { Clock } from '../k8s/clock.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
 import { statusCode } from '../k8s/lease-client.js';
@@ -23,6 +22,7 @@ import { type ConfigHealth, configHealth } from './config-health.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import { poolStatuses } from './pool-status.js';
 import { rebuildAllocator } from './rebuild.js';
+import { reconcileFailureLog } from './reconcile-failure-log.js';
 import { reconcileService } from './reconcile-service.js';
 import { serviceKey } from './service-class.js';
 import { SpecChanges } from './spec-changes.js';
@@ -243,28 +243,13 @@ export class Controller {
         end({ kind, result: 'ok' });
       } catch (err) {
         end({ kind, result: 'error' });
-        this.logReconcileFailure(key, err);
+        const line = reconcileFailureLog(key, err, this.queue.retries(key));
+        this.d.log[line.level](line.fields, line.msg);
         this.queue.addRateLimited(key);
       } finally {
         this.queue.done(key);
       }
     }
-  }
-
-  /**
-   * A 409 is expected (right after taking the lead, the cache still lags behind the fresh list the
-   * allocator was rebuilt from): debug, no stack. Other known API failures get plain words; only an
-   * error nobody explained keeps its stack.
-   */
-  private logReconcileFailure(key: string, err: unknown): void {
-    const fields = {
-      event: 'reconcile_failed',
-      key,
-      retries: this.queue.retries(key),
-      ...apiErrorFields(err),
-    };
-    if (apiErrorText(err).expected) this.d.log.debug(fields, `${key}: ${fields.reason}`);
-    else this.d.log.warn(fields, `reconcile of ${key} failed; will retry: ${fields.reason}`);
   }
 
   private buildConfig(): Config {
