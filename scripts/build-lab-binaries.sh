@@ -28,24 +28,6 @@ mkdir -p "$cache"
 
 log() { echo "[lab-binaries $(date +%H:%M:%S)] $*" >&2; }
 
-# Runs a command with a heartbeat so a long compile is visibly alive.
-with_heartbeat() {
-  local what=$1; shift
-  local start=$SECONDS
-  "$@" &
-  local pid=$!
-  local last=$SECONDS
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
-    if ((SECONDS - last >= 30)) && kill -0 "$pid" 2>/dev/null; then
-      log "$what: still running ($((SECONDS - start)) s)"
-      last=$SECONDS
-    fi
-  done
-  wait "$pid"
-  log "$what: done in $((SECONDS - start)) s"
-}
-
 # Go from the module proxy when the machine has none recent enough (setup.sh does the same).
 # shellcheck source=scripts/ensure-toolchains.sh
 source "$(dirname "$0")/ensure-toolchains.sh"

@@ -2,8 +2,9 @@
 # One-time set-up of a fresh Debian machine for BareLB development and tests: Debian packages for the
 # lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load),
 # compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build),
-# Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, and the
-# lab's control-plane binaries built from their Go modules (cached in ~/.cache/barelb, reused).
+# Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, the
+# lab's control-plane binaries built from their Go modules, and promtool for the monitoring package's
+# rule tests (both cached in ~/.cache/barelb, reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,4 +40,6 @@ npm ci --no-fund --no-audit
 
 echo "[setup] lab binaries"
 scripts/build-lab-binaries.sh >/dev/null
+echo "[setup] promtool"
+scripts/build-promtool.sh >/dev/null
 echo "[setup] done"

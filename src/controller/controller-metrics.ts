@@ -1,7 +1,15 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ConfigHealth } from './config-health.js';
+
+/** What the controller's gauges read at each scrape, so they never go stale between reconciles. */
+export interface ControllerReadings {
+  configHealth(): ConfigHealth;
+  /** Services waiting for addresses, counted by the reason of their last refusal. */
+  pendingByReason(): ReadonlyMap<string, number>;
+}
 
 /** The controller's metrics, registered on the registry main passes in. */
-export function controllerMetrics(registry: Registry) {
+export function controllerMetrics(registry: Registry, read: ControllerReadings) {
   const registers = [registry];
   return {
     addressesTotal: new Gauge({
@@ -45,6 +53,32 @@ export function controllerMetrics(registry: Registry) {
       help: 'Failed calls to the Kubernetes API by operation',
       labelNames: ['op'] as const,
       registers,
+    }),
+    servicesPending: new Gauge({
+      name: 'barelb_controller_services_pending',
+      help: 'LoadBalancer Services that want addresses and have none, by the reason of the last refusal',
+      labelNames: ['reason'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of read.pendingByReason()) this.set({ reason }, n);
+      },
+    }),
+    configLoaded: new Gauge({
+      name: 'barelb_controller_config_loaded',
+      help: '1 when the pool and advertisement config in use was built without errors (every object is in it)',
+      registers,
+      collect() {
+        this.set(read.configHealth().loaded);
+      },
+    }),
+    configStale: new Gauge({
+      name: 'barelb_controller_config_stale',
+      help: '1 when the config in use may lag behind the API: the pool or advertisement watch is down',
+      registers,
+      collect() {
+        this.set(read.configHealth().stale);
+      },
     }),
     isLeader: new Gauge({
       name: 'barelb_controller_leader',

@@ -18,9 +18,11 @@ import type { PoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { ResilientInformer } from '../k8s/resilient-informer.js';
 import type { ServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { WorkQueue } from '../k8s/workqueue.js';
+import { type ConfigHealth, configHealth } from './config-health.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import { poolStatuses } from './pool-status.js';
 import { rebuildAllocator } from './rebuild.js';
+import { reconcileFailureLog } from './reconcile-failure-log.js';
 import { reconcileService } from './reconcile-service.js';
 import { serviceKey } from './service-class.js';
 import { SpecChanges } from './spec-changes.js';
@@ -58,7 +60,8 @@ export class Controller {
   private readonly queue: WorkQueue;
   private alloc = new Allocator();
   private config: Config | undefined;
-  private readonly pending = new Set<string>();
+  /** Services waiting for addresses → the reason of their last refusal. */
+  private readonly pending = new Map<string, string>();
   private running = false;
   private workers: Promise<void>[] | undefined;
   private readonly svcInformer: ResilientInformer<V1Service>;
@@ -153,6 +156,20 @@ export class Controller {
       : { ok: false, reason: `watch down: ${down.map(([n]) => n).join(', ')}` };
   }
 
+  /** The config-loaded and config-stale gauges' values now (read at each scrape). */
+  configHealth(): ConfigHealth {
+    return configHealth({
+      errors: this.config?.errors,
+      watchesUp: this.poolInformer.isHealthy() && this.adInformer.isHealthy(),
+    });
+  }
+
+  pendingByReason(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const reason of this.pending.values()) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    return counts;
+  }
+
   /**
    * Leadership gained: rebuild the allocator from a fresh, consistent list of Services (the cache may
    * lag behind what the previous leader wrote), Services holding IPs first, then reconcile everything.
@@ -162,6 +179,8 @@ export class Controller {
     const fresh = await core.listServiceForAllNamespaces();
     this.config = this.buildConfig();
     this.alloc = new Allocator();
+    // Every Service is reconciled again below; what another leader resolved meanwhile must not linger.
+    this.pending.clear();
     this.alloc.setPools([...this.config.pools.values()]);
     const rebuilt = rebuildAllocator(this.alloc, fresh.items, this.d.lbClass, (ns) =>
       this.namespaceLabels(ns),
@@ -186,6 +205,7 @@ export class Controller {
   /** Leadership lost: stop taking keys. Writes in flight are refused by the isLeader check. */
   follow(): void {
     this.running = false;
+    this.pending.clear();
   }
 
   async stop(): Promise<void> {
@@ -223,11 +243,8 @@ export class Controller {
         end({ kind, result: 'ok' });
       } catch (err) {
         end({ kind, result: 'error' });
-        const code = statusCode(err);
-        this.d.log.warn(
-          { event: 'reconcile_failed', key, code, err, retries: this.queue.retries(key) },
-          'reconcile failed; will retry',
-        );
+        const line = reconcileFailureLog(key, err, this.queue.retries(key));
+        this.d.log[line.level](line.fields, line.msg);
         this.queue.addRateLimited(key);
       } finally {
         this.queue.done(key);
@@ -274,7 +291,7 @@ export class Controller {
     // another worker while this write is in flight) wait for a later write.
     const mark = this.alloc.mark();
     if (plan.failure) this.d.metrics.allocationFailures.inc({ reason: plan.failure });
-    if (plan.pending) this.pending.add(key);
+    if (plan.pending) this.pending.set(key, plan.failure ?? 'Unknown');
     else this.pending.delete(key);
     let released = plan.released;
     if (plan.write && svc) {
@@ -305,7 +322,7 @@ export class Controller {
       const ref = { kind: 'Service', apiVersion: 'v1', namespace, name, uid: svc.metadata?.uid };
       for (const e of plan.events) this.d.events.record(ref, e.type, e.reason, e.message);
     }
-    if (released) for (const k of this.pending) if (k !== key) this.queue.add(k);
+    if (released) for (const k of this.pending.keys()) if (k !== key) this.queue.add(k);
     this.queue.addAfter(POOL_STATUS_KEY, POOL_STATUS_DELAY_MS);
   }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { apiErrorFields } from '../k8s/api-error-text.js';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
 import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
@@ -27,7 +28,11 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const kc = loadKubeConfig(opts.kubeconfig);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
-  const metrics = controllerMetrics(registry);
+  // Read at scrape time only, once the controller exists.
+  const metrics = controllerMetrics(registry, {
+    configHealth: () => controller.configHealth(),
+    pendingByReason: () => controller.pendingByReason(),
+  });
   const clock = systemClock;
   const identity = opts.identity || `${hostname()}-${process.pid}`;
   let elector: LeaderElector | undefined;
@@ -74,7 +79,11 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
       onStartedLeading: () => {
         metrics.isLeader.set(1);
         void controller.lead().catch((err: unknown) => {
-          log.error({ err }, 'could not take over as leader; stepping down');
+          const fields = apiErrorFields(err);
+          log.error(
+            { event: 'lead_failed', ...fields },
+            `could not take over as leader, stepping down: ${fields.reason}`,
+          );
           void elector?.stop().then(() => elector?.start());
         });
       },

@@ -1,5 +1,6 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { apiErrorFields } from './api-error-text.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { LeaseClient } from './lease-client.js';
 import { microTime } from './micro-time.js';
@@ -75,7 +76,11 @@ export class LeaderElector {
 
   private async tick(): Promise<void> {
     const ok = await this.tryAcquireOrRenew().catch((err: unknown) => {
-      this.log.debug({ err }, 'lease acquire/renew failed');
+      const fields = apiErrorFields(err);
+      this.log.debug(
+        { event: 'lease_renew_failed', ...fields },
+        `lease acquire/renew failed: ${fields.reason}`,
+      );
       return false;
     });
     if (this.stopped) return;

@@ -11,6 +11,7 @@ import {
   UPDATE,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { apiErrorFields } from './api-error-text.js';
 import { type Clock, systemClock, type TimerHandle } from './clock.js';
 
 export interface InformerHandlers<T> {
@@ -79,9 +80,10 @@ export class ResilientInformer<T extends KubernetesObject> {
     if (this.stopped || this.retryTimer) return;
     this.onError(err);
     const delay = Math.min(30_000, 500 * 2 ** this.failures++);
+    const fields = apiErrorFields(err);
     this.log.warn(
-      { event: 'informer_error', path: this.path, err, retryInMs: delay },
-      'watch failed; restarting',
+      { event: 'informer_error', path: this.path, ...fields, retryInMs: delay },
+      `watch of ${this.path} failed, retrying in ${delay} ms: ${fields.reason}`,
     );
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;
