@@ -43,7 +43,7 @@ try {
   const probe = await startBenchProbe(lab, ips, ROUNDS * 150_000 + 120_000);
   const rounds = await hardKillRounds(lab, probe, ips, ROUNDS);
   const loadAfterKills = loadAverage();
-  await steadyOwnersNow(probe, ips, 60_000);
+  await steadyOwnersNow(lab, probe, ips, 60_000);
   probe.stop();
 
   // Graceful rolling restart under load.
@@ -79,6 +79,7 @@ try {
   console.log(
     `speaker API writes in steady state: ${((w1 - w0) / windowS / lab.nodes.length).toFixed(2)} per second per node`,
   );
+  console.log(`speaker logs: ${join(lab.stateDir, 'logs')}`);
   console.log(`speaker RSS: ${rss.map((r) => r.toFixed(1)).join(', ')} MiB`);
   console.log(
     'client probe: a GET (800 ms timeout) and an ARP request per IP every 50 ms; speaker defaults: heartbeat 100 ms, dead after 400 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms',

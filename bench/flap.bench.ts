@@ -47,7 +47,7 @@ try {
   const ips = [ip];
   const seconds = Math.round(MINUTES * 60);
   const steadyProbe = await startBenchProbe(lab, ips, (seconds + 180) * 1000, 100);
-  const owner = (await steadyOwnersNow(steadyProbe, ips, 60_000))?.get(ip) ?? '';
+  const owner = (await steadyOwnersNow(lab, steadyProbe, ips, 60_000))?.get(ip) ?? '';
   if (seconds > 0) {
     for (const n of lab.nodes) load(n, CPU_PER_NODE + (n === owner ? CPU_OWNER_EXTRA : 0), seconds + 5);
     const from = await steadyProbe.mark('steady from');
@@ -82,6 +82,7 @@ try {
   const rounds = await hardKillRounds(lab, killProbe, ips, ROUNDS, 180_000).finally(() => killProbe.stop());
   printKillRounds('hard failure under load -> served through another node', rounds);
   console.log(`  load average after the kill rounds: ${loadAverage()}`);
+  console.log(`speaker logs: ${join(lab.stateDir, 'logs')}`);
 } finally {
   await lab.stop();
   await Promise.allSettled(stress);

@@ -3,11 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../src/lab/lab.js';
 import { macsToNodes } from '../test/support/l2.js';
 import { LabProbe } from '../test/support/lab-probe.js';
+import { speakersReady } from '../test/support/test-lab.js';
 import { failoverOf, steadyOwners, worstFailover } from './failover-times.js';
 import { quantile } from './lab-bench-util.js';
 
 /** How long every IP must have had one owner, answering ARP and every GET, before a round's kill. */
 const STEADY_MS = 2_000;
+/** A ready speaker stays quiet for its dead-after time (400 ms) first; this covers it and an election. */
+const WARM_UP_MS = 1_000;
 /** A round whose IPs are not all served again within this long counts as failed (NaN). */
 const GIVE_UP_MS = 30_000;
 
@@ -37,15 +40,25 @@ export async function startBenchProbe(
   return LabProbe.start(lab, ips, await macsToNodes(lab), { intervalMs, maxMs });
 }
 
-/** Waits until `probe` shows one steady owner for every IP; undefined after `timeoutMs`. */
+/**
+ * Waits until every speaker is ready and then `probe` shows one steady owner for every IP, counting
+ * only from WARM_UP_MS after readiness (a revived speaker takes its IPs back after its warm-up);
+ * undefined after `timeoutMs`. Killing a node while the previous round's victim is still starting
+ * would time a double failure (the last node of three alone goes quiet as a minority), not a failover.
+ */
 export async function steadyOwnersNow(
+  lab: Lab,
   probe: LabProbe,
   ips: readonly string[],
   timeoutMs: number,
 ): Promise<Map<string, string> | undefined> {
   const give = performance.now() + timeoutMs;
+  await speakersReady(lab, timeoutMs);
+  const ready = await probe.mark('ready');
   for (;;) {
-    const owners = steadyOwners(probe.samples, ips, await probe.mark('steady?'), STEADY_MS);
+    const now = await probe.mark('steady?');
+    const owners =
+      now >= ready + WARM_UP_MS + STEADY_MS ? steadyOwners(probe.samples, ips, now, STEADY_MS) : undefined;
     if (owners || performance.now() > give) return owners;
     await sleep(250);
   }
@@ -77,11 +90,13 @@ export async function hardKillRounds(
 ): Promise<KillRound[]> {
   const out: KillRound[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const owners = await steadyOwnersNow(probe, ips, settleMs);
+    const owners = await steadyOwnersNow(lab, probe, ips, settleMs);
     const victim = owners?.get(ips[0] ?? '') ?? '';
     const owned = ips.filter((ip) => owners?.get(ip) === victim);
     if (!owners) console.log(`round ${round}: no steady owners within ${settleMs} ms; killing anyway`);
     const killAt = await probe.mark(`kill ${victim}`);
+    // Wall clock, only to find the kill in the speakers' logs.
+    const wall = new Date().toISOString().slice(11, 23);
     await lab.kill(victim);
     const killCallMs = (await probe.mark(`killed ${victim}`)) - killAt;
     let worst = { servedMs: Number.NaN, arpMs: Number.NaN };
@@ -95,12 +110,11 @@ export async function hardKillRounds(
     }
     out.push({ victim, ips: owned, ...worst, killCallMs });
     console.log(
-      `round ${round}: ${victim} killed (owned ${owned.join(' ')}; kill call ${killCallMs.toFixed(0)} ms): ` +
+      `round ${round}: ${victim} killed at ${wall} (owned ${owned.join(' ')}; kill call ${killCallMs.toFixed(0)} ms): ` +
         `ARP from a survivor after ${worst.arpMs.toFixed(0)} ms, served after ${worst.servedMs.toFixed(0)} ms ` +
         `[load ${loadAverage()}]`,
     );
     await lab.revive(victim);
-    await sleep(2_000);
   }
   return out;
 }
