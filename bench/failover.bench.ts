@@ -1,7 +1,7 @@
 /**
  * npm run bench:failover — in a 3-node lab (BENCH_NODES=2 for two) at default settings, with the
  * demo Service and BENCH_EXTRA_SERVICES more (default 2; Cluster policy, a pod on every node): 20
- * times, hard-kill the node that owns the demo IP (links down, every process in it killed) and time,
+ * times, hard-kill each node that owns an IP in turn (links down, every process in it killed) and time,
  * inside the client namespace (one probe process, a GET and an ARP request to every IP every 50 ms),
  * from the kill to the first successful GET through another node to every IP it owned. Also: requests failed during
  * a rolling graceful restart of every speaker, the speakers' API writes per second in steady state,

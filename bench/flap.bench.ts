@@ -76,10 +76,17 @@ try {
   steadyProbe.stop();
 
   // Failover under the same load.
-  const killSeconds = ROUNDS * 40 + 60; // a killed node loses its own stress-ng; the others keep theirs
-  for (const n of lab.nodes) load(n, CPU_PER_NODE + (n === owner ? CPU_OWNER_EXTRA : 0), killSeconds);
+  const killSeconds = ROUNDS * 40 + 60;
+  const killEnd = performance.now() + killSeconds * 1000;
+  const workers = (n: string) => CPU_PER_NODE + (n === owner ? CPU_OWNER_EXTRA : 0);
+  for (const n of lab.nodes) load(n, workers(n), killSeconds);
   const killProbe = await startBenchProbe(lab, ips, ROUNDS * 240_000 + 120_000);
-  const rounds = await hardKillRounds(lab, killProbe, ips, ROUNDS, 180_000).finally(() => killProbe.stop());
+  // A killed node loses its stress-ng with its other processes: give it back its load once revived.
+  const reload = (n: string) =>
+    load(n, workers(n), Math.max(1, Math.round((killEnd - performance.now()) / 1000)));
+  const rounds = await hardKillRounds(lab, killProbe, ips, ROUNDS, 180_000, reload).finally(() =>
+    killProbe.stop(),
+  );
   printKillRounds('hard failure under load -> served through another node', rounds);
   console.log(`  load average after the kill rounds: ${loadAverage()}`);
   console.log(`speaker logs: ${join(lab.stateDir, 'logs')}`);

@@ -65,7 +65,8 @@ export async function steadyOwnersNow(
 }
 
 /**
- * `rounds` times: hard-kill the node that owns `ips[0]` (links down, every process in it killed),
+ * `rounds` times: hard-kill a node that owns some of `ips` (each such node in turn; links down, every
+ * process in it killed),
  * time from the kill to the first successful GET, through another node, to every IP it owned; then
  * revive it. `settleMs` bounds the wait for steady owners before each round (longer on a loaded
  * machine, where a revived node is slow).
@@ -87,11 +88,15 @@ export async function hardKillRounds(
   ips: readonly string[],
   rounds: number,
   settleMs = 60_000,
+  /** Called with the victim once it is revived (bench:flap puts its CPU load back). */
+  revived: (node: string) => void = () => {},
 ): Promise<KillRound[]> {
   const out: KillRound[] = [];
   for (let round = 1; round <= rounds; round++) {
     const owners = await steadyOwnersNow(lab, probe, ips, settleMs);
-    const victim = owners?.get(ips[0] ?? '') ?? '';
+    // Nodes in turn (of those that own an IP), so every node's death is timed, not only one's.
+    const owning = lab.nodes.filter((n) => [...(owners?.values() ?? [])].includes(n));
+    const victim = owning[(round - 1) % Math.max(1, owning.length)] ?? owners?.get(ips[0] ?? '') ?? '';
     const owned = ips.filter((ip) => owners?.get(ip) === victim);
     if (!owners) console.log(`round ${round}: no steady owners within ${settleMs} ms; killing anyway`);
     const killAt = await probe.mark(`kill ${victim}`);
@@ -115,6 +120,7 @@ export async function hardKillRounds(
         `[load ${loadAverage()}]`,
     );
     await lab.revive(victim);
+    revived(victim);
   }
   return out;
 }
