@@ -17,7 +17,9 @@ const arp = (t: number, ip: string, node: string): ProbeSample => ({
 describe('failoverOf', () => {
   const A = '198.18.10.1';
   const B = '198.18.10.2';
-  it.each<[string, ProbeSample[], string[], { servedMs?: number; arpMs?: number; by?: string }[]]>([
+  it.each<
+    [string, ProbeSample[], string[], { servedMs?: number; arpMs?: number; by?: string; failed?: number }[]]
+  >([
     ['nothing after the kill', [http(50, A, 'n1')], [A], [{}]],
     [
       'the first success through another node, to its answer',
@@ -49,6 +51,19 @@ describe('failoverOf', () => {
       [{ arpMs: 70 }],
     ],
     [
+      'GETs failed between the ARP answer and the first success',
+      [
+        arp(150, A, 'n2'),
+        http(140, A, undefined, false),
+        http(160, A, undefined, false),
+        http(210, A, undefined, false),
+        http(260, A, 'n2'),
+        http(300, A, undefined, false),
+      ],
+      [A],
+      [{ arpMs: 50, servedMs: 165, by: 'n2', failed: 2 }],
+    ],
+    [
       'per IP',
       [http(300, A, 'n2'), http(500, B, 'n3'), arp(250, B, 'n3')],
       [A, B],
@@ -59,7 +74,13 @@ describe('failoverOf', () => {
     ],
   ])('%s', (_name, samples, ips, want) => {
     expect(failoverOf(samples, ips, 'n1', 100)).toEqual(
-      want.map((w, i) => ({ ip: ips[i], servedMs: w.servedMs, arpMs: w.arpMs, by: w.by })),
+      want.map((w, i) => ({
+        ip: ips[i],
+        servedMs: w.servedMs,
+        arpMs: w.arpMs,
+        by: w.by,
+        failedAfterArp: w.failed ?? 0,
+      })),
     );
   });
 });
@@ -70,7 +91,13 @@ describe('worstFailover', () => {
     ['one never served', [100, undefined], Number.NaN],
     ['no IPs', [], Number.NaN],
   ])('%s', (_name, served, want) => {
-    const per = served.map((s, i) => ({ ip: `ip${i}`, servedMs: s, arpMs: s, by: undefined }));
+    const per = served.map((s, i) => ({
+      ip: `ip${i}`,
+      servedMs: s,
+      arpMs: s,
+      by: undefined,
+      failedAfterArp: 0,
+    }));
     expect(worstFailover(per)).toEqual({ servedMs: want, arpMs: want });
   });
 });

@@ -14,6 +14,11 @@ export interface IpFailover {
   readonly arpMs: number | undefined;
   /** The node that served that first GET. */
   readonly by: string | undefined;
+  /**
+   * GETs started between the ARP answer and the first success that failed: the data path's share
+   * (the client's neighbour entry still on the dead MAC, a backend on the dead node), not election's.
+   */
+  readonly failedAfterArp: number;
 }
 
 /**
@@ -35,11 +40,19 @@ export function failoverOf(
       if (s.kind === 'arp') arp = arp === undefined ? s.t : Math.min(arp, s.t);
       else if (served === undefined || s.t + s.ms < served.t + served.ms) served = s;
     }
+    const arpAt = arp;
+    const servedAt = served?.t ?? Number.POSITIVE_INFINITY;
+    const failedAfterArp =
+      arpAt === undefined
+        ? 0
+        : samples.filter((s) => s.ip === ip && s.kind === 'http' && !s.ok && s.t >= arpAt && s.t < servedAt)
+            .length;
     return {
       ip,
       servedMs: served ? served.t + served.ms - killAt : undefined,
       arpMs: arp === undefined ? undefined : arp - killAt,
       by: served?.entry,
+      failedAfterArp,
     };
   });
 }

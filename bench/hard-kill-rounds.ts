@@ -4,7 +4,7 @@ import type { Lab } from '../src/lab/lab.js';
 import { macsToNodes } from '../test/support/l2.js';
 import { LabProbe } from '../test/support/lab-probe.js';
 import { speakersReady } from '../test/support/test-lab.js';
-import { failoverOf, steadyOwners, worstFailover } from './failover-times.js';
+import { failoverOf, type IpFailover, steadyOwners, worstFailover } from './failover-times.js';
 import { quantile } from './lab-bench-util.js';
 
 /** How long every IP must have had one owner, answering ARP and every GET, before a round's kill. */
@@ -105,9 +105,11 @@ export async function hardKillRounds(
     await lab.kill(victim);
     const killCallMs = (await probe.mark(`killed ${victim}`)) - killAt;
     let worst = { servedMs: Number.NaN, arpMs: Number.NaN };
+    let per: IpFailover[] = [];
     for (;;) {
       const now = await probe.mark('served?');
-      worst = worstFailover(failoverOf(probe.samples, owned, victim, killAt));
+      per = failoverOf(probe.samples, owned, victim, killAt);
+      worst = worstFailover(per);
       // Done once all are served, and the GETs still in flight have had their timeout to answer first.
       if (!Number.isNaN(worst.servedMs) && now - killAt > worst.servedMs + 1_000) break;
       if (now - killAt > GIVE_UP_MS) break;
@@ -117,6 +119,7 @@ export async function hardKillRounds(
     console.log(
       `round ${round}: ${victim} killed at ${wall} (owned ${owned.join(' ')}; kill call ${killCallMs.toFixed(0)} ms): ` +
         `ARP from a survivor after ${worst.arpMs.toFixed(0)} ms, served after ${worst.servedMs.toFixed(0)} ms ` +
+        `(GETs failed after the ARP answer: ${per.map((p) => p.failedAfterArp).join('/')}) ` +
         `[load ${loadAverage()}]`,
     );
     await lab.revive(victim);
