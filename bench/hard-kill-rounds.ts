@@ -79,8 +79,10 @@ export async function steadyOwnersNow(
  * (CLOCK_MONOTONIC is one per host across network namespaces; process.hrtime reads it), but
  * performance.now() counts from each process's own start and timeOrigin is wall-clock, so the
  * conversion is easy to get subtly wrong; the mark needs no conversion and survives time namespaces.
- * The kill call's own duration (its `ip` commands, then SIGKILLs) is included, as a client would
- * count it from the instant the node started to die; it is reported beside the figure.
+ * The kill is armed before the stamp (Lab.armKill: links listed, `ip -batch` started and waiting on
+ * its input), so what lies between the stamp and the links going down is a write to a pipe, not a
+ * process start. The kill call's whole duration (links down, then finding and SIGKILLing the node's
+ * processes, which can no longer reach anyone) is reported beside the figure.
  */
 export async function hardKillRounds(
   lab: Lab,
@@ -99,10 +101,13 @@ export async function hardKillRounds(
     const victim = owning[(round - 1) % Math.max(1, owning.length)] ?? owners?.get(ips[0] ?? '') ?? '';
     const owned = ips.filter((ip) => owners?.get(ip) === victim);
     if (!owners) console.log(`round ${round}: no steady owners within ${settleMs} ms; killing anyway`);
+    // Armed first: the links go down within moments of `fire`, not after an `ip` process has started
+    // (hundreds of ms on a loaded machine, which would count against BareLB).
+    const fire = await lab.armKill(victim);
     const killAt = await probe.mark(`kill ${victim}`);
     // Wall clock, only to find the kill in the speakers' logs.
     const wall = new Date().toISOString().slice(11, 23);
-    await lab.kill(victim);
+    await fire();
     const killCallMs = (await probe.mark(`killed ${victim}`)) - killAt;
     let worst = { servedMs: Number.NaN, arpMs: Number.NaN };
     let per: IpFailover[] = [];

@@ -23,10 +23,10 @@ import { LabError } from './lab-error.js';
 import { DEFAULT_STATE_DIR, type LabState, type PodRecord, readState, writeState } from './lab-state.js';
 import { type LabNames, labIndexOfNamespace, labNames, nodeName } from './names.js';
 import {
+  armCut,
   createNodePodNetwork,
   createPodNetwork,
   createSegment,
-  cutNamespace,
   deleteLink,
   deleteNamespace,
   listNamespaces,
@@ -392,16 +392,27 @@ export class Lab {
 
   /** Hard failure of a node: its links go down and every process in it dies at once. */
   async kill(node: string): Promise<void> {
+    await (await this.armKill(node))();
+  }
+
+  /**
+   * `kill` made ready ahead: resolves with the function that kills, whose links go down within
+   * moments of the call (no process to start then), so a bench can place the kill on its clock.
+   */
+  async armKill(node: string): Promise<() => Promise<void>> {
     const ns = this.names.nodeNs(node);
     if (!this.state.nodes.includes(node)) throw new LabError('UNKNOWN_TARGET', `no node ${node} in this lab`);
-    await cutNamespace(ns);
-    for (const pid of await pidsInNamespace(ns)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
+    const cut = await armCut(ns);
+    return async () => {
+      await cut();
+      for (const pid of await pidsInNamespace(ns)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
-    }
+    };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { LabAddresses } from './addressing.js';
-import { ipBatch, run } from './command.js';
+import { armIpBatch, ipBatch, run } from './command.js';
 import type { LabNames } from './names.js';
 
 /**
@@ -109,9 +109,12 @@ async function linksOf(ns: string): Promise<string[]> {
     .filter((n): n is string => n !== undefined && n !== 'lo');
 }
 
-/** Takes every link of a namespace down except loopback: the node is cut off as if its cable were pulled. */
-export async function cutNamespace(ns: string): Promise<void> {
-  await ipBatch(
+/**
+ * Readies taking every link of a namespace down except loopback (the node cut off as if its cable were
+ * pulled): links listed and `ip` started, so the returned function cuts at once.
+ */
+export async function armCut(ns: string): Promise<() => Promise<void>> {
+  return armIpBatch(
     (await linksOf(ns)).map((l) => `link set ${l} down`),
     ns,
   );
