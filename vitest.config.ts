@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
           // Pure but CPU-heavy rows (fuzzing, whole-cluster simulations) must not fail by wall time on a
           // busy machine: the suite is run next to stress-ng (issue 12).
           testTimeout: 30_000,

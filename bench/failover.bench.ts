@@ -1,7 +1,9 @@
 /**
- * npm run bench:failover — in a 3-node lab (BENCH_NODES=2 for two) at default settings: 20 times, hard-kill the node that
- * owns the demo IP (links down, every process in it killed) and time from the kill to the first
- * successful curl from the client that entered through the new owner. Also: requests failed during
+ * npm run bench:failover — in a 3-node lab (BENCH_NODES=2 for two) at default settings, with the
+ * demo Service and BENCH_EXTRA_SERVICES more (default 2; Cluster policy, a pod on every node): 20
+ * times, hard-kill each node that owns an IP in turn (links down, every process in it killed) and time,
+ * inside the client namespace (one probe process, a GET and an ARP request to every IP every 50 ms),
+ * from the kill to the first successful GET through another node to every IP it owned. Also: requests failed during
  * a rolling graceful restart of every speaker, the speakers' API writes per second in steady state,
  * and the speakers' RSS.
  */
@@ -9,14 +11,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab } from '../src/lab/lab.js';
+import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { rollingRestartUnderLoad } from '../test/support/rolling-restart.js';
 import { waitForIps } from '../test/support/services.js';
-import { hardKillRounds, steadyOwner } from './hard-kill-rounds.js';
-import { quantile, rssMiB } from './lab-bench-util.js';
+import {
+  hardKillRounds,
+  loadAverage,
+  printKillRounds,
+  startBenchProbe,
+  steadyOwnersNow,
+} from './hard-kill-rounds.js';
+import { rssMiB } from './lab-bench-util.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 /** Two-node clusters fail over differently (no majority to consult): BENCH_NODES=2 measures them. */
 const NODES = Number(process.env.BENCH_NODES ?? 3);
+/** More LoadBalancer Services beside demo, so a killed node usually owns more than one IP. */
+const EXTRA = Number(process.env.BENCH_EXTRA_SERVICES ?? 2);
 
 const lab = await Lab.start({
   nodes: NODES,
@@ -24,11 +35,18 @@ const lab = await Lab.start({
   dieWithParent: true,
 });
 try {
+  for (let i = 1; i <= EXTRA; i++)
+    await deployWorkload(lab, { name: `extra${i}`, podsOn: lab.nodes, service: { type: 'LoadBalancer' } });
   const [ip = ''] = await waitForIps(lab, 'demo');
-  const times = await hardKillRounds(lab, ip, ROUNDS);
+  const ips = [ip];
+  for (let i = 1; i <= EXTRA; i++) ips.push(...(await waitForIps(lab, `extra${i}`)));
+  const probe = await startBenchProbe(lab, ips, ROUNDS * 150_000 + 120_000);
+  const rounds = await hardKillRounds(lab, probe, ips, ROUNDS);
+  const loadAfterKills = loadAverage();
+  await steadyOwnersNow(lab, probe, ips, 60_000);
+  probe.stop();
 
   // Graceful rolling restart under load.
-  await steadyOwner(lab, ip);
   const { ok, failures } = await rollingRestartUnderLoad(lab, ip, 20);
   const failed = failures.length;
 
@@ -50,19 +68,21 @@ try {
   const rss = lab.nodes.map((n) => rssMiB(lab.componentPid(`speaker-${n}`)));
 
   console.log('');
-  console.log(`hard failure (node killed) -> first curl through the new owner, ${times.length} rounds:`);
-  console.log(
-    `  p50 ${quantile(times, 0.5).toFixed(0)} ms   p95 ${quantile(times, 0.95).toFixed(0)} ms   max ${quantile(times, 1).toFixed(0)} ms`,
+  printKillRounds(
+    `hard failure (node killed) in a ${lab.nodes.length}-node lab, ${ips.length} IPs -> served through another node`,
+    rounds,
   );
+  console.log(`  load average after the kill rounds: ${loadAfterKills}`);
   console.log(
     `graceful rolling restart of ${lab.nodes.length} speakers: ${failed} failed of ${ok + failed} requests`,
   );
   console.log(
     `speaker API writes in steady state: ${((w1 - w0) / windowS / lab.nodes.length).toFixed(2)} per second per node`,
   );
+  console.log(`speaker logs: ${join(lab.stateDir, 'logs')}`);
   console.log(`speaker RSS: ${rss.map((r) => r.toFixed(1)).join(', ')} MiB`);
   console.log(
-    'defaults: heartbeat 100 ms, dead after 400 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms',
+    'client probe: a GET (800 ms timeout) and an ARP request per IP every 50 ms; speaker defaults: heartbeat 100 ms, dead after 400 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms',
   );
 } finally {
   await lab.stop();

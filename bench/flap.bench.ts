@@ -4,16 +4,24 @@
  * (default 10), while the client sends a request every 100 ms: prints how often the announcing node
  * changed (target 0) and how many requests failed (target 0). Then, under the same load, hard-kills
  * the owner BENCH_ROUNDS times (default 10) and prints the failover p50/p95/max (target p95 <= 1 s).
- * Load and probes stop on their own (stress-ng --timeout, the probe's duration).
+ * BENCH_FLAP_MINUTES=0 skips the steady phase (the kill rounds alone, still under load).
+ * Requests and ARP probes come from one probe process in the client namespace (timed there, see
+ * hard-kill-rounds.ts). Load and probes stop on their own (stress-ng --timeout, the probe's maxMs).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab } from '../src/lab/lab.js';
-import { entryNode } from '../test/support/l2.js';
+import { windowStats } from '../test/support/lab-probe.js';
 import { waitForIps } from '../test/support/services.js';
-import { hardKillRounds, steadyOwner } from './hard-kill-rounds.js';
-import { quantile } from './lab-bench-util.js';
+import { entryChanges } from './failover-times.js';
+import {
+  hardKillRounds,
+  loadAverage,
+  printKillRounds,
+  startBenchProbe,
+  steadyOwnersNow,
+} from './hard-kill-rounds.js';
 
 const MINUTES = Number(process.env.BENCH_FLAP_MINUTES ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -36,45 +44,52 @@ const load = (node: string, workers: number, seconds: number) =>
   );
 try {
   const [ip = ''] = await waitForIps(lab, 'demo');
-  const owner = (await steadyOwner(lab, ip)) ?? '';
+  const ips = [ip];
   const seconds = Math.round(MINUTES * 60);
-  for (const n of lab.nodes) load(n, CPU_PER_NODE + (n === owner ? CPU_OWNER_EXTRA : 0), seconds + 5);
-  const probe = await lab.exec(
-    'client',
-    ['sh', '-c', `cd ${REPO_ROOT} && node --import tsx bench/flap-probe.ts http://${ip}/ ${seconds} 100`],
-    { check: false, timeoutMs: (seconds + 120) * 1000 },
-  );
-  const r = JSON.parse(probe.stdout.trim().split('\n').pop() ?? '{}') as {
-    requests: number;
-    failures: number[];
-    changes: { atMs: number; from: string; to: string }[];
-  };
-  const name = (client: string) => entryNode(lab, client) ?? client;
-  // A node lets requests in under its own address or its pod gateway's (SNAT to whichever faces the
-  // chosen pod), so only a change of node is a change of owner.
-  const moves = r.changes.filter((c) => name(c.from) !== name(c.to));
-  await Promise.all(stress.splice(0));
+  const steadyProbe = await startBenchProbe(lab, ips, (seconds + 180) * 1000, 100);
+  const owner = (await steadyOwnersNow(lab, steadyProbe, ips, 60_000))?.get(ip) ?? '';
+  if (seconds > 0) {
+    for (const n of lab.nodes) load(n, CPU_PER_NODE + (n === owner ? CPU_OWNER_EXTRA : 0), seconds + 5);
+    const from = await steadyProbe.mark('steady from');
+    await sleep(seconds * 1000);
+    const to = await steadyProbe.mark('steady to');
+    const stats = windowStats(steadyProbe.between(ip, from, to), from, to);
+    // A node lets requests in under its own address or its pod gateway's (SNAT to whichever faces the
+    // chosen pod); the probe names the node, so only a change of node is a change of owner.
+    const moves = entryChanges(steadyProbe.samples, ip, from, to);
+    const arpNodes = new Set(steadyProbe.between(ip, from, to, 'arp').map((s) => s.node));
+    const loadNow = loadAverage();
+    await Promise.all(stress.splice(0));
 
-  console.log('');
-  console.log(
-    `load: stress-ng --cpu ${CPU_PER_NODE} in every node, ${CPU_OWNER_EXTRA} more in the owner (${owner}); ${lab.nodes.length} nodes`,
-  );
-  console.log(
-    `steady state under load, ${MINUTES} min, a request every 100 ms: ${moves.length} ownership changes, ${r.failures.length} failed of ${r.requests} requests`,
-  );
-  for (const c of moves)
-    console.log(`  change at ${(c.atMs / 1000).toFixed(1)} s: ${name(c.from)} -> ${name(c.to)}`);
-  if (r.failures.length > 0)
-    console.log(`  failures at (s): ${r.failures.map((f) => (f / 1000).toFixed(1)).join(', ')}`);
+    console.log('');
+    console.log(
+      `load: stress-ng --cpu ${CPU_PER_NODE} in every node, ${CPU_OWNER_EXTRA} more in the owner (${owner}); ${lab.nodes.length} nodes`,
+    );
+    console.log(
+      `steady state under load, ${MINUTES} min, a request every 100 ms: ${moves.length} ownership changes, ${stats.failures} failed of ${stats.probes} requests (longest gap between answers ${stats.maxGapMs} ms; ARP answered by ${[...arpNodes].join(', ')}) [load ${loadNow}]`,
+    );
+    for (const c of moves) console.log(`  change at ${(c.atMs / 1000).toFixed(1)} s: ${c.from} -> ${c.to}`);
+    const failures = steadyProbe.between(ip, from, to).filter((s) => !s.ok);
+    if (failures.length > 0)
+      console.log(`  failures at (s): ${failures.map((f) => ((f.t - from) / 1000).toFixed(1)).join(', ')}`);
+  }
+  steadyProbe.stop();
+
   // Failover under the same load.
-  const killSeconds = ROUNDS * 40 + 60; // a killed node loses its own stress-ng; the others keep theirs
-  for (const n of lab.nodes) load(n, CPU_PER_NODE + (n === owner ? CPU_OWNER_EXTRA : 0), killSeconds);
-  const times = await hardKillRounds(lab, ip, ROUNDS, 180_000);
-
-  console.log(`hard failure under load -> first curl through the new owner, ${times.length} rounds:`);
-  console.log(
-    `  p50 ${quantile(times, 0.5).toFixed(0)} ms   p95 ${quantile(times, 0.95).toFixed(0)} ms   max ${quantile(times, 1).toFixed(0)} ms`,
+  const killSeconds = ROUNDS * 40 + 60;
+  const killEnd = performance.now() + killSeconds * 1000;
+  const workers = (n: string) => CPU_PER_NODE + (n === owner ? CPU_OWNER_EXTRA : 0);
+  for (const n of lab.nodes) load(n, workers(n), killSeconds);
+  const killProbe = await startBenchProbe(lab, ips, ROUNDS * 240_000 + 120_000);
+  // A killed node loses its stress-ng with its other processes: give it back its load once revived.
+  const reload = (n: string) =>
+    load(n, workers(n), Math.max(1, Math.round((killEnd - performance.now()) / 1000)));
+  const rounds = await hardKillRounds(lab, killProbe, ips, ROUNDS, 180_000, reload).finally(() =>
+    killProbe.stop(),
   );
+  printKillRounds('hard failure under load -> served through another node', rounds);
+  console.log(`  load average after the kill rounds: ${loadAverage()}`);
+  console.log(`speaker logs: ${join(lab.stateDir, 'logs')}`);
 } finally {
   await lab.stop();
   await Promise.allSettled(stress);

@@ -5,7 +5,7 @@ import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { macsToNodes } from './support/l2.js';
 import { LabProbe, windowStats } from './support/lab-probe.js';
 import { waitForIps } from './support/services.js';
-import { eventually, startTestLab } from './support/test-lab.js';
+import { eventually, speakersReady, startTestLab } from './support/test-lab.js';
 
 /** Issue 12's failover budget: from the instant the kill starts to the first answer through the survivor. */
 const FAILOVER_BUDGET_MS = 1_000;
@@ -49,17 +49,7 @@ describe('two nodes', () => {
    * took its IPs back.
    */
   const steady = async () => {
-    for (const n of ['n1', 'n2'])
-      await eventually(
-        `speaker-${n} ready`,
-        async () => {
-          const r = await lab.exec(n, ['curl', '-sf', '--max-time', '2', 'http://127.0.0.1:7473/readyz'], {
-            check: false,
-          });
-          return r.code === 0 ? true : undefined;
-        },
-        120_000,
-      );
+    await speakersReady(lab);
     const ready = await probe.mark('ready');
     return eventually(
       'every IP answered by one node',

@@ -2,7 +2,7 @@
  * How starved this speaker is, from how late its own timers fire: Lifeguard's "local health awareness"
  * (Dadgar et al., 2018; hashicorp/memberlist's awareness). A node whose event loop is stalled (CPU
  * starvation, GC, a paused VM) misses the peers' heartbeats queued behind its own timers and would
- * accuse healthy peers; instead it grants every peer a fresh timeout after a stall and widens its own
+ * accuse healthy peers; instead it reads what waited before accusing anyone after a stall, and widens its own
  * timeouts by half a timeout per point (Lifeguard widens by a whole one; ours start at 400 ms, not
  * seconds, and a dead peer must still be noticed within the 1 s failover budget at score 1). Lateness is measured on the monotonic clock, so an NTP step is not a stall.
  */
@@ -11,7 +11,7 @@ export interface LocalHealth {
   readonly score: number;
   /** On-time ticks since the score last changed; `recoverTicks` of them lower it by one. */
   readonly onTime: number;
-  /** End of the last stall (monotonic ms): no peer is accused for a full timeout after it. */
+  /** End of the last stall (monotonic ms): no peer is accused until a heartbeat interval after it. */
   readonly stallEnd: number;
 }
 

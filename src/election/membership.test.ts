@@ -330,7 +330,47 @@ describe('Membership in a simulated cluster (issue 12, items 3 and 7)', () => {
     expect([...seenDead]).toEqual([]);
   });
 
-  it('a paused node grants its peers a fresh timeout before accusing them', () => {
+  // The lab on a loaded machine: every speaker's timers run late all the time (a 150 ms stall every
+  // 300 ms). Their own timeouts widen (score 4: 3 x deadAfter), but a dead peer must be noticed
+  // once that widened timeout has run out, not only when the stalls stop (each stall used to grant
+  // every peer a whole fresh timeout: 3 s failovers in the lab), and a live peer never.
+  const starveAll = (sim: MembershipSim, nodes: readonly string[], until: number) => {
+    while (sim.now < until) {
+      for (const [i, n] of nodes.entries()) sim.pause(n, 140 + 10 * i);
+      sim.runUntil(sim.now + 300);
+    }
+  };
+
+  it('starved survivors still notice a dead peer while the stalls go on', () => {
+    const sim = new MembershipSim({ nodes: names(3), seed: 5 });
+    sim.runUntil(2_000);
+    starveAll(sim, ['n1', 'n2', 'n3'], 4_000);
+    const killedAt = sim.now;
+    sim.kill('n1');
+    const seen = new Map<string, number>();
+    sim.onEvent = (node) => {
+      if (!seen.has(node) && !sim.membership(node).isAlive('n1', sim.now)) seen.set(node, sim.now - killedAt);
+    };
+    starveAll(sim, ['n2', 'n3'], killedAt + 5_000);
+    expect(sim.membership('n2').healthScore).toBe(4);
+    // 1,200 ms of widened timeout from the last heartbeat, a stall, the confirmation.
+    expect(seen.get('n2') ?? Infinity).toBeLessThanOrEqual(2_000);
+    expect(seen.get('n3') ?? Infinity).toBeLessThanOrEqual(2_000);
+  });
+
+  it('starved nodes accuse nobody alive', () => {
+    const sim = new MembershipSim({ nodes: names(3), seed: 6 });
+    sim.runUntil(2_000);
+    const wrong = new Set<string>();
+    sim.onEvent = (node) => {
+      for (const x of ['n1', 'n2', 'n3'])
+        if (!sim.membership(node).isAlive(x, sim.now)) wrong.add(`${node} saw ${x}`);
+    };
+    starveAll(sim, ['n1', 'n2', 'n3'], 20_000);
+    expect([...wrong]).toEqual([]);
+  });
+
+  it('a paused node reads what waited before accusing anyone', () => {
     const sim = new MembershipSim({ nodes: names(3), seed: 3 });
     sim.runUntil(2_000);
     let accused = 0;

@@ -438,11 +438,18 @@ export class Membership {
     const heard = Math.max(
       p?.lastHeard ?? Number.NEGATIVE_INFINITY,
       this.watchedSince.get(node) ?? Number.NEGATIVE_INFINITY,
-      this.health.stallEnd,
       (this.startedAt ?? Number.POSITIVE_INFINITY) + this.timing.intervalMs,
     );
     const widen = Math.min((p?.health ?? 0) / 2, this.timing.maxPeerWiden) * this.timing.deadAfterMs;
-    return heard + scaleTimeout(this.health, this.timing.deadAfterMs) + widen;
+    // After a stall of our own, the datagrams that waited in the socket are read on the same turn of
+    // the event loop, just after the overdue timer: a grace of one heartbeat interval lets them (and a
+    // heartbeat in flight) count before anyone is accused. Not a whole fresh timeout: on a machine
+    // where stalls come every few ticks, that postponed the accusation of a dead peer for as long as
+    // the stalls went on (3 s in the lab at load 20 on 2 cores, against a 1 s failover budget).
+    return Math.max(
+      heard + scaleTimeout(this.health, this.timing.deadAfterMs) + widen,
+      this.health.stallEnd + this.timing.intervalMs,
+    );
   }
 
   /** Accuses quiet watched peers and withdraws accusations of peers heard since; true if any changed. */

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { killNode, reviveNode } from './chaos/node-failure.js';
+import { armKillNode, killNode, reviveNode } from './chaos/node-failure.js';
 import type { LabAddresses } from './cluster/addressing.js';
 import { Cluster, type ClusterOptions } from './cluster/cluster.js';
 import type { CommandResult, RunOptions } from './cluster/command.js';
@@ -163,6 +163,10 @@ export class Lab {
   /** Hard failure of a node: its links go down and every process in it dies at once. */
   kill(node: string): Promise<void> {
     return killNode(this.cluster, node);
+  }
+  /** `kill` made ready ahead (see armKillNode), for benches that time the kill. */
+  armKill(node: string): Promise<() => Promise<void>> {
+    return armKillNode(this.cluster, node);
   }
   /** Brings a killed node back: links up, routes restored, its node processes started again. */
   revive(node: string): Promise<void> {

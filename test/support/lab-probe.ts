@@ -4,10 +4,11 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../../src/lab/lab.js';
+import { entryNode } from './l2.js';
 
 /**
  * One GET from the client namespace (started at `t` on the probe process's monotonic clock, took
- * `ms`, answered through `node`), or one ARP reply (received at `t`, from `node`'s MAC).
+ * `ms`, answered by a pod on `node`), or one ARP reply (received at `t`, from `node`'s MAC).
  */
 export interface ProbeSample {
   readonly t: number;
@@ -16,6 +17,11 @@ export interface ProbeSample {
   readonly ok: boolean;
   readonly ms: number;
   readonly node?: string;
+  /**
+   * The node the request entered through: for a Cluster Service the one whose address the pod saw
+   * (kube-proxy SNATs to it), for a Local one (source kept) the pod's node; for ARP, `node`.
+   */
+  readonly entry?: string;
   readonly err?: string;
 }
 
@@ -26,6 +32,8 @@ export interface ProbeOptions {
    * SYN lost to a dead node's MAC always makes a failure, never a slow success.
    */
   readonly timeoutMs?: number;
+  /** The probe stops on its own after this long, whatever the caller does. Default 30 min. */
+  readonly maxMs?: number;
 }
 
 /**
@@ -40,12 +48,20 @@ export class LabProbe {
   private constructor(
     private readonly child: ChildProcessByStdio<Writable, Readable, null>,
     macs: ReadonlyMap<string, string>,
+    entryOf: (client: string) => string | undefined,
   ) {
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const o = JSON.parse(line) as (ProbeSample & { mac?: string }) | { t: number; mark: string };
+      const o = JSON.parse(line) as
+        | (ProbeSample & { mac?: string; client?: string })
+        | { t: number; mark: string };
       if ('mark' in o) this.waiting.get(o.mark)?.(o.t);
-      else if (o.mac !== undefined) this.samples.push({ ...o, node: macs.get(o.mac) ?? o.mac });
-      else this.samples.push(o);
+      else if (o.mac !== undefined) {
+        const node = macs.get(o.mac) ?? o.mac;
+        this.samples.push({ ...o, node, entry: node });
+      } else {
+        const entry = (o.client !== undefined ? entryOf(o.client) : undefined) ?? o.node;
+        this.samples.push(entry === undefined ? o : { ...o, entry });
+      }
     });
   }
 
@@ -63,13 +79,14 @@ export class LabProbe {
       timeoutMs: o.timeoutMs ?? 800,
       clientIp: lab.addresses.clientIp,
       ifname: 'eth0',
+      maxMs: o.maxMs ?? 30 * 60_000,
     });
     const child = spawn(
       'ip',
       ['netns', 'exec', lab.namespaceOf('client'), process.execPath, '--import', 'tsx', script, config],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
-    return new LabProbe(child, macs);
+    return new LabProbe(child, macs, (client) => entryNode(lab, client));
   }
 
   /** Places an event on the probe's clock; resolves with its time there. */

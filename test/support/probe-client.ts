@@ -5,7 +5,8 @@
  * is, not across several `lab exec` calls. ARP shows what HTTP cannot: a node that stopped
  * answering for an IP while clients' caches still send it traffic.
  * stdin: `mark <label>` echoes {t, mark} (to place an event on the same clock); `quit` exits.
- * Argument: JSON { ips, intervalMs, timeoutMs, clientIp, ifname }.
+ * Argument: JSON { ips, intervalMs, timeoutMs, clientIp, ifname, maxMs }. It stops on its own after
+ * maxMs, or when its stdin closes (the caller is gone): a forgotten probe never runs for long.
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -28,6 +29,7 @@ interface Config {
   readonly timeoutMs: number;
   readonly clientIp: string;
   readonly ifname: string;
+  readonly maxMs: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
@@ -50,8 +52,9 @@ function probe(ip: string): void {
     });
     res.on('end', () => {
       try {
-        const reply = JSON.parse(body) as { node?: string };
-        finish(res.statusCode === 200, { node: reply.node });
+        // `client`: the source address the pod saw (the entry node's, where kube-proxy SNATs).
+        const reply = JSON.parse(body) as { node?: string; client?: string };
+        finish(res.statusCode === 200, { node: reply.node, client: reply.client });
       } catch {
         finish(false, { err: `bad reply ${res.statusCode}` });
       }
@@ -96,6 +99,7 @@ const loop = () => {
   for (const ip of config.ips) probe(ip);
   for (const frame of requests) arp.send(frame);
   tick++;
+  if (performance.now() - started >= config.maxMs) process.exit(0);
   setTimeout(loop, Math.max(0, started + tick * config.intervalMs - performance.now()));
 };
 loop();

@@ -4,7 +4,7 @@ import type { LabNode, NodeAgents } from '../cluster/node-agents.js';
 export interface NodeFailureTarget {
   readonly nodeAgents: NodeAgents;
   node(name: string): LabNode;
-  cutNode(name: string): Promise<void>;
+  armCutNode(name: string): Promise<() => Promise<void>>;
   reconnectNode(name: string): Promise<void>;
 }
 
@@ -13,9 +13,20 @@ export interface NodeFailureTarget {
  * then every process on it dies at once.
  */
 export async function killNode(target: NodeFailureTarget, name: string): Promise<void> {
+  await (await armKillNode(target, name))();
+}
+
+/**
+ * `killNode` made ready ahead: resolves with the function that kills, whose links go down within
+ * moments of the call (no process to start then), so a bench can place the kill on its clock.
+ */
+export async function armKillNode(target: NodeFailureTarget, name: string): Promise<() => Promise<void>> {
   const node = target.node(name);
-  await target.cutNode(name);
-  await target.nodeAgents.halt(node);
+  const cut = await target.armCutNode(name);
+  return async () => {
+    await cut();
+    await target.nodeAgents.halt(node);
+  };
 }
 
 /** Brings a killed node back: links up, routes restored, and what ran on it started again. */

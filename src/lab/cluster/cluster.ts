@@ -14,7 +14,7 @@ import { type LabPaths, labPaths } from './lab-paths.js';
 import { claimIndex, removeLabNamespaces } from './lab-slots.js';
 import { DEFAULT_STATE_DIR, type LabState, readState, writeState } from './lab-state.js';
 import { type LabNames, labNames, nodeName } from './names.js';
-import { cutNamespace, listNamespaces, reviveNamespace } from './netns.js';
+import { armCut, listNamespaces, reviveNamespace } from './netns.js';
 import { createNodePodNetwork, createSegment, restoreNodeRoutes } from './network.js';
 import type { LabNode, NodeAgents } from './node-agents.js';
 import type { PodHost } from './pod-host.js';
@@ -266,11 +266,12 @@ export class Cluster {
   }
 
   /** Takes every link of the node down, as if its cable were pulled. */
-  async cutNode(name: string): Promise<void> {
-    await cutNamespace(this.node(name).ns);
+  /** Readies cutting a node's links: the returned function cuts within moments (see armCut). */
+  armCutNode(name: string): Promise<() => Promise<void>> {
+    return armCut(this.node(name).ns);
   }
 
-  /** Undoes `cutNode`: links up and the routes to the other nodes' pods back. */
+  /** Undoes a cut (`armCutNode`): links up and the routes to the other nodes' pods back. */
   async reconnectNode(name: string): Promise<void> {
     const node = this.node(name);
     await reviveNamespace(node.ns);

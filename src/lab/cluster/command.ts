@@ -10,7 +10,8 @@ export interface CommandResult {
 export interface RunOptions {
   /** Kill the command after this long; no step of the lab may hang silently. Default 60 s. */
   readonly timeoutMs?: number;
-  readonly input?: string;
+  /** Written to stdin, then stdin is closed; a promise is written when it settles (the command waits for it). */
+  readonly input?: string | Promise<string>;
   /** When false, a non-zero exit is returned instead of thrown. Default true. */
   readonly check?: boolean;
   readonly env?: NodeJS.ProcessEnv;
@@ -56,7 +57,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     });
     // A command may exit before reading its input; that is its business, not a crash of ours.
     child.stdin?.on('error', () => {});
-    child.stdin?.end(opts.input);
+    if (typeof opts.input === 'string') child.stdin?.end(opts.input);
+    else opts.input?.then((s) => child.stdin?.end(s));
   });
 }
 
@@ -72,7 +74,27 @@ export function runIn(
 
 /** Applies many `ip` commands in one process (`ip -batch`), which is much faster than one each. */
 export async function ipBatch(lines: readonly string[], ns?: string): Promise<void> {
-  if (lines.length === 0) return;
+  await armIpBatch(lines, ns)();
+}
+
+/**
+ * Starts `ip -batch` now and returns the function that feeds it `lines`: `ip` runs each line as it
+ * reads it, so the commands take effect within moments of the call, without a process start (which
+ * takes hundreds of ms on a loaded machine). For when the moment matters (a hard kill being timed).
+ * Call the function once, soon: the armed process counts against the usual 60 s command timeout.
+ */
+export function armIpBatch(lines: readonly string[], ns?: string): () => Promise<void> {
+  if (lines.length === 0) return async () => {};
   const args = ns ? ['-n', ns, '-batch', '-'] : ['-batch', '-'];
-  await run('ip', args, { input: `${lines.join('\n')}\n` });
+  let feed: (s: string) => void = () => {};
+  const input = new Promise<string>((resolve) => {
+    feed = resolve;
+  });
+  const done = run('ip', args, { input });
+  // Reported when fired; until then a failure must not surface as an unhandled rejection.
+  done.catch(() => {});
+  return async () => {
+    feed(`${lines.join('\n')}\n`);
+    await done;
+  };
 }

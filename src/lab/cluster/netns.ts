@@ -1,4 +1,4 @@
-import { ipBatch, run } from './command.js';
+import { armIpBatch, ipBatch, run } from './command.js';
 
 // Namespace and link housekeeping: listing and removing what the lab made, and cutting a namespace off
 // its links (a pulled cable) and back.
@@ -28,9 +28,12 @@ async function linksOf(ns: string): Promise<string[]> {
     .filter((n): n is string => n !== undefined && n !== 'lo');
 }
 
-/** Takes every link of a namespace down except loopback: the node is cut off as if its cable were pulled. */
-export async function cutNamespace(ns: string): Promise<void> {
-  await ipBatch(
+/**
+ * Readies taking every link of a namespace down except loopback (the node cut off as if its cable were
+ * pulled): links listed and `ip` started, so the returned function cuts at once.
+ */
+export async function armCut(ns: string): Promise<() => Promise<void>> {
+  return armIpBatch(
     (await linksOf(ns)).map((l) => `link set ${l} down`),
     ns,
   );
