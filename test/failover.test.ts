@@ -4,7 +4,7 @@ import type { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { announcedBy, arpingAnswers, clientNeighbour, entryNode } from './support/l2.js';
 import { rollingRestartUnderLoad } from './support/rolling-restart.js';
-import { waitForIps } from './support/services.js';
+import { eventMessages, waitForIps } from './support/services.js';
 import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
 
 // Failover with the real data path: real kube-proxy rules, real ARP in the kernel, real curl.
@@ -65,6 +65,12 @@ describe('failover', () => {
     await eventually('ServiceL2Status', async () =>
       (await announcedBy(lab, 'demo')) === owner ? true : undefined,
     );
+    // Who announces it is told on the Service itself (kubectl describe), as MetalLB's nodeAssigned is.
+    await eventually('a NodeAssigned Event naming the owner', async () =>
+      (await eventMessages(lab, 'demo')).find((m) =>
+        m.startsWith(`NodeAssigned: announcing ${ip} from node ${owner}`),
+      ),
+    );
   });
 
   it('deleting a Service deletes its ServiceL2Status', async () => {
@@ -88,6 +94,12 @@ describe('failover', () => {
     await lab.stopComponent(`speaker-${owner}`, 'SIGKILL');
     const { next } = await failedOverFrom(ip, owner);
     expect(next).not.toBe(owner);
+    await eventually('a NodeAssigned Event saying why the IP moved', async () =>
+      (await eventMessages(lab, 'demo')).find(
+        (m) =>
+          m === `NodeAssigned: announcing ${ip} from node ${next}: ${owner} stopped answering heartbeats`,
+      ),
+    );
     await lab.restart(`speaker-${owner}`);
     await steadyOwner(ip);
   });
