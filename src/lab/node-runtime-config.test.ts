@@ -59,6 +59,7 @@ describe('containerdConfig', () => {
     ['uses the native snapshotter', 'snapshotter = "native"\n'],
     ['reads registry hosts from the node', `config_path = "${p.registryHostsDir}"\n`],
     ['restricts oom_score_adj', 'restrict_oom_score_adj = true\n'],
+    ['keeps pod network namespaces under its state', 'netns_mounts_under_state_dir = true\n'],
     ['runs runc from the given path, cgroupfs', `BinaryName = "${opts.runcPath}"\nSystemdCgroup = false\n`],
     ['reads CNI from the node', `bin_dirs = ["/usr/lib/cni"]\nconf_dir = "${p.cniConfDir}"\n`],
     [

@@ -149,6 +149,8 @@ export function containerdConfig(opts: NodeRuntimeOptions): string {
         // The host's root cannot lower oom_score_adj (no CAP_SYS_RESOURCE); without this every
         // sandbox fails in runc with "can't get final child's PID from pipe: EOF".
         restrict_oom_score_adj: true,
+        // Pod network namespaces under this node's state directory, not in the host-wide /run/netns.
+        netns_mounts_under_state_dir: true,
         containerd: {
           default_runtime_name: 'runc',
           runtimes: {
