@@ -2,14 +2,16 @@
 # One-time set-up of a fresh Debian machine for BareLB development and tests: Debian packages for the
 # lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load),
 # compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build),
-# Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, and the
-# lab's control-plane binaries built from their Go modules (cached in ~/.cache/barelb, reused).
+# Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, the
+# lab's binaries built from their Go modules, and the images its nodes run, built without a Docker engine
+# (both cached in ~/.cache/barelb, reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(iproute2 iptables nftables conntrack arping iputils-ping ndisc6 curl tcpdump openssl util-linux procps stress-ng
   psmisc kmod make g++ python3 libpcap-dev
-  gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user)
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user
+  runc containernetworking-plugins buildah mmdebstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -39,4 +41,6 @@ npm ci --no-fund --no-audit
 
 echo "[setup] lab binaries"
 scripts/build-lab-binaries.sh >/dev/null
+echo "[setup] lab images"
+scripts/build-lab-images.sh >/dev/null
 echo "[setup] done"
