@@ -174,4 +174,12 @@ describe('cgroupV1Hierarchies', () => {
     ].join('\n');
     expect(cgroupV1Hierarchies(mounts)).toEqual(['/sys/fs/cgroup/cpu,cpuacct', '/sys/fs/cgroup/memory']);
   });
+
+  it('adds the cgroup2 mount when asked (for removal)', () => {
+    const mounts = [
+      'cgroup2 /sys/fs/cgroup/unified cgroup2 rw 0 0',
+      'cgroup /sys/fs/cgroup/pids cgroup rw,pids 0 0',
+    ].join('\n');
+    expect(cgroupV1Hierarchies(mounts, true)).toEqual(['/sys/fs/cgroup/unified', '/sys/fs/cgroup/pids']);
+  });
 });

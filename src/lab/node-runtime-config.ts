@@ -278,11 +278,15 @@ export function cgroupRootDirs(cgroupRoot: string, hierarchies: readonly string[
   return dirs;
 }
 
-/** cgroup v1 hierarchies from the text of /proc/self/mounts (cgroup2 is left alone). */
-export function cgroupV1Hierarchies(mounts: string): string[] {
+/**
+ * cgroup mount points from the text of /proc/self/mounts: the v1 hierarchies, plus the cgroup2 mount
+ * when `withV2` (the kubelet also makes its cgroups there on a hybrid host, so removal must look there).
+ */
+export function cgroupV1Hierarchies(mounts: string, withV2 = false): string[] {
+  const types = withV2 ? ['cgroup', 'cgroup2'] : ['cgroup'];
   return mounts
     .split('\n')
     .map((l) => l.split(' '))
-    .filter((f) => f[2] === 'cgroup' && f[1] !== undefined)
+    .filter((f) => types.includes(f[2] ?? '') && f[1] !== undefined)
     .map((f) => f[1] as string);
 }

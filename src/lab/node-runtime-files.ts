@@ -45,8 +45,8 @@ export async function writeNodeRuntimeFiles(opts: NodeRuntimeOptions): Promise<s
   return kubeletArgs(opts);
 }
 
-async function hierarchies(): Promise<string[]> {
-  return cgroupV1Hierarchies(await readFile('/proc/self/mounts', 'utf8'));
+async function hierarchies(withV2 = false): Promise<string[]> {
+  return cgroupV1Hierarchies(await readFile('/proc/self/mounts', 'utf8'), withV2);
 }
 
 /**
@@ -95,7 +95,10 @@ export async function cgroupRootProcesses(cgroupRoot: string): Promise<number[]>
   return pids;
 }
 
-/** Removes a node's cgroup root from every hierarchy, children first. Its processes must be gone. */
+/**
+ * Removes a node's cgroup root from every hierarchy, children first, cgroup2 included (the kubelet makes
+ * its kubepods tree there too on a hybrid host). Its processes must be gone.
+ */
 export async function removeCgroupRoot(cgroupRoot: string): Promise<void> {
   const removeTree = async (dir: string): Promise<void> => {
     const entries = await subdirs(dir).catch(() => undefined);
@@ -105,5 +108,5 @@ export async function removeCgroupRoot(cgroupRoot: string): Promise<void> {
   };
   const top = cgroupRoot.split('/').filter((s) => s !== '')[0];
   if (top === undefined) throw new RangeError('refusing to remove the host cgroup root');
-  for (const h of await hierarchies()) await removeTree(join(h, top));
+  for (const h of await hierarchies(true)) await removeTree(join(h, top));
 }
