@@ -54,9 +54,16 @@ declare -A ref=(
   [podserver]="${BARELB_PODSERVER_IMAGE:-localhost/podserver:dev}"
 )
 
-# buildah keeps its images (and the BareLB build's layer cache) in the cache, with the vfs driver: no
-# overlay mounts, nothing that needs more than plain directories.
-buildah=(nice -n 10 buildah --root "$cache/storage" --runroot "$cache/run" --storage-driver vfs)
+# buildah keeps its images (and the BareLB build's layer cache) in the cache. The vfs driver needs no
+# overlay mounts, only plain directories, but copies the whole tree for every layer (slow, and each
+# BareLB rebuild leaves a few GB of intermediate layers); BARELB_BUILDAH_DRIVER=overlay is faster where
+# the kernel allows overlay mounts.
+driver=${BARELB_BUILDAH_DRIVER:-vfs}
+storage="$cache/storage" runroot="$cache/run"
+[[ $driver == vfs ]] || storage="$cache/storage-$driver" runroot="$cache/run-$driver"
+buildah=(nice -n 10 buildah --root "$storage" --runroot "$runroot" --storage-driver "$driver")
+# Untagged images (the layer cache of earlier BareLB builds) beyond this count are pruned after a build.
+max_untagged=${BARELB_IMAGES_MAX_UNTAGGED:-40}
 
 key_of() { sha256sum | cut -c1-32; }
 is_current() { [[ -f "$cache/$1.oci.tar" && "$(cat "$cache/$1.key" 2>/dev/null)" == "$2" ]]; }
@@ -206,6 +213,19 @@ barelb_key=$(
   } | key_of
 )
 step barelb "$barelb_key" build_barelb "$revision"
+untagged() { "${buildah[@]}" images --all --format '{{.Name}}' 2>/dev/null | grep -c '^<none>$' || true; }
+n=$(untagged)
+if ((n > max_untagged)); then
+  log "pruning $n untagged images (the next BareLB build runs npm ci again)"
+  # Each pass removes the leaves: repeat until the chains of untagged layers are gone.
+  for _ in $(seq 30); do
+    "${buildah[@]}" rmi --prune >/dev/null 2>&1 || break
+    m=$(untagged)
+    ((m < n)) || break
+    n=$m
+  done
+  log "pruned: $(untagged) untagged images left"
+fi
 
 : >"$cache/images.tsv.tmp"
 for name in pause node-slim node-build barelb podserver; do
