@@ -54,14 +54,31 @@ declare -A ref=(
   [podserver]="${BARELB_PODSERVER_IMAGE:-localhost/podserver:dev}"
 )
 
-# buildah keeps its images (and the BareLB build's layer cache) in the cache. The vfs driver needs no
-# overlay mounts, only plain directories, but copies the whole tree for every layer (slow, and each
-# BareLB rebuild leaves a few GB of intermediate layers); BARELB_BUILDAH_DRIVER=overlay is faster where
-# the kernel allows overlay mounts.
-driver=${BARELB_BUILDAH_DRIVER:-vfs}
-storage="$cache/storage" runroot="$cache/run"
-[[ $driver == vfs ]] || storage="$cache/storage-$driver" runroot="$cache/run-$driver"
-buildah=(nice -n 10 buildah --root "$storage" --runroot "$runroot" --storage-driver "$driver")
+# buildah keeps its images (and the BareLB build's layer cache) in the cache. overlay is used where the
+# kernel allows overlay mounts (a cold BareLB build took 86 s with it, 625 s with vfs on a busy 2-core
+# machine); vfs needs only plain directories but copies the whole tree for every layer, and each BareLB
+# rebuild leaves a few GB of intermediate layers. BARELB_BUILDAH_DRIVER=vfs|overlay picks one.
+buildah_with() {
+  local d=$1
+  if [[ $d == vfs ]]; then
+    buildah=(nice -n 10 buildah --root "$cache/storage" --runroot "$cache/run" --storage-driver vfs)
+  else
+    buildah=(nice -n 10 buildah --root "$cache/storage-$d" --runroot "$cache/run-$d" --storage-driver "$d")
+  fi
+}
+# Without BARELB_BUILDAH_DRIVER: overlay when a probe container mounts, else vfs.
+driver=${BARELB_BUILDAH_DRIVER:-}
+if [[ -z $driver ]]; then
+  buildah_with overlay
+  if probe=$("${buildah[@]}" from --quiet scratch 2>/dev/null) && "${buildah[@]}" mount "$probe" >/dev/null 2>&1; then
+    driver=overlay
+  else
+    driver=vfs
+  fi
+  [[ -n "${probe:-}" ]] && "${buildah[@]}" rm "$probe" >/dev/null 2>&1
+fi
+buildah_with "$driver"
+log "buildah storage driver: $driver"
 # Untagged images (the layer cache of earlier BareLB builds) beyond this count are pruned after a build.
 max_untagged=${BARELB_IMAGES_MAX_UNTAGGED:-40}
 
@@ -150,8 +167,19 @@ build_podserver() {
   commit "$c" "${ref[podserver]}"
 }
 
+# The base images the Dockerfile names must be in this storage (another driver's storage, or a prune,
+# may have left only their archives): load them from the archives, locally.
+ensure_in_storage() {
+  local name=$1
+  "${buildah[@]}" inspect --type image "${ref[$name]}" >/dev/null 2>&1 && return
+  log "$name: loading ${ref[$name]} from its archive"
+  "${buildah[@]}" pull --quiet "oci-archive:$cache/$name.oci.tar" >/dev/null
+}
+
 build_barelb() {
   local revision=$1
+  ensure_in_storage node-build
+  ensure_in_storage node-slim
   local trust=()
   # `RUN npm ci` fetches from the npm registry. Where this machine reaches it through a TLS proxy whose
   # CA only the host trusts (NODE_EXTRA_CA_CERTS), npm in the build trusts that file too: it and a
