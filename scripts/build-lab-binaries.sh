@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the lab's control-plane binaries (etcd, kube-apiserver, kube-controller-manager, kube-proxy,
-# kubectl) from their Go modules, plus the lab's pod workload (podserver), into a cache outside the work tree, and reuses them when present.
+# Builds the lab's control-plane binaries (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
+# kube-proxy, kubectl), the node binaries (kubelet; containerd, containerd-shim-runc-v2 and ctr from the
+# containerd module) and the lab's pod workload (podserver) from their Go modules into a cache outside the
+# work tree, and reuses them when present. runc and the CNI plugins come from Debian (setup.sh).
 #
 #   scripts/build-lab-binaries.sh            # build what is missing, print the directory
 #   BARELB_K8S_BIN_DIR=/path ...             # use ready binaries instead (nothing is built)
@@ -13,7 +15,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 mods="$here/tools/lab-binaries"
 kube_version=$(grep -oE "^\s*(require )?k8s.io/kubernetes v[0-9.]+" "$mods/kube/go.mod" | awk "{print \$NF}")
 etcd_version=$(grep -oE "^\s*(require )?go.etcd.io/etcd/server/v3 v[0-9.]+" "$mods/etcd/go.mod" | awk "{print \$NF}")
-bins=(etcd kube-apiserver kube-controller-manager kube-proxy kubectl podserver)
+containerd_version=$(grep -oE "^\s*(require )?github.com/containerd/containerd/v2 v[0-9.]+" "$mods/containerd/go.mod" | awk "{print \$NF}")
+kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubectl kubelet)
+containerd_bins=(containerd containerd-shim-runc-v2 ctr)
+bins=(etcd "${kube_bins[@]}" "${containerd_bins[@]}" podserver)
 
 if [[ -n "${BARELB_K8S_BIN_DIR:-}" ]]; then
   for b in "${bins[@]}"; do
@@ -23,10 +28,14 @@ if [[ -n "${BARELB_K8S_BIN_DIR:-}" ]]; then
   exit 0
 fi
 
+# containerd's version is not in the directory name: adding the node binaries must not orphan a cache of
+# control-plane binaries that took a quarter of an hour to build. It is checked through a stamp instead.
 cache="${BARELB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/barelb}/k8s/${kube_version}-etcd-${etcd_version}"
 mkdir -p "$cache"
 
-log() { echo "[lab-binaries $(date +%H:%M:%S)] $*" >&2; }
+progress_tag=lab-binaries
+# shellcheck source=scripts/progress.sh
+source "$(dirname "$0")/progress.sh"
 
 # Go from the module proxy when the machine has none recent enough (setup.sh does the same).
 # shellcheck source=scripts/ensure-toolchains.sh
@@ -55,10 +64,25 @@ build_etcd() {
   mv "$cache/etcd.tmp" "$cache/etcd"
 }
 
+# containerd is built without cgo: the lab uses the native snapshotter, so the btrfs, devmapper and zfs
+# snapshotters (which need cgo or C headers) are left out.
+build_containerd() {
+  local b=$1
+  local ld="-s -w -X github.com/containerd/containerd/v2/version.Version=${containerd_version#v}"
+  (cd "$mods/containerd" && go build -trimpath -tags "no_btrfs no_devmapper no_zfs" -ldflags "$ld" \
+    -o "$cache/$b.tmp" "github.com/containerd/containerd/v2/cmd/$b")
+  mv "$cache/$b.tmp" "$cache/$b"
+}
+
 build_podserver() {
   (cd "$mods/podserver" && go build -trimpath -ldflags "-s -w" -o "$cache/podserver.tmp" .)
   mv "$cache/podserver.tmp" "$cache/podserver"
 }
+
+# A containerd of another version than the wrapper module names is rebuilt.
+if [[ "$(cat "$cache/containerd.version" 2>/dev/null)" != "$containerd_version" ]]; then
+  rm -f "${containerd_bins[@]/#/$cache/}"
+fi
 
 missing=()
 for b in "${bins[@]}"; do [[ -x "$cache/$b" ]] || missing+=("$b"); done
@@ -68,15 +92,20 @@ if ((${#missing[@]} == 0)); then
   exit 0
 fi
 
-log "building ${missing[*]} (kubernetes $kube_version, etcd $etcd_version) into $cache"
+log "building ${missing[*]} (kubernetes $kube_version, etcd $etcd_version, containerd $containerd_version) into $cache"
 log "downloading modules"
-with_heartbeat "go mod download (kube)" bash -c "cd '$mods/kube' && go mod download"
-with_heartbeat "go mod download (etcd)" bash -c "cd '$mods/etcd' && go mod download"
+for m in kube etcd containerd; do
+  with_heartbeat "go mod download ($m)" bash -c "cd '$mods/$m' && go mod download"
+done
 for b in "${missing[@]}"; do
+  case " ${containerd_bins[*]} " in
+    *" $b "*) with_heartbeat "$b" build_containerd "$b"; continue ;;
+  esac
   if [[ $b == etcd || $b == podserver ]]; then
     with_heartbeat "$b" "build_$b"
   else
     with_heartbeat "$b" build_kube "$b"
   fi
 done
+echo "$containerd_version" >"$cache/containerd.version"
 echo "$cache"

@@ -30,7 +30,9 @@ if [[ "${1:-}" == "--no-build" ]]; then
   exit 1
 fi
 
-log() { echo "[promtool $(date +%H:%M:%S)] $*" >&2; }
+progress_tag=promtool
+# shellcheck source=scripts/progress.sh
+source "$(dirname "$0")/progress.sh"
 
 # shellcheck source=scripts/ensure-toolchains.sh
 source "$(dirname "$0")/ensure-toolchains.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sourced by scripts/setup.sh and the Go build scripts: makes sure this machine has the Node.js and Go that
-# BareLB needs, from the registries it may use and nowhere else; and with_heartbeat for long builds.
+# BareLB needs, from the registries it may use and nowhere else.
 #   - Node.js 24 LTS, the binary npm publishes as `node-linux-<arch>@24`, installed into /usr/local
 #     (ahead of /usr/bin on a default PATH). The npm that installs it may be any: Debian's will do.
 #   - Go (the lab builds Kubernetes from its modules), the toolchain the Go module proxy serves as
@@ -73,21 +73,3 @@ ensure_go() {
   go_is_recent
 }
 
-# Runs a command in the background and waits for it, saying every 30 s that it is still running and at
-# the end how long it took, so a long compile never looks hung. The caller defines `log`.
-with_heartbeat() {
-  local what=$1; shift
-  local start=$SECONDS
-  "$@" &
-  local pid=$!
-  local last=$SECONDS
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
-    if ((SECONDS - last >= 30)) && kill -0 "$pid" 2>/dev/null; then
-      log "$what: still running ($((SECONDS - start)) s)"
-      last=$SECONDS
-    fi
-  done
-  wait "$pid"
-  log "$what: done in $((SECONDS - start)) s"
-}

@@ -3,14 +3,15 @@
 # lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load),
 # compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build),
 # Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, the
-# lab's control-plane binaries built from their Go modules, and promtool for the monitoring package's
-# rule tests (both cached in ~/.cache/barelb, reused).
+# lab's binaries built from their Go modules, the images its nodes run (built without a Docker engine),
+# and promtool for the monitoring package's rule tests (all cached in ~/.cache/barelb, reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(iproute2 iptables nftables conntrack arping iputils-ping ndisc6 curl tcpdump openssl util-linux procps stress-ng
   psmisc kmod make g++ python3 libpcap-dev
-  gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user)
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user
+  runc containernetworking-plugins buildah mmdebstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -42,4 +43,6 @@ echo "[setup] lab binaries"
 scripts/build-lab-binaries.sh >/dev/null
 echo "[setup] promtool"
 scripts/build-promtool.sh >/dev/null
+echo "[setup] lab images"
+scripts/build-lab-images.sh >/dev/null
 echo "[setup] done"

