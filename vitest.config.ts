@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/support/**/*.test.ts'],
           // Pure but CPU-heavy rows (fuzzing, whole-cluster simulations) must not fail by wall time on a
           // busy machine: the suite is run next to stress-ng (issue 12).
           testTimeout: 30_000,
@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/**/*.test.ts'],
+          include: ['test/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           // One lab at a time: the machine has two cores and the lab is heavy.
           fileParallelism: false,

@@ -122,6 +122,12 @@ export class Speaker {
   /** The (service, ip) label pairs of barelb_speaker_announced set now, to remove the ones that go. */
   private announcedLabels = new Map<string, { service: string; ip: string; node: string }>();
   private stopped = false;
+  /**
+   * Set once start() has every input in place. Informer events arrive while it is still syncing; a
+   * plan made then sees no peers, no probe results and no warm-up, and would tell the peers this node
+   * is warmed up before it announces anything (a restart left its IPs unanswered for a warm-up).
+   */
+  private started = false;
   private lastPeerHeard = 0;
 
   constructor(
@@ -287,6 +293,7 @@ export class Speaker {
       this.requestElect();
       this.safetyTimer = setTimeout(safety, 1_000);
     };
+    this.started = true;
     safety();
   }
 
@@ -322,7 +329,7 @@ export class Speaker {
   }
 
   private elect(): void {
-    if (this.stopped || this.frozen) return;
+    if (this.stopped || this.frozen || !this.started) return;
     // One monotonic clock for every timeout: an NTP step must not make peers look dead.
     const now = systemMembershipClock.now();
     this.d.metrics.elections.inc();

@@ -42,6 +42,8 @@ export interface ProbeOptions {
  */
 export class LabProbe {
   readonly samples: ProbeSample[] = [];
+  /** When each round of GETs and ARP requests went out, on the probe's clock. */
+  readonly ticks: number[] = [];
   private readonly waiting = new Map<string, (t: number) => void>();
   private seq = 0;
 
@@ -53,8 +55,10 @@ export class LabProbe {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const o = JSON.parse(line) as
         | (ProbeSample & { mac?: string; client?: string })
-        | { t: number; mark: string };
-      if ('mark' in o) this.waiting.get(o.mark)?.(o.t);
+        | { t: number; mark: string }
+        | { t: number; tick: number };
+      if ('tick' in o) this.ticks.push(o.t);
+      else if ('mark' in o) this.waiting.get(o.mark)?.(o.t);
       else if (o.mac !== undefined) {
         const node = macs.get(o.mac) ?? o.mac;
         this.samples.push({ ...o, node, entry: node });
@@ -106,6 +110,27 @@ export class LabProbe {
     return this.samples.filter((s) => s.ip === ip && s.kind === kind && s.t >= from && s.t < to);
   }
 
+  /**
+   * The longest ARP silence for `ip` in [from, to): consecutive rounds of requests that got no reply
+   * (from a node `by` accepts) before the next round went out, from the first such round to the next
+   * answered one. Only rounds the probe sent count, so a stall of the probe itself is no silence.
+   */
+  arpSilenceMs(
+    ip: string,
+    from: number,
+    to: number,
+    by: (node: string | undefined) => boolean = () => true,
+  ): number {
+    const replies = this.between(ip, from, to, 'arp')
+      .filter((s) => by(s.node))
+      .map((s) => s.t);
+    return arpSilence(
+      this.ticks.filter((t) => t >= from && t < to),
+      replies,
+      to,
+    );
+  }
+
   stop(): void {
     this.child.stdin.end('quit\n');
   }
@@ -144,4 +169,22 @@ export function windowStats(samples: readonly ProbeSample[], from: number, to: n
     maxGapMs: Math.round(maxGapMs),
     nodes,
   };
+}
+
+/** See LabProbe.arpSilenceMs: `ticks` and `replies` sorted, on one clock. Pure. */
+export function arpSilence(ticks: readonly number[], replies: readonly number[], to: number): number {
+  let longest = 0;
+  let silentSince: number | undefined;
+  let r = 0;
+  for (const [i, t] of ticks.entries()) {
+    const next = ticks[i + 1] ?? to;
+    while (r < replies.length && (replies[r] ?? 0) < t) r++;
+    const answered = r < replies.length && (replies[r] ?? 0) < next;
+    if (answered) {
+      if (silentSince !== undefined) longest = Math.max(longest, t - silentSince);
+      silentSince = undefined;
+    } else silentSince ??= t;
+  }
+  if (silentSince !== undefined) longest = Math.max(longest, to - silentSince);
+  return Math.round(longest);
 }

@@ -61,8 +61,12 @@ function probe(ip: string): void {
     });
   });
   req.on('timeout', () => {
-    finish(false, { err: 'timeout' });
-    req.destroy();
+    // After a stall of this process (a busy machine), the timer phase runs before the reply that
+    // arrived meanwhile is read: look once more, after pending I/O, before calling it a failure.
+    setImmediate(() => {
+      finish(false, { err: 'timeout' });
+      req.destroy();
+    });
   });
   req.on('error', (err) => finish(false, { err: err.message }));
   req.end();
@@ -96,6 +100,9 @@ const requests = config.ips.map((ip) => {
 const started = performance.now();
 let tick = 0;
 const loop = () => {
+  // Each round of asking is recorded: a silence counts only while the probe was asking (a stall of
+  // this process is not a node's failure to answer).
+  out({ t: performance.now(), tick });
   for (const ip of config.ips) probe(ip);
   for (const frame of requests) arp.send(frame);
   tick++;
