@@ -1,7 +1,15 @@
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
 import type { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workloads/workload.js';
+import {
+  exposedNames,
+  metricsRead,
+  PROMETHEUS_MADE,
+  readMonitoringPackage,
+} from '../src/metrics/monitoring-package.js';
 import { announcedBy, arpingAnswers, clientNeighbour, entryNode } from './support/l2.js';
 import { rollingRestartUnderLoad } from './support/rolling-restart.js';
 import { eventMessages, waitForIps } from './support/services.js';
@@ -71,6 +79,22 @@ describe('failover', () => {
         m.startsWith(`NodeAssigned: announcing ${ip} from node ${owner}`),
       ),
     );
+  });
+
+  it('a running speaker and controller export every metric deploy/monitoring reads', async () => {
+    const pkg = readMonitoringPackage(join(REPO_ROOT, 'deploy/monitoring'));
+    // A component may still be starting: its /metrics answers once it runs.
+    const scrape = (target: string, port: number) =>
+      eventually(`/metrics of ${target}:${port}`, async () => {
+        const r = await lab.exec(target, ['curl', '-sf', `http://127.0.0.1:${port}/metrics`], {
+          check: false,
+        });
+        return r.code === 0 ? exposedNames(r.stdout) : undefined;
+      });
+    const exported = new Set([...(await scrape('n1', 7473)), ...(await scrape('cp', 7472))]);
+    const read = metricsRead(pkg);
+    expect(read.size).toBeGreaterThan(20);
+    expect([...read].filter(([name]) => !exported.has(name) && !PROMETHEUS_MADE.has(name))).toEqual([]);
   });
 
   it('deleting a Service deletes its ServiceL2Status', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { controllerMetrics } from '../controller/controller-metrics.js';
 import { speakerMetrics } from '../speaker/speaker-metrics.js';
-import { metricNames } from './promql-names.js';
+import { metricsRead, PROMETHEUS_MADE, readMonitoringPackage } from './monitoring-package.js';
 
 /**
  * deploy/monitoring/ tested for real: promtool (built from the Prometheus module by scripts/setup.sh via
@@ -19,43 +19,9 @@ const PKG = join(ROOT, 'deploy/monitoring');
 
 /** promtool takes seconds on a busy two-core machine. */
 const PROMTOOL_MS = 120_000;
-/** Series Prometheus makes itself, not BareLB. */
-const PROMETHEUS_MADE = new Set(['up']);
-/**
- * Metrics another change of issue 16 adds to the speaker (the per-Service announced gauge). Once the
- * speaker exports one, the test below fails until it is taken off this list.
- */
-
-interface Rule {
-  alert?: string;
-  record?: string;
-  expr: string;
-}
-const prometheusRule = parse(readFileSync(join(PKG, 'prometheus-rule.yaml'), 'utf8')) as {
-  kind: string;
-  spec: { groups: { name: string; rules: Rule[] }[] };
-};
-const rules = prometheusRule.spec.groups.flatMap((g) => g.rules);
+const pkg = readMonitoringPackage(PKG);
+const { prometheusRule, rules, testFiles, ruleTests } = pkg;
 const alerts = rules.flatMap((r) => (r.alert ? [r.alert] : []));
-
-interface PromtoolTests {
-  tests: { name: string; alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
-}
-const testFiles = readdirSync(join(PKG, 'tests')).filter((f) => f.endsWith('.test.yaml'));
-const ruleTests = testFiles.flatMap(
-  (f) => (parse(readFileSync(join(PKG, 'tests', f), 'utf8')) as PromtoolTests).tests,
-);
-
-function dashboardExprs(): string[] {
-  const dashboard = JSON.parse(readFileSync(join(PKG, 'dashboards/barelb.json'), 'utf8')) as {
-    panels: { targets?: { expr: string }[] }[];
-    templating: { list: { query?: unknown }[] };
-  };
-  const queries = dashboard.templating.list.flatMap((v) =>
-    typeof v.query === 'string' && v.query.includes('(') ? [v.query] : [],
-  );
-  return [...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)), ...queries];
-}
 
 /** The names a scrape of each component shows, from the same constructors main uses. */
 async function exportedNames(): Promise<Set<string>> {
@@ -135,13 +101,7 @@ describe('deploy/monitoring: rules, rule tests and dashboard', () => {
 
   it('the rules and the dashboard read only metrics BareLB exports', async () => {
     const exported = await exportedNames();
-    const used = new Map<string, string[]>();
-    const sources = [
-      ...rules.map((r) => ({ where: `rule ${r.alert ?? r.record}`, expr: r.expr })),
-      ...dashboardExprs().map((expr) => ({ where: 'dashboard', expr })),
-    ];
-    for (const { where, expr } of sources)
-      for (const name of metricNames(expr)) used.set(name, [...(used.get(name) ?? []), where]);
+    const used = metricsRead(pkg);
     const unknown = [...used].filter(([name]) => !exported.has(name) && !PROMETHEUS_MADE.has(name));
     expect(unknown).toEqual([]);
     // Enough is read to matter: the check above is not vacuous.
