@@ -48,9 +48,16 @@ async function attachToBridge(names: LabNames, port: string, ns: string, cidr: s
  * Gives node `index` (0-based) its pod bridge and routes to the other nodes' pod networks, and turns
  * on forwarding inside the node namespace (a per-namespace setting) so it can route for its pods.
  */
-export async function createNodePodNetwork(ns: string, addrs: LabAddresses, index: number): Promise<void> {
+export async function createNodePodNetwork(
+  ns: string,
+  addrs: LabAddresses,
+  index: number,
+  /** False on real nodes: their CNI bridge plugin makes the bridge when the first pod comes. */
+  withBridge = true,
+): Promise<void> {
   const gw = addrs.podGateways[index];
-  await ipBatch([`link add cbr0 type bridge`, `addr add ${gw}/24 dev cbr0`, `link set cbr0 up`], ns);
+  if (withBridge)
+    await ipBatch([`link add cbr0 type bridge`, `addr add ${gw}/24 dev cbr0`, `link set cbr0 up`], ns);
   await restoreNodeRoutes(ns, addrs, index);
   await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
 }
