@@ -31,7 +31,8 @@ export function deploymentBody(o: DeploymentOptions): V1Deployment {
             {
               maxSkew: 1,
               topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
+              // One per node while there are replicas enough, as the host-process demo placed them.
+              whenUnsatisfiable: 'DoNotSchedule',
               labelSelector: { matchLabels: labels },
             },
           ],
