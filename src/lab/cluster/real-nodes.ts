@@ -20,10 +20,10 @@ import {
   removeCgroupRoot,
   writeNodeRuntimeFiles,
 } from './node-runtime-files.js';
-import { kubeProxySpec } from './node-specs.js';
+import { kubeProxySpec, waitKubeProxy } from './node-specs.js';
 import type { ProcessTable } from './process-table.js';
 import { pidsInNamespace } from './processes.js';
-import { httpOk, waitFor } from './readiness.js';
+import { waitFor } from './readiness.js';
 import {
   containerdSpec,
   kubeletSpec,
@@ -101,12 +101,7 @@ export class RealNodes implements NodeAgents {
   async waitReady(node: LabNode): Promise<void> {
     const core = this.deps.kubeConfig().makeApiClient(CoreV1Api);
     await waitFor(`node ${node.name} Ready`, () => nodeReady(core, node.name), 180_000, this.deps.paths.logs);
-    await waitFor(
-      `kube-proxy on ${node.name}`,
-      () => httpOk(node.ns, 'http://127.0.0.1:10256/healthz'),
-      60_000,
-      this.deps.paths.logs,
-    );
+    await waitKubeProxy(node, this.deps.paths.logs);
   }
 
   halt(node: LabNode): Promise<void> {
