@@ -101,4 +101,36 @@ describe('real nodes', () => {
     );
     expect(replies.every((r) => r.node === 'n1')).toBe(true);
   });
+
+  it('brings a revived node back: Ready, its speaker running, its demo pod answering', async () => {
+    const revivedAt = performance.now();
+    await lab.revive('n2');
+    const secs = () => ((performance.now() - revivedAt) / 1000).toFixed(1);
+    await eventually(
+      'n2 Ready again',
+      async () => {
+        const n2 = await core.readNode({ name: 'n2' });
+        return n2.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+          ? true
+          : undefined;
+      },
+      120_000,
+    );
+    process.stderr.write(`[real-nodes lab] n2 Ready ${secs()} s after the revive\n`);
+    await lab.exec(
+      'cp',
+      ['kubectl', '-n', 'barelb-system', 'rollout', 'status', 'daemonset/barelb-speaker', '--timeout=150s'],
+      {
+        timeoutMs: 160_000,
+      },
+    );
+    const ip = (await core.readNamespacedService({ name: 'demo', namespace: 'default' })).status?.loadBalancer
+      ?.ingress?.[0]?.ip;
+    await eventually(
+      'a reply from the pod on n2',
+      async () => ((await curlFromClient(lab, `http://${ip}/`))?.node === 'n2' ? true : undefined),
+      120_000,
+    );
+    process.stderr.write(`[real-nodes lab] n2 serving again ${secs()} s after the revive\n`);
+  });
 });
