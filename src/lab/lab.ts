@@ -22,9 +22,9 @@ export type { ForcedStop } from './cluster/process-table.js';
 export interface LabOptions extends ClusterOptions {
   /** The cluster alone, without BareLB's controller and speakers. */
   readonly bare?: boolean;
-  /** Controller replicas when not bare. Default 1. */
+  /** Controller replicas when not bare. Default 1. Host-process mode only: real nodes run deploy/'s. */
   readonly controllers?: number;
-  /** Run a speaker per node when not bare. Default true. */
+  /** Run a speaker per node when not bare. Default true. Host-process mode only (a DaemonSet on real nodes). */
   readonly speakers?: boolean;
   /** Deploy the `demo` LoadBalancer Service when not bare. Default true. */
   readonly demo?: boolean;
