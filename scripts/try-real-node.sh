@@ -64,7 +64,7 @@ cleanup() {
   [[ -n "$kubelet_pid" ]] && stop_pid "$kubelet_pid" 10
   # What is left of the containers: every process in the node's cgroup root.
   local pids
-  pids=$(npx tsx --eval "import('./src/lab/node-runtime-files.ts').then(async (m) => console.log((await m.cgroupRootProcesses('$cgroup_root')).join(' ')))" 2>/dev/null)
+  pids=$(npx tsx --eval "import('./src/lab/cluster/node-runtime-files.ts').then(async (m) => console.log((await m.cgroupRootProcesses('$cgroup_root')).join(' ')))" 2>/dev/null)
   [[ -n "$pids" ]] && kill -9 $pids 2>/dev/null
   # This containerd's shims: they carry its socket path, unique to this run.
   local sock="$work/node/containerd/state/containerd.sock"
@@ -72,7 +72,7 @@ cleanup() {
   [[ -n "$containerd_pid" ]] && stop_pid "$containerd_pid" 10
   # Mounts under this run's directory (pod netns, shm, rootfs, projected volumes), deepest first.
   findmnt -rn -o TARGET | grep -F "$work/" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
-  npx tsx --eval "import('./src/lab/node-runtime-files.ts').then((m) => m.removeCgroupRoot('$cgroup_root'))" 2>/dev/null
+  npx tsx --eval "import('./src/lab/cluster/node-runtime-files.ts').then((m) => m.removeCgroupRoot('$cgroup_root'))" 2>/dev/null
   ip netns del "$ns" 2>/dev/null
   if $lab_up; then npx tsx src/cli/main.ts lab down --state-dir "$lab_state" >/dev/null 2>&1; fi
   rm -rf "$work"
@@ -113,7 +113,7 @@ ip -n "$ns" link set eth0 up
 in_ns sysctl -q -w net.ipv4.ip_forward=1
 
 stamp "cgroup root $cgroup_root and node files"
-npx tsx --eval "import('./src/lab/node-runtime-files.ts').then((m) => m.createCgroupRoot('$cgroup_root'))"
+npx tsx --eval "import('./src/lab/cluster/node-runtime-files.ts').then((m) => m.createCgroupRoot('$cgroup_root'))"
 opts=$(
   node -e '
   const [node, nodeIp, baseDir, cgroupRoot, podCidr, podGateway, sandboxImage, binDir, kubeconfig, ca] = process.argv.slice(1);
@@ -123,7 +123,7 @@ opts=$(
     "$node" "$node_ip" "$work/node" "$cgroup_root" "$pod_cidr" "$pod_gw" "$(image_ref pause)" "$bin_dir" \
     "$lab_state/kubeconfig-internal" "$lab_state/certs/ca.crt"
 )
-mapfile -t kubelet_args < <(npx tsx --eval "import('./src/lab/node-runtime-files.ts').then(async (m) => console.log((await m.writeNodeRuntimeFiles(JSON.parse(process.argv[1]))).join('\n')))" "$opts")
+mapfile -t kubelet_args < <(npx tsx --eval "import('./src/lab/cluster/node-runtime-files.ts').then(async (m) => console.log((await m.writeNodeRuntimeFiles(JSON.parse(process.argv[1]))).join('\n')))" "$opts")
 sock="$work/node/containerd/state/containerd.sock"
 ctr=("$bin_dir/ctr" --address "$sock" -n k8s.io)
 

@@ -21,7 +21,11 @@ export function labCommand(): Command {
     .addOption(new Option('--nodes <n>', 'number of nodes').default('3'))
     .addOption(stateOpt())
     .option('--bare', 'the cluster only, without BareLB')
-    .action(async (opts: { nodes: string; stateDir: string; bare?: boolean }) => {
+    .option(
+      '--real-nodes',
+      'nodes with a kubelet and containerd, BareLB installed from deploy/ with its local image',
+    )
+    .action(async (opts: { nodes: string; stateDir: string; bare?: boolean; realNodes?: boolean }) => {
       const nodes = Number(opts.nodes);
       const { Lab } = await labModule();
       // Ctrl-C while starting must not leave half a lab behind.
@@ -36,6 +40,7 @@ export function labCommand(): Command {
         nodes,
         stateDir: opts.stateDir,
         bare: opts.bare ?? false,
+        realNodes: opts.realNodes ?? false,
         progress: (line) =>
           process.stderr.write(`[lab ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
       });

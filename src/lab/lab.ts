@@ -3,6 +3,7 @@ import { armKillNode, killNode, reviveNode } from './chaos/node-failure.js';
 import type { LabAddresses } from './cluster/addressing.js';
 import { Cluster, type ClusterOptions } from './cluster/cluster.js';
 import type { CommandResult, RunOptions } from './cluster/command.js';
+import { labImages, pickImage } from './cluster/lab-images.js';
 import type { LabPaths } from './cluster/lab-paths.js';
 import type { PodRecord } from './cluster/lab-state.js';
 import type { LabNames } from './cluster/names.js';
@@ -10,7 +11,9 @@ import type { PodOptions } from './cluster/pod-host.js';
 import { type ForcedStop, forcedStopError } from './cluster/process-table.js';
 import type { ProcessSpec, StopResult } from './cluster/processes.js';
 import { HostProcessInstall } from './install/host-process-install.js';
-import { deployWorkload } from './workloads/workload.js';
+import type { Installer } from './install/installer.js';
+import { KustomizeInstall } from './install/kustomize-install.js';
+import { deployDeployment, deployWorkload } from './workloads/workload.js';
 
 export { labIndexesPresent, removeLabNamespaces, sweepDeadLabs } from './cluster/lab-slots.js';
 export type { PodOptions } from './cluster/pod-host.js';
@@ -19,9 +22,9 @@ export type { ForcedStop } from './cluster/process-table.js';
 export interface LabOptions extends ClusterOptions {
   /** The cluster alone, without BareLB's controller and speakers. */
   readonly bare?: boolean;
-  /** Controller replicas when not bare. Default 1. */
+  /** Controller replicas when not bare. Default 1. Host-process mode only: real nodes run deploy/'s. */
   readonly controllers?: number;
-  /** Run a speaker per node when not bare. Default true. */
+  /** Run a speaker per node when not bare. Default true. Host-process mode only (a DaemonSet on real nodes). */
   readonly speakers?: boolean;
   /** Deploy the `demo` LoadBalancer Service when not bare. Default true. */
   readonly demo?: boolean;
@@ -38,15 +41,25 @@ export class Lab {
 
   static async start(opts: LabOptions = {}): Promise<Lab> {
     const progress = opts.progress ?? (() => {});
-    const cluster = await Cluster.start(opts, async (c) => {
+    const real = opts.realNodes ?? false;
+    // Real nodes get the images their pods run: the podserver always, BareLB's unless bare.
+    const nodeImages = real ? ['podserver', ...(opts.bare ? [] : ['barelb'])] : [];
+    const cluster = await Cluster.start({ ...opts, nodeImages }, async (c) => {
       if (opts.bare) return;
-      const install = new HostProcessInstall({
-        controllers: opts.controllers ?? 1,
-        speakers: opts.speakers ?? true,
-      });
+      const install: Installer = real
+        ? new KustomizeInstall()
+        : new HostProcessInstall({ controllers: opts.controllers ?? 1, speakers: opts.speakers ?? true });
       await install.install(c, progress);
-      if (opts.demo ?? true) {
-        progress('demo Service');
+      if (!(opts.demo ?? true)) return;
+      progress('demo Service');
+      if (real) {
+        await deployDeployment(c, {
+          name: 'demo',
+          replicas: c.nodes.length,
+          image: pickImage(await labImages(), 'podserver').reference,
+          service: { type: 'LoadBalancer' },
+        });
+      } else {
         await deployWorkload(new Lab(c), {
           name: 'demo',
           podsOn: c.nodes,
@@ -101,6 +114,10 @@ export class Lab {
   }
   get binDir(): string {
     return this.cluster.binDir;
+  }
+  /** Nodes run a kubelet and containerd (issue 13); pods come from Deployments, not `addPod`. */
+  get realNodes(): boolean {
+    return this.cluster.realNodes;
   }
   get pods(): readonly PodRecord[] {
     return this.cluster.pods.pods;

@@ -14,7 +14,13 @@ export const LAB_IDENTITIES: readonly ClientIdentity[] = [
   { file: 'admin', user: 'barelb-lab-admin', groups: ['system:masters'] },
   { file: 'kube-controller-manager', user: 'system:kube-controller-manager', groups: [] },
   { file: 'kube-proxy', user: 'system:kube-proxy', groups: [] },
+  { file: 'kube-scheduler', user: 'system:kube-scheduler', groups: [] },
 ];
+
+/** A real node's kubelet: the identity the Node authorizer and NodeRestriction expect. */
+export function nodeIdentity(node: string): ClientIdentity {
+  return { file: `node-${node}`, user: `system:node:${node}`, groups: ['system:nodes'] };
+}
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
@@ -23,7 +29,11 @@ const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes
  * it is reached on, client certificates for each identity, and the service-account signing key.
  * ECDSA keys, because they are generated in milliseconds.
  */
-export async function generateCerts(dir: string, serverIps: readonly string[]): Promise<void> {
+export async function generateCerts(
+  dir: string,
+  serverIps: readonly string[],
+  extraIdentities: readonly ClientIdentity[] = [],
+): Promise<void> {
   const p = (f: string) => join(dir, f);
   await run('openssl', [
     'req',
@@ -52,7 +62,7 @@ export async function generateCerts(dir: string, serverIps: readonly string[]): 
   await signed(dir, 'apiserver', '/CN=kube-apiserver', p('server.ext'));
 
   await writeFile(p('client.ext'), 'extendedKeyUsage=clientAuth\n');
-  for (const id of LAB_IDENTITIES) {
+  for (const id of [...LAB_IDENTITIES, ...extraIdentities]) {
     const subject = [...id.groups.map((g) => `/O=${g}`), `/CN=${id.user}`].join('');
     await signed(dir, id.file, subject, p('client.ext'));
   }

@@ -17,10 +17,11 @@ import { type LabNames, labNames, nodeName } from './names.js';
 import { armCut, listNamespaces, reviveNamespace } from './netns.js';
 import { createNodePodNetwork, createSegment, restoreNodeRoutes } from './network.js';
 import type { LabNode, NodeAgents } from './node-agents.js';
-import type { PodHost } from './pod-host.js';
+import { KubeletPods, type PodHost } from './pod-host.js';
 import { type ForcedStop, ProcessTable, stopAll } from './process-table.js';
 import type { ProcessSpec } from './processes.js';
 import { waitFor } from './readiness.js';
+import { RealNodes, removeRealNodes } from './real-nodes.js';
 
 export interface ClusterOptions {
   /** Number of nodes (n1..nN). Default 3. */
@@ -36,6 +37,13 @@ export interface ClusterOptions {
   readonly dieWithParent?: boolean;
   /** Progress lines for people watching. */
   readonly progress?: (line: string) => void;
+  /**
+   * Real nodes (issue 13): a kubelet and containerd per node, kube-scheduler and the node controllers.
+   * Default false: nodes are Node objects the lab keeps Ready and pods are namespaces it fills in.
+   */
+  readonly realNodes?: boolean;
+  /** With real nodes: images (names in images.tsv) imported into every node besides the sandbox image. */
+  readonly nodeImages?: readonly string[];
 }
 
 /**
@@ -56,20 +64,42 @@ export class Cluster {
     private readonly state: LabState,
     dieWithParent: boolean,
   ) {
-    const save = () => writeState(state);
+    // Nodes start side by side and each records its processes: one write at a time.
+    let saving: Promise<void> = Promise.resolve();
+    const save = () => {
+      saving = saving.catch(() => undefined).then(() => writeState(state));
+      return saving;
+    };
     this.addresses = labAddresses(state.index, state.nodes.length);
     this.names = labNames(state.index);
     this.processes = new ProcessTable(state, save, dieWithParent);
     const kubeConfig = () => this.kubeConfig();
     const common = { processes: this.processes, addresses: this.addresses, paths: this.paths(), kubeConfig };
-    this.nodeAgents = new HostProcessNodes(common);
-    this.pods = new HostProcessPods({
-      ...common,
-      state,
-      save,
-      names: this.names,
-      node: (name) => this.node(name),
-    });
+    if (state.realNodes) {
+      this.nodeAgents = new RealNodes({
+        ...common,
+        names: this.names,
+        images: state.nodeImages ?? [],
+        progress: (line) => this.progress(line),
+      });
+      this.pods = new KubeletPods();
+    } else {
+      this.nodeAgents = new HostProcessNodes(common);
+      this.pods = new HostProcessPods({
+        ...common,
+        state,
+        save,
+        names: this.names,
+        node: (name) => this.node(name),
+      });
+    }
+  }
+
+  private progress: (line: string) => void = () => {};
+
+  /** True when nodes run a kubelet and containerd (issue 13). */
+  get realNodes(): boolean {
+    return this.state.realNodes ?? false;
   }
 
   get kubeconfig(): string {
@@ -137,11 +167,13 @@ export class Cluster {
       stateDir,
       kubeconfig: join(stateDir, 'kubeconfig'),
       internalKubeconfig: join(stateDir, 'kubeconfig-internal'),
+      ...(opts.realNodes ? { realNodes: true, nodeImages: [...(opts.nodeImages ?? [])] } : {}),
       processes: {},
       pods: {},
       nextVeth: 1,
     };
     const cluster = new Cluster(state, opts.dieWithParent ?? false);
+    cluster.progress = progress;
     const started = performance.now();
     try {
       await rm(join(stateDir, 'etcd'), { recursive: true, force: true });
@@ -180,6 +212,8 @@ export class Cluster {
       kubeconfig: this.kubeconfig,
       internalKubeconfig: this.internalKubeconfig,
       progress,
+      realNodes: this.realNodes,
+      nodes: this.nodes,
     };
     await writeCredentials(deps);
     progress('network namespaces');
@@ -187,13 +221,17 @@ export class Cluster {
       await run('ip', ['netns', 'add', ns]);
     await createSegment(names, addresses, this.nodes);
     for (const [i, node] of this.nodes.entries())
-      await createNodePodNetwork(names.nodeNs(node), addresses, i);
+      await createNodePodNetwork(names.nodeNs(node), addresses, i, !this.realNodes);
     await startControlPlane(deps);
 
-    progress('nodes and kube-proxy');
+    progress(this.realNodes ? 'nodes: containerd, images, kubelet, kube-proxy' : 'nodes and kube-proxy');
     const nodes = this.nodes.map((n) => this.node(n));
-    for (const node of nodes) await this.nodeAgents.start(node);
+    // Side by side: a real node's image import is the slow step of a lab's start.
+    const started = performance.now();
+    await Promise.all(nodes.map((node) => this.nodeAgents.start(node)));
     for (const node of nodes) await this.nodeAgents.waitReady(node);
+    if (this.realNodes)
+      progress(`nodes Ready ${((performance.now() - started) / 1000).toFixed(1)} s after their start`);
     const core = this.kubeConfig().makeApiClient(CoreV1Api);
     await waitFor('default ServiceAccount', () => hasDefaultServiceAccount(core), 60_000, this.paths().logs);
   }
@@ -283,7 +321,13 @@ export class Cluster {
     const state = await readState(resolve(stateDir));
     if (!state) return [];
     const forced = await stopAll(state.processes);
+    const left = state.realNodes
+      ? await removeRealNodes(state.stateDir, labNames(state.index), state.nodes)
+      : [];
     await removeLabNamespaces(state.index);
+    // Something real nodes made is still there: keep the state file, so `lab down` can try again.
+    if (left.length > 0)
+      throw new LabError('COMMAND_FAILED', `lab down left behind: ${left.join(', ')}; run it again`);
     await rm(join(resolve(stateDir), 'state.json'), { force: true });
     await rm(join(resolve(stateDir), 'etcd'), { recursive: true, force: true });
     return forced;

@@ -52,6 +52,12 @@ export function apiserverSpec(names: LabNames, addrs: LabAddresses, paths: LabPa
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--cert-dir=${paths.certs}`,
       '--allow-privileged=true',
+      // Reach kubelets (logs, exec) at the node's lab address: by default the apiserver resolves the
+      // node's hostname, through the host's resolver, which leads out of the lab.
+      '--kubelet-preferred-address-types=InternalIP',
+      // As the admin, whom a kubelet's webhook authorizer allows.
+      `--kubelet-client-certificate=${c('admin.crt')}`,
+      `--kubelet-client-key=${c('admin.key')}`,
       '--profiling=false',
       '--v=1',
     ],
@@ -59,7 +65,44 @@ export function apiserverSpec(names: LabNames, addrs: LabAddresses, paths: LabPa
   };
 }
 
-export function controllerManagerSpec(names: LabNames, paths: LabPaths): ProcessSpec {
+/**
+ * The controllers a real cluster needs for Services to work. Host-process nodes have no kubelet to post
+ * heartbeats, so node lifecycle stays off there (their nodes would go NotReady); real nodes (issue 13)
+ * add what kubelet-run pods need: DaemonSets, node lifecycle (NotReady nodes, their pods marked not
+ * ready so their endpoints leave), taint-based eviction, pod garbage collection, and disruption budgets.
+ */
+export function labControllers(realNodes: boolean): string[] {
+  const common = [
+    'endpointslice-controller',
+    'endpointslice-mirroring-controller',
+    'namespace-controller',
+    'garbage-collector-controller',
+    'serviceaccount-controller',
+    'serviceaccount-token-controller',
+    'root-ca-certificate-publisher-controller',
+    'replicaset-controller',
+    'deployment-controller',
+    'service-cidr-controller',
+  ];
+  if (!realNodes) return common;
+  return [
+    ...common,
+    'daemonset-controller',
+    'node-lifecycle-controller',
+    'taint-eviction-controller',
+    'pod-garbage-collector-controller',
+    'disruption-controller',
+    'ttl-controller',
+  ];
+}
+
+/**
+ * How fast a real node that stops posting goes NotReady. The lab's kubelets renew their Lease every 3 s
+ * (nodeLeaseDurationSeconds 12); Kubernetes' defaults are 50 s grace, 5 s period, a 10 s renewal.
+ */
+export const LAB_NODE_MONITOR = { gracePeriod: '16s', period: '2s' } as const;
+
+export function controllerManagerSpec(names: LabNames, paths: LabPaths, realNodes = false): ProcessSpec {
   const c = (f: string) => join(paths.certs, f);
   return {
     name: 'kube-controller-manager',
@@ -69,9 +112,13 @@ export function controllerManagerSpec(names: LabNames, paths: LabPaths): Process
       `--kubeconfig=${join(paths.stateDir, 'kube-controller-manager.kubeconfig')}`,
       `--authentication-kubeconfig=${join(paths.stateDir, 'kube-controller-manager.kubeconfig')}`,
       `--authorization-kubeconfig=${join(paths.stateDir, 'kube-controller-manager.kubeconfig')}`,
-      // The controllers a real cluster needs for Services to work; node-lifecycle stays off because
-      // the lab's nodes have no kubelet to post heartbeats and would otherwise be marked NotReady.
-      '--controllers=endpointslice-controller,endpointslice-mirroring-controller,namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,replicaset-controller,deployment-controller,service-cidr-controller',
+      `--controllers=${labControllers(realNodes).join(',')}`,
+      ...(realNodes
+        ? [
+            `--node-monitor-grace-period=${LAB_NODE_MONITOR.gracePeriod}`,
+            `--node-monitor-period=${LAB_NODE_MONITOR.period}`,
+          ]
+        : []),
       `--service-account-private-key-file=${c('sa.key')}`,
       `--root-ca-file=${c('ca.crt')}`,
       '--use-service-account-credentials=true',
@@ -80,5 +127,24 @@ export function controllerManagerSpec(names: LabNames, paths: LabPaths): Process
       '--v=1',
     ],
     logFile: log(paths, 'kube-controller-manager'),
+  };
+}
+
+/** kube-scheduler, for real nodes: pods of Deployments and DaemonSets get placed as in any cluster. */
+export function schedulerSpec(names: LabNames, paths: LabPaths): ProcessSpec {
+  const kubeconfig = join(paths.stateDir, 'kube-scheduler.kubeconfig');
+  return {
+    name: 'kube-scheduler',
+    ns: names.cpNs,
+    cmd: bin(paths, 'kube-scheduler'),
+    args: [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      '--v=1',
+    ],
+    logFile: log(paths, 'kube-scheduler'),
   };
 }

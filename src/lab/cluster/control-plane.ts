@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { firstServiceIp, type LabAddresses } from './addressing.js';
-import { generateCerts } from './certs.js';
-import { APISERVER_PORT, apiserverSpec, controllerManagerSpec, etcdSpec } from './control-plane-specs.js';
+import { generateCerts, nodeIdentity } from './certs.js';
+import {
+  APISERVER_PORT,
+  apiserverSpec,
+  controllerManagerSpec,
+  etcdSpec,
+  schedulerSpec,
+} from './control-plane-specs.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import type { LabPaths } from './lab-paths.js';
 import type { LabNames } from './names.js';
@@ -17,7 +23,14 @@ export interface ControlPlaneDeps {
   readonly kubeconfig: string;
   readonly internalKubeconfig: string;
   readonly progress: (line: string) => void;
+  /** Real nodes (issue 13): kube-scheduler, the node controllers, and a certificate per kubelet. */
+  readonly realNodes: boolean;
+  readonly nodes: readonly string[];
 }
+
+/** A real node's kubelet kubeconfig: its own `system:node:<name>` certificate. */
+export const nodeKubeconfig = (paths: LabPaths, node: string): string =>
+  join(paths.stateDir, `kubelet-${node}.kubeconfig`);
 
 /** The apiserver as seen from inside the lab's namespaces. */
 export const internalServer = (addrs: LabAddresses): string => `https://${addrs.cpIp}:${APISERVER_PORT}`;
@@ -26,7 +39,12 @@ export const internalServer = (addrs: LabAddresses): string => `https://${addrs.
 export async function writeCredentials(d: ControlPlaneDeps): Promise<void> {
   const { addresses: addrs, paths } = d;
   d.progress('certificates');
-  await generateCerts(paths.certs, [addrs.cpIp, addrs.hostLinkCpIp, firstServiceIp(addrs.serviceCidrV4)]);
+  const nodeIds = d.realNodes ? d.nodes.map(nodeIdentity) : [];
+  await generateCerts(
+    paths.certs,
+    [addrs.cpIp, addrs.hostLinkCpIp, firstServiceIp(addrs.serviceCidrV4)],
+    nodeIds,
+  );
   const internal = internalServer(addrs);
   await writeKubeconfig(
     d.kubeconfig,
@@ -42,6 +60,15 @@ export async function writeCredentials(d: ControlPlaneDeps): Promise<void> {
     'kube-controller-manager',
   );
   await writeKubeconfig(join(paths.stateDir, 'kube-proxy.kubeconfig'), internal, paths.certs, 'kube-proxy');
+  if (!d.realNodes) return;
+  await writeKubeconfig(
+    join(paths.stateDir, 'kube-scheduler.kubeconfig'),
+    internal,
+    paths.certs,
+    'kube-scheduler',
+  );
+  for (const node of d.nodes)
+    await writeKubeconfig(nodeKubeconfig(paths, node), internal, paths.certs, nodeIdentity(node).file);
 }
 
 /** etcd, then kube-apiserver once etcd answers, then kube-controller-manager once the apiserver is ready. */
@@ -54,7 +81,11 @@ export async function startControlPlane(d: ControlPlaneDeps): Promise<void> {
   await processes.start(apiserverSpec(names, addresses, paths));
   await waitApiserver(names, paths, 60_000);
   d.progress('kube-controller-manager');
-  await processes.start(controllerManagerSpec(names, paths));
+  await processes.start(controllerManagerSpec(names, paths, d.realNodes));
+  if (d.realNodes) {
+    d.progress('kube-scheduler');
+    await processes.start(schedulerSpec(names, paths));
+  }
 }
 
 /** Waits for the apiserver's /readyz, with the admin certificate, from inside the lab. */

@@ -3,10 +3,9 @@ import type { LabAddresses } from './addressing.js';
 import { registerNode } from './cluster-objects.js';
 import type { LabPaths } from './lab-paths.js';
 import type { LabNode, NodeAgents } from './node-agents.js';
-import { kubeProxySpec } from './node-specs.js';
+import { kubeProxySpec, waitKubeProxy } from './node-specs.js';
 import type { ProcessTable } from './process-table.js';
 import { killAllIn } from './processes.js';
-import { httpOk, waitFor } from './readiness.js';
 
 export interface HostProcessNodesDeps {
   readonly processes: ProcessTable;
@@ -30,12 +29,7 @@ export class HostProcessNodes implements NodeAgents {
   }
 
   waitReady(node: LabNode): Promise<void> {
-    return waitFor(
-      `kube-proxy on ${node.name}`,
-      () => httpOk(node.ns, 'http://127.0.0.1:10256/healthz'),
-      60_000,
-      this.deps.paths.logs,
-    );
+    return waitKubeProxy(node, this.deps.paths.logs);
   }
 
   halt(node: LabNode): Promise<void> {

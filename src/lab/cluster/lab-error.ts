@@ -8,6 +8,10 @@ export type LabErrorCode =
   | 'NOT_RUNNING'
   | 'UNKNOWN_TARGET'
   | 'NOT_ROOT'
+  /** The lab images (scripts/build-lab-images.sh) are missing and could not be built. */
+  | 'IMAGES_UNAVAILABLE'
+  /** The call does not exist in this lab's mode (host-process pods on real nodes, for example). */
+  | 'UNSUPPORTED'
   /** A BareLB process was still running STOP_BOUND_MS after SIGTERM and had to be killed. */
   | 'STOP_TIMEOUT';
 

@@ -25,6 +25,12 @@ export interface LabState {
   readonly kubeconfig: string;
   /** Kubeconfig whose server address works from inside the lab's namespaces. */
   readonly internalKubeconfig: string;
+  /**
+   * Real nodes (issue 13): a kubelet and containerd per node, kube-scheduler, and the images named in
+   * `nodeImages` (names in images.tsv) imported into every node. Absent: host-process nodes.
+   */
+  readonly realNodes?: boolean;
+  readonly nodeImages?: readonly string[];
   processes: Record<string, ProcessRecord>;
   pods: Record<string, PodRecord>;
   nextVeth: number;

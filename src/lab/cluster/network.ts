@@ -29,6 +29,12 @@ export async function createSegment(
   for (const [i, node] of nodes.entries()) {
     await attachToBridge(names, node, names.nodeNs(node), `${addrs.nodeIps[i]}/${p}`);
   }
+  // Replies to pods that call the apiserver (through the `kubernetes` Service) go back via their node,
+  // as a cluster network routes them. The control plane still forwards nothing.
+  await ipBatch(
+    addrs.podCidrs.map((cidr, i) => `route replace ${cidr} via ${addrs.nodeIps[i]} dev br0`),
+    names.cpNs,
+  );
   await attachToBridge(names, 'client', names.clientNs, `${addrs.clientIp}/${p}`);
 }
 
@@ -48,9 +54,16 @@ async function attachToBridge(names: LabNames, port: string, ns: string, cidr: s
  * Gives node `index` (0-based) its pod bridge and routes to the other nodes' pod networks, and turns
  * on forwarding inside the node namespace (a per-namespace setting) so it can route for its pods.
  */
-export async function createNodePodNetwork(ns: string, addrs: LabAddresses, index: number): Promise<void> {
+export async function createNodePodNetwork(
+  ns: string,
+  addrs: LabAddresses,
+  index: number,
+  /** False on real nodes: their CNI bridge plugin makes the bridge when the first pod comes. */
+  withBridge = true,
+): Promise<void> {
   const gw = addrs.podGateways[index];
-  await ipBatch([`link add cbr0 type bridge`, `addr add ${gw}/24 dev cbr0`, `link set cbr0 up`], ns);
+  if (withBridge)
+    await ipBatch([`link add cbr0 type bridge`, `addr add ${gw}/24 dev cbr0`, `link set cbr0 up`], ns);
   await restoreNodeRoutes(ns, addrs, index);
   await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
 }
@@ -84,9 +97,14 @@ export async function createPodNetwork(
   );
 }
 
-/** Routes to the other nodes' pod networks (set up, and restored after a link was down). */
+/**
+ * Routes to the other nodes' pod networks (set up, and restored after a link was down), and to the
+ * Service range via the control plane: a node process (a hostNetwork pod) reaching a ClusterIP needs
+ * a route before kube-proxy's rules rewrite the address (a real node has its default route for that).
+ * Nothing goes past the control plane, which does not forward.
+ */
 export async function restoreNodeRoutes(ns: string, addrs: LabAddresses, index: number): Promise<void> {
-  const lines: string[] = [];
+  const lines: string[] = [`route replace ${addrs.serviceCidrV4} via ${addrs.cpIp} dev eth0`];
   for (const [j, cidr] of addrs.podCidrs.entries()) {
     if (j !== index) lines.push(`route replace ${cidr} via ${addrs.nodeIps[j]} dev eth0`);
   }

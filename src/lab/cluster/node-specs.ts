@@ -3,6 +3,7 @@ import type { LabAddresses } from './addressing.js';
 import { bin, type LabPaths, log } from './lab-paths.js';
 import type { LabNode } from './node-agents.js';
 import type { ProcessSpec } from './processes.js';
+import { httpOk, waitFor } from './readiness.js';
 
 // How a host-process node runs its agent (kube-proxy) and its pods (the podserver).
 
@@ -39,4 +40,14 @@ export function podServerSpec(paths: LabPaths, podNs: string, pod: string, node:
     args: ['--listen=:8080', `--pod=${pod}`, `--node=${node}`],
     logFile: log(paths, `pod-${pod}`),
   };
+}
+
+/** Resolves once the node's kube-proxy answers its health check (from inside the node). */
+export function waitKubeProxy(node: LabNode, logsDir: string): Promise<void> {
+  return waitFor(
+    `kube-proxy on ${node.name}`,
+    () => httpOk(node.ns, 'http://127.0.0.1:10256/healthz'),
+    60_000,
+    logsDir,
+  );
 }

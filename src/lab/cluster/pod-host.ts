@@ -1,3 +1,4 @@
+import { LabError } from './lab-error.js';
 import type { PodRecord } from './lab-state.js';
 
 export interface PodOptions {
@@ -16,4 +17,22 @@ export interface PodHost {
   readonly pods: readonly PodRecord[];
   addPod(opts: PodOptions): Promise<PodRecord>;
   removePod(namespace: string, name: string): Promise<void>;
+}
+
+/** Real nodes: the kubelet runs pods, from Deployments the workloads layer creates; the lab plays none. */
+export class KubeletPods implements PodHost {
+  readonly pods: readonly PodRecord[] = [];
+  addPod(opts: PodOptions): Promise<PodRecord> {
+    return Promise.reject(
+      new LabError(
+        'UNSUPPORTED',
+        `pod ${opts.name}: on real nodes, create a Deployment (the kubelet runs pods)`,
+      ),
+    );
+  }
+  removePod(namespace: string, name: string): Promise<void> {
+    return Promise.reject(
+      new LabError('UNSUPPORTED', `pod ${namespace}/${name}: on real nodes, delete it with kubectl`),
+    );
+  }
 }

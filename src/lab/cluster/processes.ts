@@ -18,6 +18,11 @@ export interface ProcessSpec {
    * while the apiserver still answers what their graceful stop does (a Lease release, for example).
    */
   readonly stopBoundMs?: number;
+  /**
+   * Enter the namespace with `nsenter --net=` instead of `ip netns exec`: the latter also makes a mount
+   * namespace and remounts /sys, which hides the cgroup mounts a kubelet and runc need.
+   */
+  readonly nsenter?: boolean;
 }
 
 export interface ProcessRecord extends ProcessSpec {
@@ -33,7 +38,11 @@ export function startProcess(spec: ProcessSpec, dieWithParent: boolean): Process
   const out = openSync(spec.logFile, 'a');
   try {
     const wrapped = dieWithParent ? ['setpriv', '--pdeathsig', 'KILL', '--', spec.cmd] : [spec.cmd];
-    const child = spawn('ip', ['netns', 'exec', spec.ns, ...wrapped, ...spec.args], {
+    const enter = spec.nsenter
+      ? ['nsenter', `--net=/var/run/netns/${spec.ns}`]
+      : ['ip', 'netns', 'exec', spec.ns];
+    const [cmd = 'ip', ...enterArgs] = enter;
+    const child = spawn(cmd, [...enterArgs, ...wrapped, ...spec.args], {
       detached: true,
       stdio: ['ignore', out, out],
       env: { ...process.env, ...spec.env },

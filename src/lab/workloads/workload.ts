@@ -1,6 +1,7 @@
-import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import type { PodRecord } from '../cluster/lab-state.js';
 import type { PodOptions } from '../cluster/pod-host.js';
+import { deploymentBody } from './deployment-body.js';
 import { ensureNamespace } from './namespaces.js';
 import { podPlacement } from './pod-placement.js';
 import { type ServiceOptions, serviceBody } from './service-body.js';
@@ -40,4 +41,35 @@ export async function deployWorkload(target: WorkloadTarget, opts: WorkloadOptio
     ? await core.createNamespacedService({ namespace, body: serviceBody(opts.name, namespace, opts.service) })
     : undefined;
   return { pods, service };
+}
+
+export interface DeploymentWorkloadOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly replicas: number;
+  /** The podserver image the nodes have. */
+  readonly image: string;
+  readonly service?: ServiceOptions;
+}
+
+/**
+ * On real nodes: a Deployment of podservers that kube-scheduler places and the kubelets run, with an
+ * optional Service in front (port 80 → 8080), as a user would deploy an application.
+ */
+export async function deployDeployment(
+  target: Pick<WorkloadTarget, 'kubeConfig'>,
+  opts: DeploymentWorkloadOptions,
+): Promise<{ service: V1Service | undefined }> {
+  const namespace = opts.namespace ?? 'default';
+  const kc = target.kubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  await ensureNamespace(core, namespace);
+  await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+    namespace,
+    body: deploymentBody({ name: opts.name, namespace, image: opts.image, replicas: opts.replicas }),
+  });
+  const service = opts.service
+    ? await core.createNamespacedService({ namespace, body: serviceBody(opts.name, namespace, opts.service) })
+    : undefined;
+  return { service };
 }

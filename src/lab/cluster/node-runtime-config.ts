@@ -43,7 +43,21 @@ export interface NodeRuntimeOptions {
   readonly clusterDns?: readonly string[];
   /** Verbosity of the kubelet's logs. */
   readonly kubeletVerbosity?: number;
+  /**
+   * containerd's snapshotter: `overlayfs` where the kernel allows overlay mounts (an image's layers are
+   * unpacked once and shared), else `native` (a full copy per snapshot: slow imports and slow removal).
+   */
+  readonly snapshotter?: Snapshotter;
+  /**
+   * How often the kubelet renews its node Lease (25 % of this duration) and posts its status. The lab
+   * shortens both, with kube-controller-manager's --node-monitor-grace-period, so a killed node goes
+   * NotReady in seconds; the Kubernetes defaults are 40 s and 10 s.
+   */
+  readonly nodeLeaseDurationSeconds?: number;
+  readonly nodeStatusUpdateFrequency?: string;
 }
+
+export type Snapshotter = 'native' | 'overlayfs';
 
 /** Where one node's files live, all under its baseDir. */
 export interface NodeRuntimePaths {
@@ -140,7 +154,7 @@ export function containerdConfig(opts: NodeRuntimeOptions): string {
     ttrpc: { address: `${p.containerdSocket}.ttrpc` },
     plugins: {
       'io.containerd.cri.v1.images': {
-        snapshotter: 'native',
+        snapshotter: opts.snapshotter ?? 'native',
         // Only local images: the sandbox image is pinned (kept from GC, never pulled when present).
         pinned_images: { sandbox: opts.sandboxImage },
         registry: { config_path: p.registryHostsDir },
@@ -168,6 +182,7 @@ export function containerdConfig(opts: NodeRuntimeOptions): string {
         stream_server_port: '0',
       },
       'io.containerd.snapshotter.v1.native': { root_path: join(p.containerdRoot, 'snapshots-native') },
+      'io.containerd.snapshotter.v1.overlayfs': { root_path: join(p.containerdRoot, 'snapshots-overlayfs') },
       // Host-wide defaults that several nodes would share: NRI's socket and /opt/containerd.
       'io.containerd.nri.v1.nri': { disable: true },
       'io.containerd.internal.v1.opt': { path: join(opts.baseDir, 'containerd', 'opt') },
@@ -244,6 +259,8 @@ export function kubeletConfig(opts: NodeRuntimeOptions): string {
     maxPods: 110,
     // Nodes stop in seconds when the lab kills or removes them.
     shutdownGracePeriod: '0s',
+    ...(opts.nodeLeaseDurationSeconds ? { nodeLeaseDurationSeconds: opts.nodeLeaseDurationSeconds } : {}),
+    ...(opts.nodeStatusUpdateFrequency ? { nodeStatusUpdateFrequency: opts.nodeStatusUpdateFrequency } : {}),
   };
   return stringify(doc);
 }

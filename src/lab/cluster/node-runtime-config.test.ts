@@ -56,7 +56,7 @@ describe('containerdConfig', () => {
       'pins the sandbox image',
       `[plugins."io.containerd.cri.v1.images".pinned_images]\nsandbox = "${opts.sandboxImage}"\n`,
     ],
-    ['uses the native snapshotter', 'snapshotter = "native"\n'],
+    ['uses the native snapshotter by default', 'snapshotter = "native"\n'],
     ['reads registry hosts from the node', `config_path = "${p.registryHostsDir}"\n`],
     ['restricts oom_score_adj', 'restrict_oom_score_adj = true\n'],
     ['keeps pod network namespaces under its state', 'netns_mounts_under_state_dir = true\n'],
@@ -74,6 +74,39 @@ describe('containerdConfig', () => {
     const paths = [...toml.matchAll(/"(\/[^"]*)"/g)].map((m) => m[1] ?? '');
     const outside = paths.filter((x) => !x.startsWith(`${opts.baseDir}/`));
     expect(outside.sort()).toEqual(['/usr/lib/cni', '/usr/sbin/runc']);
+  });
+});
+
+describe('containerdConfig with overlayfs', () => {
+  it.each<[string, string]>([
+    ['uses it for CRI images', 'snapshotter = "overlayfs"\n'],
+    [
+      'keeps its snapshots under the node',
+      `root_path = "${nodeRuntimePaths(opts.baseDir).containerdRoot}/snapshots-overlayfs"`,
+    ],
+  ])('%s', (_name, fragment) => {
+    expect(containerdConfig({ ...opts, snapshotter: 'overlayfs' })).toContain(fragment);
+  });
+});
+
+describe('kubeletConfig heartbeats', () => {
+  it.each<[string, Partial<NodeRuntimeOptions>, Record<string, unknown>]>([
+    ['Kubernetes defaults when unset', {}, {}],
+    [
+      "the lab's shorter ones when set",
+      { nodeLeaseDurationSeconds: 12, nodeStatusUpdateFrequency: '4s' },
+      { nodeLeaseDurationSeconds: 12, nodeStatusUpdateFrequency: '4s' },
+    ],
+  ])('%s', (_name, extra, want) => {
+    const doc = parse(kubeletConfig({ ...opts, ...extra })) as Record<string, unknown>;
+    expect({
+      ...(doc.nodeLeaseDurationSeconds !== undefined
+        ? { nodeLeaseDurationSeconds: doc.nodeLeaseDurationSeconds }
+        : {}),
+      ...(doc.nodeStatusUpdateFrequency !== undefined
+        ? { nodeStatusUpdateFrequency: doc.nodeStatusUpdateFrequency }
+        : {}),
+    }).toEqual(want);
   });
 });
 

@@ -110,3 +110,15 @@ export async function removeCgroupRoot(cgroupRoot: string): Promise<void> {
   if (top === undefined) throw new RangeError('refusing to remove the host cgroup root');
   for (const h of await hierarchies(true)) await removeTree(join(h, top));
 }
+
+/** The hierarchies (cgroup2 included) in which a node's cgroup root is still present. */
+export async function cgroupRootLeftIn(cgroupRoot: string): Promise<string[]> {
+  const top = cgroupRoot.split('/').filter((s) => s !== '')[0];
+  if (top === undefined) return [];
+  const left: string[] = [];
+  for (const h of await hierarchies(true)) {
+    const dir = join(h, top);
+    if ((await readdir(dir).catch(() => undefined)) !== undefined) left.push(dir);
+  }
+  return left;
+}

@@ -1,0 +1,136 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '../src/lab/lab.js';
+import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
+
+// Issue 13, first step: real nodes (kubelet + containerd) behind LabOptions.realNodes, BareLB installed
+// from deploy/ with its local image, and a node failure as Kubernetes sees it.
+describe('real nodes', () => {
+  let lab: Lab;
+  let core: CoreV1Api;
+  let started = 0;
+
+  beforeAll(async () => {
+    started = performance.now();
+    lab = await startTestLab('real-nodes', {
+      nodes: 2,
+      realNodes: true,
+      progress: (line) => process.stderr.write(`[real-nodes lab] ${line}\n`),
+    });
+    process.stderr.write(`[real-nodes lab] up in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    core = lab.kubeConfig().makeApiClient(CoreV1Api);
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it("runs BareLB's pods on every node from the locally built image", async () => {
+    const listing = await lab.exec('cp', ['kubectl', 'get', 'pods', '-A', '-o', 'wide']);
+    process.stderr.write(`${listing.stdout}\n`);
+    const pods = (await core.listNamespacedPod({ namespace: 'barelb-system' })).items;
+    const speakers = pods.filter((p) => p.metadata?.labels?.['app.kubernetes.io/component'] === 'speaker');
+    const controllers = pods.filter(
+      (p) => p.metadata?.labels?.['app.kubernetes.io/component'] === 'controller',
+    );
+    expect(speakers.map((p) => p.spec?.nodeName).sort()).toEqual(['n1', 'n2']);
+    expect(controllers.length).toBeGreaterThan(0);
+    for (const p of [...speakers, ...controllers]) {
+      expect(p.status?.phase).toBe('Running');
+      expect(p.spec?.containers.map((c) => c.image)).toEqual(['localhost/barelb:dev']);
+    }
+  });
+
+  it('gives the demo Service an address that the client reaches a pod through', async () => {
+    const ip = await eventually('demo LoadBalancer IP', async () => {
+      const svc = await core.readNamespacedService({ name: 'demo', namespace: 'default' });
+      return svc.status?.loadBalancer?.ingress?.[0]?.ip;
+    });
+    const seen = new Set<string>();
+    await eventually(
+      'replies from pods on both nodes',
+      async () => {
+        const reply = await curlFromClient(lab, `http://${ip}/`);
+        if (reply) seen.add(reply.node);
+        return seen.size === 2 ? true : undefined;
+      },
+      60_000,
+    );
+    expect([...seen].sort()).toEqual(['n1', 'n2']);
+  });
+
+  it('runs `kubectl create deployment` of the local podserver image without pulling', async () => {
+    await lab.exec('cp', ['kubectl', 'create', 'deployment', 'web', '--image=localhost/podserver:dev']);
+    await lab.exec('cp', ['kubectl', 'rollout', 'status', 'deployment/web', '--timeout=120s'], {
+      timeoutMs: 130_000,
+    });
+  });
+
+  it('takes a killed node NotReady through the node lifecycle controller; traffic keeps flowing via n1', async () => {
+    const ip = (await core.readNamespacedService({ name: 'demo', namespace: 'default' })).status?.loadBalancer
+      ?.ingress?.[0]?.ip;
+    const killedAt = performance.now();
+    await lab.kill('n2');
+    await eventually(
+      'n2 NotReady',
+      async () => {
+        const n2 = await core.readNode({ name: 'n2' });
+        const ready = n2.status?.conditions?.find((c) => c.type === 'Ready');
+        return ready?.status !== 'True' ? true : undefined;
+      },
+      90_000,
+    );
+    process.stderr.write(
+      `[real-nodes lab] n2 NotReady ${((performance.now() - killedAt) / 1000).toFixed(1)} s after the kill\n`,
+    );
+    // Once n2's endpoints have left, every request is answered by n1's pod.
+    const replies = await eventually(
+      'ten requests in a row answered by n1',
+      async () => {
+        const r = [];
+        for (let i = 0; i < 10; i++) {
+          const reply = await curlFromClient(lab, `http://${ip}/`);
+          if (reply?.node !== 'n1') return undefined;
+          r.push(reply);
+        }
+        return r;
+      },
+      90_000,
+    );
+    process.stderr.write(
+      `[real-nodes lab] traffic all through n1 ${((performance.now() - killedAt) / 1000).toFixed(1)} s after the kill\n`,
+    );
+    expect(replies.every((r) => r.node === 'n1')).toBe(true);
+  });
+
+  it('brings a revived node back: Ready, its speaker running, its demo pod answering', async () => {
+    const revivedAt = performance.now();
+    await lab.revive('n2');
+    const secs = () => ((performance.now() - revivedAt) / 1000).toFixed(1);
+    await eventually(
+      'n2 Ready again',
+      async () => {
+        const n2 = await core.readNode({ name: 'n2' });
+        return n2.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+          ? true
+          : undefined;
+      },
+      120_000,
+    );
+    process.stderr.write(`[real-nodes lab] n2 Ready ${secs()} s after the revive\n`);
+    await lab.exec(
+      'cp',
+      ['kubectl', '-n', 'barelb-system', 'rollout', 'status', 'daemonset/barelb-speaker', '--timeout=150s'],
+      {
+        timeoutMs: 160_000,
+      },
+    );
+    const ip = (await core.readNamespacedService({ name: 'demo', namespace: 'default' })).status?.loadBalancer
+      ?.ingress?.[0]?.ip;
+    await eventually(
+      'a reply from the pod on n2',
+      async () => ((await curlFromClient(lab, `http://${ip}/`))?.node === 'n2' ? true : undefined),
+      120_000,
+    );
+    process.stderr.write(`[real-nodes lab] n2 serving again ${secs()} s after the revive\n`);
+  });
+});
