@@ -52,7 +52,8 @@ describe('helm chart', () => {
       ],
     },
     {
-      values: 'the Grafana dashboard on (ServiceMonitor and PrometheusRule need the Prometheus Operator CRDs, which the lab lacks)',
+      values:
+        'the Grafana dashboard on (ServiceMonitor and PrometheusRule need the Prometheus Operator CRDs, which the lab lacks)',
       args: ['--set', 'metrics.grafanaDashboard.enabled=true'],
       want: [/configmap\/barelb-grafana-dashboard created \(server dry run\)/],
     },

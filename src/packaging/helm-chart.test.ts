@@ -149,14 +149,18 @@ describe('charts/barelb', { timeout: TOOL_MS }, () => {
   ])('helm template with $name differs from deploy/', ({ set, want }) => {
     const drift = compareManifests(kustomize('deploy'), template(...set));
     const hit = drift.differing.find((d) => d.object === want.object);
-    expect(hit?.paths.some((p) => want.path.test(p)), JSON.stringify(drift)).toBe(true);
+    expect(
+      hit?.paths.some((p) => want.path.test(p)),
+      JSON.stringify(drift),
+    ).toBe(true);
   });
 
   it.each([
     {
       name: 'a changed container argument',
       edit: (o: ManifestObject) => {
-        if (o.kind === 'DaemonSet') (o as never as DaemonSetLike).spec.template.spec.containers[0].args = ['x'];
+        if (o.kind === 'DaemonSet')
+          (o as never as DaemonSetLike).spec.template.spec.containers[0].args = ['x'];
       },
       want: /DaemonSet .*containers\[0\]\.args/,
     },
@@ -164,7 +168,11 @@ describe('charts/barelb', { timeout: TOOL_MS }, () => {
       name: 'an RBAC rule more',
       edit: (o: ManifestObject) => {
         if (o.kind === 'Role' && o.metadata.name === 'barelb-speaker')
-          (o as never as { rules: unknown[] }).rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] });
+          (o as never as { rules: unknown[] }).rules.push({
+            apiGroups: [''],
+            resources: ['secrets'],
+            verbs: ['get'],
+          });
       },
       want: /Role barelb-system\/barelb-speaker: rules/,
     },
@@ -185,7 +193,8 @@ describe('charts/barelb', { timeout: TOOL_MS }, () => {
     {
       name: 'a CRD changed',
       edit: (o: ManifestObject) => {
-        if (o.kind === 'CustomResourceDefinition') (o as never as { spec: { scope: string } }).spec.scope = 'Cluster';
+        if (o.kind === 'CustomResourceDefinition')
+          (o as never as { spec: { scope: string } }).spec.scope = 'Cluster';
       },
       want: /CustomResourceDefinition \/ipaddresspools\.barelb\.io: spec\.scope/,
     },
@@ -198,7 +207,10 @@ describe('charts/barelb', { timeout: TOOL_MS }, () => {
       ...drift.onlyInChart.map((k) => `only in chart: ${k}`),
       ...drift.differing.flatMap((d) => d.paths.map((p) => `${d.object}: ${p}`)),
     ];
-    expect(lines.some((l) => want.test(l)), lines.join('\n')).toBe(true);
+    expect(
+      lines.some((l) => want.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
   });
 
   it('only the documented differences are forgiven: Helm labels, the Namespace, the bootstrap name', () => {
@@ -216,7 +228,9 @@ describe('charts/barelb', { timeout: TOOL_MS }, () => {
 });
 
 interface DaemonSetLike {
-  spec: { template: { metadata: { labels: Record<string, string> }; spec: { containers: [{ args: string[] }] } } };
+  spec: {
+    template: { metadata: { labels: Record<string, string> }; spec: { containers: [{ args: string[] }] } };
+  };
 }
 
 describe('charts/barelb values', { timeout: TOOL_MS }, () => {

@@ -97,7 +97,12 @@ export function differingPaths(a: unknown, b: unknown, path = ''): string[] {
   if (isDeepStrictEqual(a, b)) return [];
   const bothArrays = Array.isArray(a) && Array.isArray(b);
   const bothObjects =
-    typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && !Array.isArray(a) && !Array.isArray(b);
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    a !== null &&
+    b !== null &&
+    !Array.isArray(a) &&
+    !Array.isArray(b);
   if (bothArrays && a.length === b.length)
     return a.flatMap((x, i) => differingPaths(x, b[i], `${path}[${i}]`));
   if (bothObjects) {
