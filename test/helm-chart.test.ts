@@ -75,6 +75,6 @@ describe('helm chart', () => {
       check: false,
     });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/ipaddresspools.barelb.io "bad" is invalid/);
+    expect(r.stderr).toMatch(/The IPAddressPool "bad" is invalid: spec.addresses\[0\]: .*host bits set/);
   });
 });
