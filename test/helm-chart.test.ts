@@ -7,7 +7,8 @@ import { startTestLab } from './support/test-lab.js';
 
 // charts/barelb against the lab's apiserver (issue 15): what `helm template` renders, CRDs included, is
 // accepted by `kubectl apply --dry-run=server`, with the default values and with the sample values (a pool
-// and an L2Advertisement, which the CRDs' schema and CEL judge). helm comes from scripts/setup.sh
+// and an L2Advertisement, which the CRDs' schema and CEL judge); then a real `helm install`, `upgrade` and
+// `uninstall` of the release (objects only: its pods are not run here). helm comes from scripts/setup.sh
 // (scripts/build-helm.sh); without it this fails. Pure checks (lint, drift from deploy/):
 // src/packaging/helm-chart.test.ts.
 const CHART = join(REPO_ROOT, 'charts', 'barelb');
@@ -76,5 +77,83 @@ describe('helm chart', () => {
     });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/The IPAddressPool "bad" is invalid: spec.addresses\[0\]: .*host bits set/);
+  });
+
+  // Last: it moves the cluster-wide RBAC the lab's own controller uses over to this release.
+  it('helm install takes over objects deploy/ made once they are labelled as docs/upgrading.md says; helm uninstall keeps the CRDs', async () => {
+    const helmIn = (...args: string[]) => lab.exec('cp', [helm, ...args], { check: false });
+    const objects = [
+      'clusterrole/barelb-controller',
+      'clusterrole/barelb-speaker',
+      'clusterrolebinding/barelb-controller',
+      'clusterrolebinding/barelb-speaker',
+    ];
+    const install = ['install', 'barelb', CHART, '-n', NAMESPACE, '-f', join(CHART, 'ci/sample-values.yaml')];
+    const refused = await helmIn(...install);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/exists and cannot be imported into the current release/);
+    for (const o of objects) {
+      await lab.exec('cp', ['kubectl', 'label', '--overwrite', o, 'app.kubernetes.io/managed-by=Helm']);
+      await lab.exec('cp', [
+        'kubectl',
+        'annotate',
+        '--overwrite',
+        o,
+        'meta.helm.sh/release-name=barelb',
+        `meta.helm.sh/release-namespace=${NAMESPACE}`,
+      ]);
+    }
+    const installed = await helmIn(...install);
+    console.log(installed.stdout.trim());
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).toMatch(/STATUS: deployed/);
+    const pool = await lab.exec('cp', [
+      'kubectl',
+      '-n',
+      NAMESPACE,
+      'get',
+      'ipaddresspool',
+      'homelab',
+      '-o',
+      'jsonpath={.spec.addresses[0]}',
+    ]);
+    expect(pool.stdout).toBe('198.18.100.200-198.18.100.250');
+    const upgraded = await helmIn(
+      'upgrade',
+      'barelb',
+      CHART,
+      '-n',
+      NAMESPACE,
+      '-f',
+      join(CHART, 'ci/sample-values.yaml'),
+      '--set',
+      'controller.replicas=3',
+    );
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    const replicas = await lab.exec('cp', [
+      'kubectl',
+      '-n',
+      NAMESPACE,
+      'get',
+      'deployment',
+      'barelb-controller',
+      '-o',
+      'jsonpath={.spec.replicas}',
+    ]);
+    expect(replicas.stdout).toBe('3');
+    const removed = await helmIn('uninstall', 'barelb', '-n', NAMESPACE);
+    expect(removed.code, removed.stderr).toBe(0);
+    const left = await lab.exec('cp', [
+      'kubectl',
+      '-n',
+      NAMESPACE,
+      'get',
+      'deployments,ipaddresspools',
+      '-o',
+      'name',
+    ]);
+    expect(left.stdout.trim()).toBe('');
+    const crds = await lab.exec('cp', ['kubectl', 'get', 'crd', 'ipaddresspools.barelb.io', '-o', 'name']);
+    expect(crds.stdout.trim()).toBe('customresourcedefinition.apiextensions.k8s.io/ipaddresspools.barelb.io');
   });
 });
