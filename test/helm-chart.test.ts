@@ -82,6 +82,10 @@ describe('helm chart', () => {
   // Last: it moves the cluster-wide RBAC the lab's own controller uses over to this release.
   it('helm install takes over objects deploy/ made once they are labelled as docs/upgrading.md says; helm uninstall keeps the CRDs', async () => {
     const helmIn = (...args: string[]) => lab.exec('cp', [helm, ...args], { check: false });
+    const get = async (what: string, output: string) =>
+      (
+        await lab.exec('cp', ['kubectl', '-n', NAMESPACE, 'get', ...what.split(' '), '-o', output])
+      ).stdout.trim();
     const objects = [
       'clusterrole/barelb-controller',
       'clusterrole/barelb-speaker',
@@ -107,17 +111,9 @@ describe('helm chart', () => {
     console.log(installed.stdout.trim());
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stdout).toMatch(/STATUS: deployed/);
-    const pool = await lab.exec('cp', [
-      'kubectl',
-      '-n',
-      NAMESPACE,
-      'get',
-      'ipaddresspool',
-      'homelab',
-      '-o',
-      'jsonpath={.spec.addresses[0]}',
-    ]);
-    expect(pool.stdout).toBe('198.18.100.200-198.18.100.250');
+    expect(await get('ipaddresspool homelab', 'jsonpath={.spec.addresses[0]}')).toBe(
+      '198.18.100.200-198.18.100.250',
+    );
     const upgraded = await helmIn(
       'upgrade',
       'barelb',
@@ -130,29 +126,10 @@ describe('helm chart', () => {
       'controller.replicas=3',
     );
     expect(upgraded.code, upgraded.stderr).toBe(0);
-    const replicas = await lab.exec('cp', [
-      'kubectl',
-      '-n',
-      NAMESPACE,
-      'get',
-      'deployment',
-      'barelb-controller',
-      '-o',
-      'jsonpath={.spec.replicas}',
-    ]);
-    expect(replicas.stdout).toBe('3');
+    expect(await get('deployment barelb-controller', 'jsonpath={.spec.replicas}')).toBe('3');
     const removed = await helmIn('uninstall', 'barelb', '-n', NAMESPACE);
     expect(removed.code, removed.stderr).toBe(0);
-    const left = await lab.exec('cp', [
-      'kubectl',
-      '-n',
-      NAMESPACE,
-      'get',
-      'deployments,ipaddresspools',
-      '-o',
-      'name',
-    ]);
-    expect(left.stdout.trim()).toBe('');
+    expect(await get('deployments,ipaddresspools', 'name')).toBe('');
     const crds = await lab.exec('cp', ['kubectl', 'get', 'crd', 'ipaddresspools.barelb.io', '-o', 'name']);
     expect(crds.stdout.trim()).toBe('customresourcedefinition.apiextensions.k8s.io/ipaddresspools.barelb.io');
   });
