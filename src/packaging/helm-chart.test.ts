@@ -271,9 +271,17 @@ describe('charts/barelb values', { timeout: TOOL_MS }, () => {
     expect(JSON.stringify(find(objs, 'ClusterRoleBinding', 'barelb-speaker'))).toMatch(/"namespace":"lb"/);
   });
 
-  it('a pool without a name is refused with a message', () => {
-    const r = run(helm, ['template', 'x', CHART, '--set', 'pools[0].addresses[0]=198.18.0.0/28']);
+  // values.schema.json: a misspelt or mistyped value is refused, not rendered into something else.
+  it.each([
+    { set: 'pools[0].addresses[0]=198.18.0.0/28', want: /at '\/pools\/0': missing property 'name'/ },
+    { set: 'pool[0].name=a', want: /additional properties 'pool' not allowed/ },
+    { set: 'controller.replica=3', want: /additional properties 'replica' not allowed/ },
+    { set: 'controller.replicas=0', want: /at '\/controller\/replicas': minimum/ },
+    { set: 'image.pullPolicy=always', want: /at '\/image\/pullPolicy'/ },
+    { set: 'metrics.serviceMonitor.enabled=yes', want: /at '\/metrics\/serviceMonitor\/enabled'/ },
+  ])('--set $set is refused with a message', ({ set, want }) => {
+    const r = run(helm, ['template', 'x', CHART, '--set', set]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/every item of pools needs a name/);
+    expect(r.stderr).toMatch(want);
   });
 });
