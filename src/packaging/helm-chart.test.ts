@@ -84,6 +84,22 @@ describe('charts/barelb', { timeout: TOOL_MS }, () => {
     }
   });
 
+  it('the chart, its app and deploy/ carry the version of package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const chart = parseManifests(readFileSync(join(CHART, 'Chart.yaml'), 'utf8'))[0] as unknown as {
+      version: string;
+      appVersion: string;
+    };
+    expect({ version: chart.version, appVersion: chart.appVersion }).toEqual({
+      version,
+      appVersion: version,
+    });
+    const images = template().flatMap(
+      (o) => JSON.stringify(o).match(/ghcr\.io\/barelb\/barelb:[^"]+/g) ?? [],
+    );
+    expect(new Set(images)).toEqual(new Set([`ghcr.io/barelb/barelb:${version}`]));
+  });
+
   it('crds/ and files/ are the copies of config/crd and deploy/ that scripts/sync-chart.sh makes', () => {
     const pairs: [string, string][] = [
       ['deploy/bootstrap/ensure-memberlist-secret.cjs', 'files/ensure-memberlist-secret.cjs'],
