@@ -4,7 +4,8 @@
 # compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build),
 # Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, the
 # lab's binaries built from their Go modules, the images its nodes run (built without a Docker engine),
-# and promtool for the monitoring package's rule tests (all cached in ~/.cache/barelb, reused).
+# promtool for the monitoring package's rule tests and helm for the chart's tests (all cached in
+# ~/.cache/barelb, reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,8 @@ echo "[setup] lab binaries"
 scripts/build-lab-binaries.sh >/dev/null
 echo "[setup] promtool"
 scripts/build-promtool.sh >/dev/null
+echo "[setup] helm"
+scripts/build-helm.sh >/dev/null
 echo "[setup] lab images"
 scripts/build-lab-images.sh >/dev/null
 echo "[setup] done"
