@@ -13,7 +13,7 @@ import {
 import { announcedBy, arpingAnswers, clientNeighbour, entryNode } from './support/l2.js';
 import { rollingRestartUnderLoad } from './support/rolling-restart.js';
 import { eventMessages, waitForIps } from './support/services.js';
-import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
+import { curlFromClient, eventually, speakersReady, startTestLab } from './support/test-lab.js';
 
 // Failover with the real data path: real kube-proxy rules, real ARP in the kernel, real curl.
 describe('failover', () => {
@@ -208,6 +208,8 @@ describe('failover', () => {
   });
 
   it("the owner node's link going down", async () => {
+    // Every speaker running first: a killed owner needs a live successor.
+    await speakersReady(lab);
     const owner = (await steadyOwner(ip)) ?? '';
     await lab.kill(owner);
     try {

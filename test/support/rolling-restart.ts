@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../src/lab/lab.js';
+import { speakerReady } from './test-lab.js';
 
 /**
  * Restarts every speaker gracefully, one after the other, while the client keeps sending requests
- * to `ip`; returns how many succeeded and when and how the others failed.
+ * to `ip`; returns how many succeeded and when and how the others failed. Like a DaemonSet's rolling
+ * update (maxUnavailable 1), the next speaker goes only once the restarted one is ready again: on a
+ * busy machine a speaker takes 12-15 s to start, and a fixed pause had all three down at once.
  */
 export async function rollingRestartUnderLoad(
   lab: Lab,
@@ -27,6 +30,7 @@ export async function rollingRestartUnderLoad(
   })();
   for (const n of lab.nodes) {
     await lab.restart(`speaker-${n}`);
+    await speakerReady(lab, n);
     await sleep(3_000);
   }
   stop = true;

@@ -70,15 +70,19 @@ export async function httpStatus(lab: Lab, from: string, url: string): Promise<n
  * takes seconds to start on a busy machine: a test must not kill its peer before it runs.
  */
 export async function speakersReady(lab: Lab, timeoutMs = 120_000): Promise<void> {
-  for (const n of lab.nodes)
-    await eventually(
-      `speaker-${n} ready`,
-      async () => {
-        const r = await lab.exec(n, ['curl', '-sf', '--max-time', '2', 'http://127.0.0.1:7473/readyz'], {
-          check: false,
-        });
-        return r.code === 0 ? true : undefined;
-      },
-      timeoutMs,
-    );
+  for (const n of lab.nodes) await speakerReady(lab, n, timeoutMs);
+}
+
+/** Waits until one node's speaker answers its /readyz (from inside the node). */
+export async function speakerReady(lab: Lab, node: string, timeoutMs = 120_000): Promise<void> {
+  await eventually(
+    `speaker-${node} ready`,
+    async () => {
+      const r = await lab.exec(node, ['curl', '-sf', '--max-time', '2', 'http://127.0.0.1:7473/readyz'], {
+        check: false,
+      });
+      return r.code === 0 ? true : undefined;
+    },
+    timeoutMs,
+  );
 }
