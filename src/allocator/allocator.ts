@@ -227,20 +227,9 @@ export class Allocator {
    */
   private checkIp(req: ServiceRequest, ip: Address): AllocationResult & { pool?: string } {
     const text = formatAddress(ip);
-    const pool = this.poolOf(ip);
-    if (!pool) return refuse('IPOutsidePools', `${text} is not in any valid pool`);
-    if (req.pool !== undefined && pool.config.name !== req.pool) {
-      return refuse(
-        'IPOutsidePools',
-        `${text} is not in pool "${req.pool}" (it is in "${pool.config.name}")`,
-      );
-    }
-    if (!this.allows(pool.config, req)) {
-      return refuse(
-        'NoPoolForService',
-        `pool "${pool.config.name}" does not serve namespace ${req.namespace} or this Service's labels`,
-      );
-    }
+    const admitted = this.admittingPool(req, ip);
+    if (!('admitted' in admitted)) return admitted;
+    const pool = admitted.admitted;
     const users = this.users.get(ipKey(ip));
     for (const other of users ?? []) {
       if (other === req.key) continue;
@@ -270,12 +259,32 @@ export class Allocator {
   private homeOf(req: ServiceRequest, ips: readonly Address[]): string | undefined {
     let home: string | undefined;
     for (const ip of ips) {
-      const pool = this.poolOf(ip);
-      if (!pool || !this.allows(pool.config, req)) return undefined;
-      if (req.pool !== undefined && pool.config.name !== req.pool) return undefined;
-      home ??= pool.config.name;
+      const admitted = this.admittingPool(req, ip);
+      if (!('admitted' in admitted)) return undefined;
+      home ??= admitted.admitted.config.name;
     }
     return home;
+  }
+
+  /**
+   * The valid pool holding `ip`, if it may serve `req` (the pool it asks for, the pool's
+   * serviceAllocation selectors); else the refusal. Holders and quarantine are checkIp's business.
+   */
+  private admittingPool(req: ServiceRequest, ip: Address): { admitted: PoolState } | AllocationResult {
+    const text = formatAddress(ip);
+    const pool = this.poolOf(ip);
+    if (!pool) return refuse('IPOutsidePools', `${text} is not in any valid pool`);
+    if (req.pool !== undefined && pool.config.name !== req.pool)
+      return refuse(
+        'IPOutsidePools',
+        `${text} is not in pool "${req.pool}" (it is in "${pool.config.name}")`,
+      );
+    if (!this.allows(pool.config, req))
+      return refuse(
+        'NoPoolForService',
+        `pool "${pool.config.name}" does not serve namespace ${req.namespace} or this Service's labels`,
+      );
+    return { admitted: pool };
   }
 
   /** The valid pool holding `ip`: valid pools never overlap (the config refuses the newer one). */

@@ -175,7 +175,7 @@ export const EVENT_INTERVAL_MS = 30_000;
 export const FACTS_RECHECK_MS = 50;
 
 /** The Lease view, or undefined when this node's API view is not current (the gate then ignores Leases). */
-export function currentLeaseView(i: PlanInput): LeaseView | undefined {
+function currentLeaseView(i: PlanInput): LeaseView | undefined {
   const { api, now } = i;
   if (!api.leasesWatchHealthy || now - api.lastLeaseSuccess > 2 * api.leaseRenewMs + 1_000) return undefined;
   return leaseView(i.leases, i.self, now);
@@ -190,7 +190,7 @@ export function currentLeaseView(i: PlanInput): LeaseView | undefined {
  * with the control plane on it (a homelab's first node); standing down would turn the loss of one node
  * into the loss of every IP. A node that is really cut off announces into a dead link, which harms nobody.
  */
-export function isolated(i: PlanInput, lastPeerHeard: number): boolean {
+function isolated(i: PlanInput, lastPeerHeard: number): boolean {
   if (i.nodes.length <= 2) return false;
   return i.now - lastPeerHeard >= i.isolationMs && i.now - i.api.lastLeaseSuccess >= i.isolationMs;
 }
