@@ -5,6 +5,7 @@ import {
   type AnnouncementPlan,
   announceEventMessage,
   EVENT_INTERVAL_MS,
+  eventRateKey,
   FACTS_RECHECK_MS,
   type PlanInput,
   planAnnouncements,
@@ -535,12 +536,22 @@ describe('planAnnouncements: who announces what, told on the Service', () => {
     expect(plan.events.find((e) => e.serviceKey === key)?.why).toBe(why);
   });
 
-  it.each<{ name: string; sentAgo: number; events: number }>([
-    { name: 'an Event for this Service 1 s ago: none now', sentAgo: 1_000, events: 0 },
-    { name: 'the last one EVENT_INTERVAL_MS ago: one now', sentAgo: EVENT_INTERVAL_MS, events: 1 },
-  ])('rate limit: $name', ({ sentAgo, events }) => {
-    const plan = planAnnouncements(input({ eventsSent: new Map([[key, NOW - sentAgo]]) }));
+  it.each<{ name: string; sentWhy: TakeoverWhy; sentAgo: number; events: number }>([
+    { name: 'an Event for this Service 1 s ago: none now', sentWhy: 'assigned', sentAgo: 1_000, events: 0 },
+    {
+      name: 'the last one EVENT_INTERVAL_MS ago: one now',
+      sentWhy: 'assigned',
+      sentAgo: EVENT_INTERVAL_MS,
+      events: 1,
+    },
+    // Taken at start-up, then again because its owner died: the failover is news.
+    { name: 'one for another reason 1 s ago: one now', sentWhy: 'preferred', sentAgo: 1_000, events: 1 },
+  ])('rate limit: $name', ({ sentWhy, sentAgo, events }) => {
+    const plan = planAnnouncements(
+      input({ eventsSent: new Map([[eventRateKey(key, sentWhy), NOW - sentAgo]]) }),
+    );
     expect(plan.events.filter((e) => e.serviceKey === key)).toHaveLength(events);
+    if (events) expect(plan.eventsSent.get(eventRateKey(key, 'assigned'))).toBe(NOW);
   });
 
   it.each<{ why: TakeoverWhy; want: string }>([

@@ -81,7 +81,7 @@ export interface PlanInput {
   readonly staleSince: ReadonlyMap<string, number>;
   /** Who owned each IP in this node's previous plan (`owners` of that plan), to say why one moved. */
   readonly previousOwners: ReadonlyMap<string, string>;
-  /** When an Event was last recorded on each Service, to rate-limit them. */
+  /** When an Event was last recorded on each Service for each reason (`eventRateKey`), to rate-limit them. */
   readonly eventsSent: ReadonlyMap<string, number>;
 }
 
@@ -149,7 +149,7 @@ export interface AnnouncementPlan {
   /** Owned IPs not in `announcing`, and why each was taken. */
   readonly takeovers: readonly string[];
   readonly takeoverWhy: ReadonlyMap<string, TakeoverWhy>;
-  /** Events for the Services taken over, at most one per Service per EVENT_INTERVAL_MS. */
+  /** Events for the Services taken over, at most one per Service and reason per EVENT_INTERVAL_MS. */
   readonly events: readonly AnnounceEvent[];
   /** Carry to the next plan (see PlanInput). */
   readonly owners: ReadonlyMap<string, string>;
@@ -168,8 +168,18 @@ export interface AnnouncementPlan {
 /** A status naming another node is rewritten at most this often (two speakers racing at start, a failed write). */
 export const STATUS_REPAIR_MS = 5_000;
 
-/** A Service gets at most one takeover Event in this time, so a flapping IP cannot flood Events. */
+/**
+ * A Service gets at most one takeover Event per reason in this time, so a flapping IP cannot flood
+ * Events. Per reason, not per Service: a node that took an IP at start-up (`preferred`) and takes it
+ * again 10 s later because its owner died (`owner-failed`) must say so; that is the Event an
+ * operator testing failover looks for.
+ */
 export const EVENT_INTERVAL_MS = 30_000;
+
+/** The key an Event is rate-limited under: one Service, one reason. */
+export function eventRateKey(serviceKey: string, why: TakeoverWhy): string {
+  return `${serviceKey} ${why}`;
+}
 
 /** While waiting for a peer's facts after warm-up, look again this soon: facts arrive between elections. */
 export const FACTS_RECHECK_MS = 50;
@@ -278,7 +288,7 @@ function whyTakeover(
   return r?.ranking.includes(previous) === true ? 'preferred' : 'owner-unhealthy';
 }
 
-/** One Event per Service taken over, naming all its IPs taken in this plan; rate-limited per Service. */
+/** One Event per Service taken over, naming all its IPs taken in this plan; rate-limited per Service and reason. */
 function announceEvents(
   i: PlanInput,
   mine: readonly IpOwnership[],
@@ -298,8 +308,9 @@ function announceEvents(
   }
   const events: AnnounceEvent[] = [];
   for (const [serviceKey, e] of byService) {
-    if (sent.has(serviceKey)) continue;
-    sent.set(serviceKey, i.now);
+    const rateKey = eventRateKey(serviceKey, e.why);
+    if (sent.has(rateKey)) continue;
+    sent.set(rateKey, i.now);
     events.push({
       serviceKey,
       ips: e.ips,
