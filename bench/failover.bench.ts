@@ -65,7 +65,7 @@ try {
   const windowS = 30;
   await sleep(windowS * 1000);
   const w1 = await writes();
-  const rss = lab.nodes.map((n) => rssMiB(lab.componentPid(`speaker-${n}`)));
+  const rss = await Promise.all(lab.nodes.map(async (n) => rssMiB(await lab.componentPid(`speaker-${n}`))));
 
   console.log('');
   printKillRounds(

@@ -89,7 +89,7 @@ describe('controller resilience', () => {
   });
 
   it('keeps running through an apiserver restart and catches up afterwards', async () => {
-    const pid = lab.componentPid('controller');
+    const pid = await lab.componentPid('controller');
     expect(pid).toBeDefined();
     await lab.stopComponent('kube-apiserver');
     await createLbService(lab, 'never', { namespace: 'never' }).catch(() => undefined);
@@ -100,6 +100,6 @@ describe('controller resilience', () => {
     await createLbService(lab, 'after-apiserver', { namespace: 'apiserver' });
     await waitForIps(lab, 'after-apiserver', 'apiserver', undefined, 60_000);
     expect(pid && isAlive(pid)).toBe(true);
-    expect(lab.componentPid('controller')).toBe(pid);
+    expect(await lab.componentPid('controller')).toBe(pid);
   });
 });

@@ -90,8 +90,8 @@ export function labCommand(): Command {
         '',
         'COMPONENT                      PID      STATE',
       ];
-      for (const c of l.components) {
-        const pid = l.componentPid(c);
+      for (const c of await l.componentNames()) {
+        const pid = await l.componentPid(c);
         lines.push(
           `${c.padEnd(30)} ${String(pid ?? '-').padEnd(8)} ${pid && isAlive(pid) ? 'running' : 'stopped'}`,
         );

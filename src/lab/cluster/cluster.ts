@@ -39,7 +39,8 @@ export interface ClusterOptions {
   readonly progress?: (line: string) => void;
   /**
    * Real nodes (issue 13): a kubelet and containerd per node, kube-scheduler and the node controllers.
-   * Default false: nodes are Node objects the lab keeps Ready and pods are namespaces it fills in.
+   * Without it (the host-process mode), nodes are Node objects the lab keeps Ready and pods are
+   * namespaces it fills in.
    */
   readonly realNodes?: boolean;
   /** With real nodes: images (names in images.tsv) imported into every node besides the sandbox image. */
