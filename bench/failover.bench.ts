@@ -5,7 +5,9 @@
  * inside the client namespace (one probe process, a GET and an ARP request to every IP every 50 ms),
  * from the kill to the first successful GET through another node to every IP it owned. Also: requests failed during
  * a rolling graceful restart of every speaker, the speakers' API writes per second in steady state,
- * and the speakers' RSS.
+ * and the speakers' RSS. Then, on real nodes, BENCH_RECOVERY_ROUNDS (default 3) kills of the owner of
+ * a Cluster and of a Local Service each, watched for 60 s: first success, the time until 99 % of
+ * requests succeed again, and the share that failed (the part Kubernetes' endpoint removal plays).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,12 +24,16 @@ import {
   steadyOwnersNow,
 } from './hard-kill-rounds.js';
 import { rssMiB } from './lab-bench-util.js';
+import { printRecovery } from './print-recovery.js';
+import { type RecoveryRound, recoveryRounds } from './recovery-rounds.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 /** Two-node clusters fail over differently (no majority to consult): BENCH_NODES=2 measures them. */
 const NODES = Number(process.env.BENCH_NODES ?? 3);
 /** More LoadBalancer Services beside demo, so a killed node usually owns more than one IP. */
 const EXTRA = Number(process.env.BENCH_EXTRA_SERVICES ?? 2);
+const RECOVERY_ROUNDS = Number(process.env.BENCH_RECOVERY_ROUNDS ?? 3);
+const RECOVERY_WINDOW_MS = 60_000;
 
 const lab = await Lab.start({
   nodes: NODES,
@@ -37,7 +43,14 @@ const lab = await Lab.start({
 try {
   for (let i = 1; i <= EXTRA; i++)
     await deployWorkload(lab, { name: `extra${i}`, podsOn: lab.nodes, service: { type: 'LoadBalancer' } });
+  // Local policy: pods on two nodes, so the IP always has a node with an endpoint to move to.
+  await deployWorkload(lab, {
+    name: 'local',
+    podsOn: lab.nodes.slice(0, 2),
+    service: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' },
+  });
   const [ip = ''] = await waitForIps(lab, 'demo');
+  const [localIp = ''] = await waitForIps(lab, 'local');
   const ips = [ip];
   for (let i = 1; i <= EXTRA; i++) ips.push(...(await waitForIps(lab, `extra${i}`)));
   const probe = await startBenchProbe(lab, ips, ROUNDS * 150_000 + 120_000);
@@ -45,6 +58,25 @@ try {
   const loadAfterKills = loadAverage();
   await steadyOwnersNow(lab, probe, ips, 60_000);
   probe.stop();
+
+  // Recovery as a client sees it, 60 s after each kill, for both traffic policies.
+  const recovery: { policy: string; rounds: RecoveryRound[] }[] = [];
+  if (lab.realNodes && RECOVERY_ROUNDS > 0) {
+    const both = [ip, localIp];
+    const watch = await startBenchProbe(lab, both, RECOVERY_ROUNDS * 2 * 300_000 + 120_000, 100);
+    for (const [policy, target] of [
+      ['Cluster', ip],
+      ['Local', localIp],
+    ] as const) {
+      console.log(`recovery of the ${policy} Service's IP ${target}:`);
+      recovery.push({
+        policy,
+        rounds: await recoveryRounds(lab, watch, target, both, RECOVERY_ROUNDS, RECOVERY_WINDOW_MS),
+      });
+    }
+    await steadyOwnersNow(lab, watch, both, 120_000);
+    watch.stop();
+  }
 
   // Graceful rolling restart under load.
   const { ok, failures } = await rollingRestartUnderLoad(lab, ip, 20);
@@ -73,6 +105,7 @@ try {
     rounds,
   );
   console.log(`  load average after the kill rounds: ${loadAfterKills}`);
+  for (const { policy, rounds: rr } of recovery) printRecovery(policy, rr, RECOVERY_WINDOW_MS);
   console.log(
     `graceful rolling restart of ${lab.nodes.length} speakers: ${failed} failed of ${ok + failed} requests`,
   );

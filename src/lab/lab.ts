@@ -49,7 +49,7 @@ export class Lab {
 
   static async start(opts: LabOptions = {}): Promise<Lab> {
     const progress = opts.progress ?? (() => {});
-    const real = opts.realNodes ?? false;
+    const real = opts.realNodes ?? true;
     // Real nodes get the images their pods run: the podserver always, BareLB's unless bare.
     const nodeImages = real ? ['podserver', ...(opts.bare ? [] : ['barelb'])] : [];
     const cluster = await Cluster.start({ ...opts, realNodes: real, nodeImages }, async (c) => {
@@ -188,6 +188,11 @@ export class Lab {
   /** Sends a signal to a component without waiting for it to act (SIGSTOP / SIGCONT to freeze and thaw it). */
   signalComponent(component: string, signal: NodeJS.Signals): Promise<void> {
     return this.components.signal(component, signal);
+  }
+
+  /** Real nodes: gives every node's copy of image `from` the name `to` too, as a new release would arrive. */
+  tagImage(from: string, to: string): Promise<void> {
+    return this.cluster.tagImage(from, to);
   }
 
   /** Hard failure of a node: its links go down and every process in it dies at once. */

@@ -120,6 +120,21 @@ export class RealNodes implements NodeAgents {
     for (const rec of recs) if (rec !== containerd) await processes.startAgainIfDead(rec);
   }
 
+  /**
+   * Gives an image the node has another name, as pulling a new release would (the content is the same:
+   * what a rollout test needs is a new image reference in the Pod template).
+   */
+  async tagImage(node: LabNode, from: string, to: string): Promise<void> {
+    const sock = nodeRuntimePaths(realNodeDir(this.deps.paths, node.name)).containerdSocket;
+    await run(
+      bin(this.deps.paths, 'ctr'),
+      ['--address', sock, '-n', 'k8s.io', 'images', 'tag', '--force', from, to],
+      {
+        timeoutMs: 60_000,
+      },
+    );
+  }
+
   private waitContainerd(node: LabNode): Promise<void> {
     const sock = nodeRuntimePaths(realNodeDir(this.deps.paths, node.name)).containerdSocket;
     return waitFor(

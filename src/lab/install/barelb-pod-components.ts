@@ -70,15 +70,22 @@ export class BareLbPodComponents implements Components {
 
   async restart(name: string): Promise<StopResult> {
     if (!this.isPod(name)) return this.others.restart(name);
-    const p = await this.mustFind(name);
+    // A speaker that was stopped may be waiting out the kubelet's restart back-off: its Pod is still
+    // there to delete, and the DaemonSet's replacement starts at once.
+    const p = (await this.find(name)) ?? (await this.stoppedSpeaker(name));
+    if (!p)
+      throw new LabError(
+        'UNKNOWN_TARGET',
+        `${name} is not running (names: ${(await this.names()).join(', ')})`,
+      );
     await this.target.kubectl(['-n', DEFAULT_NAMESPACE, 'delete', 'pod', p.pod, '--wait=false']);
     const deleted = performance.now();
-    const exited = await waitGone(p.pid, POD_EXIT_WAIT_MS);
+    const exited = p.pid === 0 || (await waitGone(p.pid, POD_EXIT_WAIT_MS));
     const ms = Math.round(performance.now() - deleted);
     await this.waitReplaced(p);
     const boundMs = BARELB_STOP_BOUND_MS + KUBELET_SIGNAL_SLACK_MS;
     if (!exited || ms > boundMs) throw forcedStopError([{ name, graceMs: boundMs, bounded: true }]);
-    return { outcome: 'exited', ms };
+    return { outcome: p.pid === 0 ? 'not-running' : 'exited', ms };
   }
 
   async stop(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<StopResult> {
@@ -136,6 +143,29 @@ export class BareLbPodComponents implements Components {
         `${name} is not running (names: ${(await this.names()).join(', ')})`,
       );
     return p;
+  }
+
+  /** The speaker Pod of a node whose container is not running now (pid 0), from the API. */
+  private async stoppedSpeaker(name: string): Promise<PodProcess | undefined> {
+    const node = name.slice('speaker-'.length);
+    if (!name.startsWith('speaker-') || !this.target.nodes.includes(node)) return undefined;
+    const r = await this.target.kubectl(
+      [
+        '-n',
+        DEFAULT_NAMESPACE,
+        'get',
+        'pods',
+        '-l',
+        'app.kubernetes.io/component=speaker',
+        '--field-selector',
+        `spec.nodeName=${node}`,
+        '-o',
+        'jsonpath={.items[0].metadata.name}',
+      ],
+      { check: false },
+    );
+    const pod = r.code === 0 ? r.stdout.trim() : '';
+    return pod ? { pid: 0, role: 'speaker', node, pod } : undefined;
   }
 
   /** The controller replica holding the leader Lease (its identity is its Pod's name). */
