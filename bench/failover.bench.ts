@@ -12,6 +12,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nodeTimingFrom } from '../src/lab/cluster/control-plane-specs.js';
 import { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { rollingRestartUnderLoad } from '../test/support/rolling-restart.js';
@@ -105,6 +106,12 @@ try {
     rounds,
   );
   console.log(`  load average after the kill rounds: ${loadAfterKills}`);
+  if (recovery.length > 0)
+    console.log(
+      nodeTimingFrom(process.env) === 'kubernetes'
+        ? "node failure timing: Kubernetes' defaults (node-monitor-grace-period 50 s, kubelet Lease 40 s)"
+        : "node failure timing: the lab's (node-monitor-grace-period 16 s, kubelet Lease 12 s); BARELB_LAB_NODE_TIMING=kubernetes for the defaults",
+    );
   for (const { policy, rounds: rr } of recovery) printRecovery(policy, rr, RECOVERY_WINDOW_MS);
   console.log(
     `graceful rolling restart of ${lab.nodes.length} speakers: ${failed} failed of ${ok + failed} requests`,

@@ -5,6 +5,7 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { LabAddresses } from './addressing.js';
 import { run } from './command.js';
 import { nodeKubeconfig } from './control-plane.js';
+import { nodeTimingFrom } from './control-plane-specs.js';
 import { LabError } from './lab-error.js';
 import { type LabImage, labImages, pickImage } from './lab-images.js';
 import { bin, type LabPaths } from './lab-paths.js';
@@ -82,6 +83,7 @@ export class RealNodes implements NodeAgents {
       labRoute: addresses.labRoute,
       runcPath: RUNC,
       cniBinDirs: [CNI_BIN_DIR],
+      timing: nodeTimingFrom(process.env),
     });
     await createCgroupRoot(opts.cgroupRoot);
     await writeNodeRuntimeFiles(opts);
