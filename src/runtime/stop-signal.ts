@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { claimStopSignals } from './early-stop.js';
 
 export interface StopSignal {
   /** Call once the component runs: from then on a signal asks it to stop gracefully. */
@@ -20,6 +21,7 @@ export function stopSignal(
   exit: () => void = () => process.exit(0),
   signals: Pick<EventEmitter, 'once'> = process,
 ): StopSignal {
+  claimStopSignals();
   let isRunning = false;
   let resolve: (sig: string) => void = () => {};
   const stopped = new Promise<string>((r) => {
