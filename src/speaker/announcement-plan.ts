@@ -210,8 +210,9 @@ export const PROOF_DELAY_DEAD_AFTERS = 2;
  * the watch is down, or the API server has not answered for two renew periods and a second. A watch
  * over a connection that died silently still looks healthy; the renewals (or API checks) tell. Kept on
  * the renew period: in steady state the renewal is the only request that proves the API server answers.
- * A stale view that still counts only holds this node back (a dead peer's Lease looks live until its
- * duration runs out); it never lets a cut-off node announce.
+ * While a stale view still counts, it errs towards standing down: a dead peer's Lease looks live until
+ * its duration runs out, and a live peer's does not expire in it before the view stops counting (the
+ * Lease duration is three renew periods, more than two and a second).
  */
 function currentLeaseView(i: PlanInput): LeaseView | undefined {
   const { api, now } = i;
