@@ -497,6 +497,28 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'API server frozen, watches looking healthy: nothing moves while the stale Lease view counts, nor after',
+    act: (c) => {
+      c.apiFrozen = true;
+    },
+    ms: LEASE_DURATION_MS + 5_000,
+    check: (w) => expect(w).toMatchObject({ unanswered: 0, doubled: 0, moves: 0 }),
+  },
+  {
+    name: 'API server frozen, then a hard kill of n1: heartbeats fail over, the stale Lease view holds nobody back',
+    act: (c) => {
+      c.apiFrozen = true;
+      c.advance(5_000);
+      c.kill('n1');
+    },
+    ms: LEASE_DURATION_MS,
+    check: (w, c) => {
+      expect(w.lastUnansweredMs).toBeLessThanOrEqual(1_000);
+      expect(w.doubled).toBe(0);
+      expect(servedOnceBy(w.owners, others(c, 'n1'))).toBe(true);
+    },
+  },
+  {
     name: 'slow peer: n1 paused for 350 ms (GC, CPU starvation) moves nothing',
     act: (c) => c.sim.pause('n1', 350),
     ms: 5_000,

@@ -71,6 +71,8 @@ export class SpeakerClusterSim {
   /** Lease renewals every node can see: node → renewTime (undefined holder = released). */
   private readonly leaseObjects = new Map<string, { renewTime: string; holder: string | undefined }>();
   apiUp = true;
+  /** The API server answers nothing, but the watches look healthy (it hangs, or its link died silently). */
+  apiFrozen = false;
   /** Nodes cut off from the API server alone; their watches look healthy (a connection died silently). */
   private readonly apiCutOff = new Set<string>();
   /** Reads and writes each speaker made to the API server, by kind. */
@@ -163,7 +165,7 @@ export class SpeakerClusterSim {
   }
 
   private reachesApi(name: string): boolean {
-    return this.apiUp && !this.apiCutOff.has(name);
+    return this.apiUp && !this.apiFrozen && !this.apiCutOff.has(name);
   }
 
   private calls(name: string): { renewals: number; checks: number } {
