@@ -6,6 +6,10 @@
  * patch and delete at Metadata level; AUDIT_POLICY in src/lab/cluster/control-plane-specs.ts). Prints
  * writes per second per speaker node, for the controller, per writer and resource, and in total
  * (issue 14: the speakers' target is at most 0.1/s per node, none per Service).
+ *
+ * On real nodes (the lab's default) BareLB runs the image in the shared cache that
+ * scripts/build-lab-images.sh built, from whichever checkout built it last; BENCH_HOST_PROCESSES=1
+ * runs this checkout's build instead (BareLB as host processes, no kubelets).
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,11 +26,13 @@ const NODES = Number(process.env.BENCH_NODES ?? 3);
 const EXTRA = Number(process.env.BENCH_EXTRA_SERVICES ?? 4);
 const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 30);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 60);
+const HOST_PROCESSES = process.env.BENCH_HOST_PROCESSES === '1';
 
 const lab = await Lab.start({
   nodes: NODES,
   stateDir: join(tmpdir(), `barelb-bench-api-writes-${process.pid}`),
   dieWithParent: true,
+  realNodes: !HOST_PROCESSES,
 });
 try {
   for (let i = 1; i <= EXTRA; i++)
@@ -45,7 +51,7 @@ try {
 
   console.log('');
   console.log(
-    `API writes in a ${lab.nodes.length}-node lab with ${EXTRA + 1} LoadBalancer Services, steady ` +
+    `API writes in a ${lab.nodes.length}-node lab (${HOST_PROCESSES ? 'host processes' : 'real nodes'}) with ${EXTRA + 1} LoadBalancer Services, steady ` +
       `(${SETTLE_S} s after the last IP) for ${WINDOW_S} s, from kube-apiserver's audit log:`,
   );
   for (const line of writesReport(counts, WINDOW_S, lab.nodes)) console.log(`  ${line}`);
