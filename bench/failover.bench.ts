@@ -83,7 +83,7 @@ try {
   const { ok, failures } = await rollingRestartUnderLoad(lab, ip, 20);
   const failed = failures.length;
 
-  // Steady-state API writes: the speakers count them in their metrics.
+  // Steady-state API writes as the speakers count them (bench:api-writes counts them on the API server).
   const writes = async () => {
     let total = 0;
     for (const n of lab.nodes) {
@@ -122,7 +122,7 @@ try {
   console.log(`speaker logs: ${join(lab.stateDir, 'logs')}`);
   console.log(`speaker RSS: ${rss.map((r) => r.toFixed(1)).join(', ')} MiB`);
   console.log(
-    'client probe: a GET (800 ms timeout) and an ARP request per IP every 50 ms; speaker defaults: heartbeat 100 ms, dead after 400 ms, probe every 500 ms, lease renew 2 s, gratuitous burst 0/100/300/700/1500/3100 ms',
+    'client probe: a GET (800 ms timeout) and an ARP request per IP every 50 ms; speaker defaults: heartbeat 100 ms, dead after 400 ms, probe every 500 ms, lease renew 10 s, gratuitous burst 0/100/300/700/1500/3100 ms',
   );
 } finally {
   await lab.stop();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
+import { APISERVER_PORT } from '../src/lab/cluster/control-plane-specs.js';
 import type { Lab } from '../src/lab/lab.js';
 import { deployWorkload } from '../src/lab/workloads/workload.js';
 import {
@@ -188,6 +189,32 @@ describe('failover', () => {
       await rule('-D', 'OUTPUT', '--dport');
     }
     await steadyOwner(ip);
+  });
+
+  // Issue 14: the Lease is renewed only every 10 s; what stops a node cut off from everything is its
+  // stale Lease view (the minority rule) and, by --isolation-ms, reads of the API server that fail.
+  it('a node cut off from its peers and the API server stands down; the others take its IPs', async () => {
+    const owner = (await steadyOwner(ip)) ?? '';
+    const rules = [
+      ['INPUT', '-p', 'udp', '--dport', '7946'],
+      ['OUTPUT', '-p', 'udp', '--dport', '7946'],
+      ['OUTPUT', '-p', 'tcp', '-d', lab.addresses.cpIp, '--dport', String(APISERVER_PORT)],
+    ];
+    // One at a time: iptables calls in one namespace contend for its lock.
+    const apply = async (op: string) => {
+      for (const [chain = '', ...r] of rules)
+        await lab.exec(owner, ['iptables', op, chain, ...r, '-j', 'DROP']);
+    };
+    await apply('-I');
+    try {
+      const { next } = await failedOverFrom(ip, owner);
+      // Past the isolation time (5 s): still only the new owner answers, not the cut-off one.
+      await sleep(6_000);
+      expect(new Set(await arpingAnswers(lab, ip, 4))).toEqual(new Set([next]));
+    } finally {
+      await apply('-D');
+    }
+    await steadyOwner(ip, 60_000);
   });
 
   it('the API server stopped for 60 s: nothing moves and traffic keeps flowing', async () => {

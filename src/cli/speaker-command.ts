@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_NAMESPACE } from '../config/crd-types.js';
 import { DEFAULT_LB_CLASS } from '../controller/service-class.js';
+import { DEFAULT_ISOLATION_MS, DEFAULT_LEASE_RENEW_MS } from '../speaker/speaker-timing.js';
 import { rootLogger } from './logger.js';
 
 const int = (v: string) => {
@@ -34,7 +35,7 @@ export function speakerCommand(): Command {
     )
     .addOption(
       new Option('--isolation-ms <ms>', 'stop announcing after this long with no peer and no API server')
-        .default(5000)
+        .default(DEFAULT_ISOLATION_MS)
         .argParser(int),
     )
     .addOption(
@@ -42,7 +43,11 @@ export function speakerCommand(): Command {
         .default(1000)
         .argParser(int),
     )
-    .addOption(new Option('--lease-renew-ms <ms>', 'node Lease renew period').default(2000).argParser(int))
+    .addOption(
+      new Option('--lease-renew-ms <ms>', 'node Lease renew period')
+        .default(DEFAULT_LEASE_RENEW_MS)
+        .argParser(int),
+    )
     .addOption(
       new Option('--kube-proxy-health-url <url>', 'kube-proxy health endpoint').default(
         'http://127.0.0.1:10256/healthz',

@@ -84,4 +84,19 @@ describe('LeaderElector', () => {
     await clock.advance(3_000);
     expect(b.e.isLeader()).toBe(true);
   });
+
+  // Issue 14: client-go's leader renews once per RetryPeriod (wait.Until over a poll of
+  // tryAcquireOrRenew), 0.5 writes/s at the defaults; a standby only reads until the Lease expires.
+  it("writes no more often than client-go's defaults: one renewal per retry period, none by a standby", async () => {
+    const clock = new FakeClock(0);
+    const store = new FakeLeaseStore();
+    const [leader, standby] = ['a', 'b'].map((id) => candidate(store, clock, id).e);
+    leader?.start();
+    await clock.advance(1);
+    standby?.start();
+    const created = store.writes;
+    await clock.advance(60_000);
+    expect(store.writes - created).toBe(30);
+    expect(store.get('barelb-system', 'barelb-controller')?.spec?.holderIdentity).toBe('a');
+  });
 });

@@ -10,6 +10,7 @@ import type { NodeFacts } from '../election/heartbeat-codec.js';
 import { type LeaseView, leaseView, type PeerLease } from '../election/lease-liveness.js';
 import { type GateDecision, mayAnnounce } from '../election/quorum.js';
 import type { AllowedInterfaces } from '../layer2/responder.js';
+import { apiCheckAt, apiCheckEveryMs, exactHalfSince, leaseRenewAt } from './api-contact.js';
 import { type L2StatusObject, l2StatusesToDelete } from './l2-status-gc.js';
 import { warmingUp } from './warm-up.js';
 
@@ -44,8 +45,13 @@ export interface MembershipSnapshot {
 export interface ApiView {
   /** The Lease watch is up (a broken watch freezes the view). */
   readonly leasesWatchHealthy: boolean;
-  /** The last successful renewal of this node's own Lease: proof that the API server answers. */
-  readonly lastLeaseSuccess: number;
+  /**
+   * The last time the API server answered this node: a renewal of its Lease, or a read asked for by
+   * `apiCheckAt` while no peer is heard. Proof that the node is not cut off from the control plane.
+   */
+  readonly lastApiSuccess: number;
+  /** When the API server last accepted a write of this node's Lease (-Infinity: never). */
+  readonly lastLeaseWrite: number;
   readonly leaseRenewMs: number;
   /** Deleting stale statuses needs both watches current: a stale cache must not delete a live status. */
   readonly servicesWatchHealthy: boolean;
@@ -67,6 +73,10 @@ export interface PlanInput {
   readonly checks: ElectionChecks;
   /** The end of the start-up warm-up (one dead-after after start). */
   readonly warmUntil: number;
+  /** A peer unheard this long is judged dead (--dead-after-ms). */
+  readonly deadAfterMs: number;
+  /** Since when this node's side has been exactly half (the previous plan's `halfSince`). */
+  readonly halfSince: number | undefined;
   /** With no peer heard and no API answer for this long, this node is cut off. */
   readonly isolationMs: number;
   /** The last time a peer was heard (the previous plan's `lastPeerHeard`, or the start time). */
@@ -161,6 +171,11 @@ export interface AnnouncementPlan {
   readonly statusWritten: ReadonlyMap<string, number>;
   readonly staleSince: ReadonlyMap<string, number>;
   readonly lastPeerHeard: number;
+  readonly halfSince: number | undefined;
+  /** Renew this node's Lease by then, ahead of its period, as proof of life to the far side of a split. */
+  readonly leaseRenewAt: number | undefined;
+  /** Read the API server at this time (now or earlier: at once) to learn whether it still answers. */
+  readonly apiCheckAt: number | undefined;
   /** Plan again at this time even if nothing changes (a suspicion or a wait running out). */
   readonly recheckAt: number | undefined;
 }
@@ -184,10 +199,24 @@ export function eventRateKey(serviceKey: string, why: TakeoverWhy): string {
 /** While waiting for a peer's facts after warm-up, look again this soon: facts arrive between elections. */
 export const FACTS_RECHECK_MS = 50;
 
-/** The Lease view, or undefined when this node's API view is not current (the gate then ignores Leases). */
+/**
+ * The proof renewal of an exact half (api-contact.ts) waits this many dead-afters: one for the far
+ * side to judge this node unheard, one more for a late timer there (a starved node widens its own).
+ */
+export const PROOF_DELAY_DEAD_AFTERS = 2;
+
+/**
+ * The Lease view, or undefined when this node's API view is not current (the gate then ignores Leases):
+ * the watch is down, or the API server has not answered for two renew periods and a second. A watch
+ * over a connection that died silently still looks healthy; the renewals (or API checks) tell. Kept on
+ * the renew period: in steady state the renewal is the only request that proves the API server answers.
+ * While a stale view still counts, it errs towards standing down: a dead peer's Lease looks live until
+ * its duration runs out, and a live peer's does not expire in it before the view stops counting (the
+ * Lease duration is three renew periods, more than two and a second).
+ */
 function currentLeaseView(i: PlanInput): LeaseView | undefined {
   const { api, now } = i;
-  if (!api.leasesWatchHealthy || now - api.lastLeaseSuccess > 2 * api.leaseRenewMs + 1_000) return undefined;
+  if (!api.leasesWatchHealthy || now - api.lastApiSuccess > 2 * api.leaseRenewMs + 1_000) return undefined;
   return leaseView(i.leases, i.self, now);
 }
 
@@ -202,7 +231,7 @@ function currentLeaseView(i: PlanInput): LeaseView | undefined {
  */
 function isolated(i: PlanInput, lastPeerHeard: number): boolean {
   if (i.nodes.length <= 2) return false;
-  return i.now - lastPeerHeard >= i.isolationMs && i.now - i.api.lastLeaseSuccess >= i.isolationMs;
+  return i.now - lastPeerHeard >= i.isolationMs && i.now - i.api.lastApiSuccess >= i.isolationMs;
 }
 
 export function planAnnouncements(i: PlanInput): AnnouncementPlan {
@@ -251,6 +280,13 @@ export function planAnnouncements(i: PlanInput): AnnouncementPlan {
 
   const status = statusWrites(i, mine, new Set(takeovers));
   const gc = collectStale(i, membership.alive, status.written);
+  const halfSince = exactHalfSince(i.halfSince, gate.gate, now);
+  const checkAt = apiCheckAt({
+    nodes: i.nodes.length,
+    heardPeers: membership.heard.length,
+    lastApiSuccess: i.api.lastApiSuccess,
+    isolationMs: i.isolationMs,
+  });
   return {
     gate,
     withheld,
@@ -271,7 +307,10 @@ export function planAnnouncements(i: PlanInput): AnnouncementPlan {
     statusWritten: gc.statusWritten,
     staleSince: gc.staleSince,
     lastPeerHeard,
-    recheckAt: recheckAt(i, warming, membership.nextExpiry),
+    halfSince,
+    leaseRenewAt: leaseRenewAt(halfSince, i.api.lastLeaseWrite, PROOF_DELAY_DEAD_AFTERS * i.deadAfterMs),
+    apiCheckAt: checkAt,
+    recheckAt: recheckAt(i, warming, membership.nextExpiry, checkAt),
   };
 }
 
@@ -391,9 +430,16 @@ function collectStale(
   return { toDelete: gc.toDelete, staleSince: gc.staleSince, statusWritten };
 }
 
-function recheckAt(i: PlanInput, warming: boolean, nextExpiry: number | undefined): number | undefined {
+function recheckAt(
+  i: PlanInput,
+  warming: boolean,
+  nextExpiry: number | undefined,
+  checkAt: number | undefined,
+): number | undefined {
   const times: number[] = [];
   if (nextExpiry !== undefined) times.push(nextExpiry);
+  // A check due now is started by this plan; while it (or the API server) is slow, look again a period on.
+  if (checkAt !== undefined) times.push(checkAt > i.now ? checkAt : i.now + apiCheckEveryMs(i.isolationMs));
   // The plain warm-up ends at warmUntil; after it, facts of heard peers arrive between elections.
   if (warming) times.push(i.now < i.warmUntil ? i.warmUntil : i.now + FACTS_RECHECK_MS);
   return times.length === 0 ? undefined : Math.min(...times);

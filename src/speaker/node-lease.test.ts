@@ -123,6 +123,120 @@ describe('NodeLease', () => {
     expect(store.get(NS, 'barelb-speaker-n1')?.spec?.holderIdentity).toBe('n1');
   });
 
+  // Renewals every 20 ms from 0; `wait` ms pass, then renewBy(each of `asks`), then `more` ms.
+  it.each<{ name: string; wait: number; asks: number[]; more: number; writes: number; lastWrite: number }>([
+    {
+      name: 'a time before the next period: one renewal then',
+      wait: 0,
+      asks: [5],
+      more: 6,
+      writes: 2,
+      lastWrite: 5,
+    },
+    { name: 'past the next period: nothing extra', wait: 0, asks: [30], more: 19, writes: 1, lastWrite: 0 },
+    {
+      name: 'one time asked again and again: one renewal',
+      wait: 0,
+      asks: [5, 5, 4],
+      more: 6,
+      writes: 2,
+      lastWrite: 4,
+    },
+    { name: 'a time already passed: at once', wait: 8, asks: [3], more: 1, writes: 2, lastWrite: 8 },
+    {
+      name: 'a time before the last renewal started: nothing',
+      wait: 8,
+      asks: [0],
+      more: 1,
+      writes: 1,
+      lastWrite: 0,
+    },
+  ])('renewBy: $name', async ({ wait, asks, more, writes, lastWrite }) => {
+    const { clock, lease } = setup();
+    lease.start();
+    await flush();
+    await clock.advance(wait);
+    for (const t of asks) lease.renewBy(t);
+    await clock.advance(more);
+    expect(lease.writes).toBe(writes);
+    expect(lease.lastWrite).toBe(lastWrite);
+    await lease.stop();
+  });
+
+  it('renewBy during a renewal in flight: one more renewal once it ends, then the period again', async () => {
+    const { clock, c, lease } = setup();
+    lease.start();
+    await flush();
+    await clock.advance(OPTS.renewMs);
+    expect(lease.writes).toBe(2);
+    c.hold();
+    await clock.advance(OPTS.renewMs);
+    // The renewal that started at 40 is stuck; an early one is asked for at 45.
+    lease.renewBy(45);
+    await clock.advance(10);
+    c.release();
+    await flush();
+    expect(lease.writes).toBe(3);
+    await clock.advance(0);
+    await flush();
+    expect(lease.writes).toBe(4);
+    await lease.stop();
+  });
+
+  /** A NodeLease whose API server fails while `down` is set, counting every call it makes. */
+  function flaky(renewMs: number) {
+    const store = new FakeLeaseStore();
+    const clock = new FakeClock(0);
+    const api = { down: false, calls: 0 };
+    const lease = new NodeLease(
+      store.client({
+        failing: () => {
+          api.calls++;
+          return api.down;
+        },
+      }),
+      { ...OPTS, renewMs },
+      log,
+      () => {},
+      clock,
+    );
+    return { store, clock, api, lease };
+  }
+
+  it('a failed early renewal is not retried before the next period', async () => {
+    const { clock, api, lease } = flaky(OPTS.renewMs);
+    lease.start();
+    await flush();
+    api.down = true;
+    lease.renewBy(5);
+    await clock.advance(5);
+    const calls = api.calls;
+    expect(calls).toBeGreaterThan(2);
+    for (let t = 6; t < 19; t++) {
+      lease.renewBy(5);
+      await clock.advance(1);
+    }
+    expect(api.calls).toBe(calls);
+    expect(lease.lastWrite).toBe(0);
+    await lease.stop();
+  });
+
+  it('checkApi reads without writing, and says whether the API server answered', async () => {
+    const { store, clock, api, lease } = flaky(10_000);
+    lease.start();
+    await flush();
+    await clock.advance(3_000);
+    expect(await lease.checkApi()).toBe(true);
+    expect(lease.lastSuccess).toBe(3_000);
+    expect(lease.lastWrite).toBe(0);
+    expect(store.writes).toBe(1);
+    api.down = true;
+    await clock.advance(1_000);
+    expect(await lease.checkApi()).toBe(false);
+    expect(lease.lastSuccess).toBe(3_000);
+    await lease.stop();
+  });
+
   it('lastSuccess follows the injected (monotonic) clock, not the wall clock', async () => {
     const { clock, lease } = setup(5_000);
     expect(lease.lastSuccess).toBe(5_000);

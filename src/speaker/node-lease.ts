@@ -11,7 +11,10 @@ export const SPEAKER_LEASE_LABEL = 'barelb.io/speaker';
 export interface NodeLeaseOptions {
   readonly namespace: string;
   readonly node: string;
-  /** Renew period. 2 s keeps writes at 0.5/s per node, under the 1/s budget, whatever the Service count. */
+  /**
+   * Renew period: 10 s by default, kubelet's node Lease rate (0.1 writes/s per node, whatever the
+   * Service count; issue 14). The plan asks for an early renewal or a read when it needs one sooner.
+   */
   readonly renewMs: number;
   /** Written into the Lease; see leaseDurationSeconds in speaker-timing.ts. */
   readonly durationSeconds: number;
@@ -24,16 +27,27 @@ export const RELEASE_TIMEOUT_MS = 2_000;
  * The node's one Lease (`barelb-speaker-<node>`): renewed on a fixed period, never per Service, and
  * carrying the node's probe facts as an annotation so anyone reading the API sees what it published.
  * Facts changes ride on the next renewal; peers learn them sooner from heartbeats.
- * `lastSuccess` tells the speaker when it last reached the API server (on the injected monotonic clock).
+ * `lastSuccess` tells the speaker when it last reached the API server, `lastWrite` when its Lease was
+ * last accepted (both on the injected monotonic clock). `renewBy` brings one renewal forward and
+ * `checkApi` only reads, as the plan asks (api-contact.ts).
  * `stop()` is final: no renewal starts after it, and the Lease is released so peers see the node gone.
  */
 export class NodeLease {
   private timer: TimerHandle | undefined;
+  /** When the armed timer fires (the next renewal). */
+  private nextAt = Number.POSITIVE_INFINITY;
   private inFlight: Promise<void> | undefined;
+  /** When the renewal in flight, or the last one, started. */
+  private lastAttempt = Number.NEGATIVE_INFINITY;
+  /** An early renewal asked for while one was in flight: due once that one ends. */
+  private pendingBy: number | undefined;
+  private checking = false;
   private stopped = false;
   private facts: NodeFacts | undefined;
   /** When the API server last answered; starts at construction so a fresh speaker is not "isolated". */
   lastSuccess: number;
+  /** When the API server last accepted a write of the Lease. */
+  lastWrite = Number.NEGATIVE_INFINITY;
   writes = 0;
 
   constructor(
@@ -57,15 +71,62 @@ export class NodeLease {
   }
 
   start(): void {
-    const tick = async () => {
-      if (this.stopped) return;
-      this.inFlight = this.renew().catch((err: unknown) => this.log.debug({ err }, 'lease renew failed'));
-      await this.inFlight;
-      this.inFlight = undefined;
-      // A renew that was in flight when stop() ran must not arm the next one (issue 12, finding 2).
-      if (!this.stopped) this.timer = this.clock.setTimeout(() => void tick(), this.opts.renewMs);
-    };
-    void tick();
+    this.nextAt = this.clock.now();
+    void this.tick();
+  }
+
+  /**
+   * Renews at `at` (or at once if it has passed) unless a renewal started at or after `at` already:
+   * asking again for the same time, as every plan does until the write lands, costs nothing more, and
+   * a failed attempt is not retried before the next period.
+   */
+  renewBy(at: number): void {
+    if (this.stopped || at <= this.lastAttempt) return;
+    if (this.inFlight) {
+      this.pendingBy = Math.min(this.pendingBy ?? at, at);
+      return;
+    }
+    if (at < this.nextAt) this.arm(at);
+  }
+
+  /**
+   * Reads the Lease to learn whether the API server answers (no write). Resolves true when it did;
+   * skipped (false) while a read or renewal is in flight, which will say so itself. Never throws.
+   */
+  async checkApi(): Promise<boolean> {
+    if (this.stopped || this.checking || this.inFlight) return false;
+    this.checking = true;
+    try {
+      await this.client.get(this.opts.namespace, this.name);
+      this.lastSuccess = this.clock.now();
+      return true;
+    } catch (err) {
+      this.log.debug({ err }, 'API check failed');
+      return false;
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private arm(at: number): void {
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.nextAt = at;
+    this.timer = this.clock.setTimeout(() => void this.tick(), Math.max(0, at - this.clock.now()));
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    if (this.stopped) return;
+    this.lastAttempt = this.clock.now();
+    this.inFlight = this.renew().catch((err: unknown) => this.log.debug({ err }, 'lease renew failed'));
+    await this.inFlight;
+    this.inFlight = undefined;
+    // A renew that was in flight when stop() ran must not arm the next one (issue 12, finding 2).
+    if (this.stopped) return;
+    const early = this.pendingBy;
+    this.pendingBy = undefined;
+    const next = this.lastAttempt + this.opts.renewMs;
+    this.arm(early !== undefined && early > this.lastAttempt ? Math.min(early, next) : next);
   }
 
   /**
@@ -79,6 +140,7 @@ export class NodeLease {
     this.stopped = true;
     if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    this.nextAt = Number.POSITIVE_INFINITY;
     if (!opts.release) return;
     await this.inFlight;
     let timeout: TimerHandle | undefined;
@@ -141,5 +203,6 @@ export class NodeLease {
     this.writes++;
     this.onWrite();
     this.lastSuccess = this.clock.now();
+    this.lastWrite = this.lastSuccess;
   }
 }

@@ -8,7 +8,7 @@ import {
   type PlanService,
   planAnnouncements,
 } from './announcement-plan.js';
-import { leaseDurationSeconds } from './speaker-timing.js';
+import { DEFAULT_ISOLATION_MS, DEFAULT_LEASE_RENEW_MS, leaseDurationSeconds } from './speaker-timing.js';
 
 /**
  * A whole cluster of speakers' decisions in one process, for the plan's scenario tables: the real
@@ -17,9 +17,10 @@ import { leaseDurationSeconds } from './speaker-timing.js';
  * decides: it only feeds the real pure pieces the way Speaker does.
  */
 
-export const RENEW_MS = 2_000;
-const DURATION_MS = leaseDurationSeconds(RENEW_MS) * 1000;
-const ISOLATION_MS = 3_000;
+/** The CLI defaults. */
+export const RENEW_MS = DEFAULT_LEASE_RENEW_MS;
+export const LEASE_DURATION_MS = leaseDurationSeconds(RENEW_MS) * 1000;
+export const ISOLATION_MS = DEFAULT_ISOLATION_MS;
 
 const healthy: NodeFacts = { kubeProxyHealthy: true, localEndpoints: [], nodePortDown: [], leaving: false };
 
@@ -43,9 +44,14 @@ export function clusterServices(nodes: readonly string[]): PlanService[] {
 
 interface SimSpeaker {
   startedAt: number;
-  /** Its own Lease: the last renewal the API server accepted (on the sim clock). */
-  lastLeaseSuccess: number;
+  /** The last answer of the API server: a renewal or an API check (on the sim clock). */
+  lastApiSuccess: number;
+  /** Its own Lease: the last renewal the API server accepted. */
+  lastLeaseWrite: number;
+  /** When its last renewal was attempted, and the next is due (as NodeLease.renewBy keeps them). */
+  lastAttempt: number;
   nextRenew: number;
+  halfSince: number | undefined;
   leaseSeen: Map<string, PeerLease>;
   lastPeerHeard: number;
   announcing: ReadonlySet<string>;
@@ -65,6 +71,12 @@ export class SpeakerClusterSim {
   /** Lease renewals every node can see: node → renewTime (undefined holder = released). */
   private readonly leaseObjects = new Map<string, { renewTime: string; holder: string | undefined }>();
   apiUp = true;
+  /** The API server answers nothing, but the watches look healthy (it hangs, or its link died silently). */
+  apiFrozen = false;
+  /** Nodes cut off from the API server alone; their watches look healthy (a connection died silently). */
+  private readonly apiCutOff = new Set<string>();
+  /** Reads and writes each speaker made to the API server, by kind. */
+  readonly apiCalls = new Map<string, { renewals: number; checks: number }>();
   /** Every takeover Event any speaker recorded, with who and when. */
   readonly events: (AnnounceEvent & { node: string; at: number })[] = [];
 
@@ -89,9 +101,12 @@ export class SpeakerClusterSim {
     const now = this.sim.now;
     return {
       startedAt: now,
-      lastLeaseSuccess: now,
+      lastApiSuccess: now,
+      lastLeaseWrite: Number.NEGATIVE_INFINITY,
+      lastAttempt: Number.NEGATIVE_INFINITY,
       // Spread the renewals as real nodes do.
       nextRenew: now + (this.names.indexOf(name) * RENEW_MS) / this.names.length,
+      halfSince: undefined,
       leaseSeen: new Map(),
       lastPeerHeard: now,
       announcing: new Set(),
@@ -138,8 +153,25 @@ export class SpeakerClusterSim {
     this.speakers.set(name, this.newSpeaker(name));
   }
 
+  /** Heartbeats to and from the node are lost; it still reaches the API server. */
   cut(name: string): void {
     this.sim.cut(name);
+  }
+
+  /** The node's link goes down: no heartbeats and no API server, with its watches looking healthy. */
+  linkDown(name: string): void {
+    this.sim.cut(name);
+    this.apiCutOff.add(name);
+  }
+
+  private reachesApi(name: string): boolean {
+    return this.apiUp && !this.apiFrozen && !this.apiCutOff.has(name);
+  }
+
+  private calls(name: string): { renewals: number; checks: number } {
+    const c = this.apiCalls.get(name) ?? { renewals: 0, checks: 0 };
+    this.apiCalls.set(name, c);
+    return c;
   }
 
   /** Runs the cluster for `ms`, renewing Leases and delivering them to every watcher. */
@@ -149,13 +181,16 @@ export class SpeakerClusterSim {
       const step = Math.min(until, this.sim.now + 50);
       this.sim.runUntil(step);
       this.sim.now = step;
-      if (this.apiUp)
-        for (const [name, s] of this.speakers) {
-          if (!this.up(name) || this.paused(name) || this.sim.now < s.nextRenew) continue;
-          s.nextRenew += RENEW_MS;
-          s.lastLeaseSuccess = this.sim.now;
-          this.writeLease(name, name);
-        }
+      for (const [name, s] of this.speakers) {
+        if (!this.up(name) || this.paused(name) || this.sim.now < s.nextRenew) continue;
+        s.lastAttempt = this.sim.now;
+        s.nextRenew = this.sim.now + RENEW_MS;
+        this.calls(name).renewals++;
+        if (!this.reachesApi(name)) continue;
+        s.lastApiSuccess = this.sim.now;
+        s.lastLeaseWrite = this.sim.now;
+        this.writeLease(name, name);
+      }
       // Speakers elect on every event and at least every second; every 50 ms is close enough here.
       this.plans();
     }
@@ -165,12 +200,12 @@ export class SpeakerClusterSim {
     const obj = { renewTime: String(this.sim.now), holder };
     this.leaseObjects.set(node, obj);
     for (const [observer, s] of this.speakers) {
-      if (observer === node || !this.up(observer)) continue;
+      if (observer === node || !this.up(observer) || !this.reachesApi(observer)) continue;
       const m = this.sim.membership(observer);
       const prev = s.leaseSeen.get(node);
       const next = observeLease(
         prev,
-        { renewTime: obj.renewTime, holder, durationSeconds: DURATION_MS / 1000 },
+        { renewTime: obj.renewTime, holder, durationSeconds: LEASE_DURATION_MS / 1000 },
         m.isAlive(node, this.sim.now),
         this.sim.now,
       );
@@ -205,7 +240,8 @@ export class SpeakerClusterSim {
         leases: s.leaseSeen,
         api: {
           leasesWatchHealthy: this.apiUp,
-          lastLeaseSuccess: s.lastLeaseSuccess,
+          lastApiSuccess: s.lastApiSuccess,
+          lastLeaseWrite: s.lastLeaseWrite,
           leaseRenewMs: RENEW_MS,
           servicesWatchHealthy: this.apiUp,
           statusesWatchHealthy: this.apiUp,
@@ -214,6 +250,8 @@ export class SpeakerClusterSim {
         services: this.services,
         checks: { kubeProxy: true, healthCheckNodePort: true, nodePort: false },
         warmUntil: s.startedAt + this.sim.timing.deadAfterMs,
+        deadAfterMs: this.sim.timing.deadAfterMs,
+        halfSince: s.halfSince,
         isolationMs: ISOLATION_MS,
         lastPeerHeard: s.lastPeerHeard,
         announcing: s.announcing,
@@ -226,6 +264,14 @@ export class SpeakerClusterSim {
       });
       s.announcing = new Set(plan.owned.keys());
       s.lastPeerHeard = plan.lastPeerHeard;
+      s.halfSince = plan.halfSince;
+      // As NodeLease.renewBy and checkApi: an early renewal once per due time, a read answered at once.
+      if (plan.leaseRenewAt !== undefined && plan.leaseRenewAt > s.lastAttempt)
+        s.nextRenew = Math.min(s.nextRenew, plan.leaseRenewAt);
+      if (plan.apiCheckAt !== undefined && plan.apiCheckAt <= now) {
+        this.calls(name).checks++;
+        if (this.reachesApi(name)) s.lastApiSuccess = now;
+      }
       s.statusWritten = plan.statusWritten;
       s.staleSince = plan.staleSince;
       s.previousOwners = plan.owners;

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { assertTiming, leaseDurationSeconds, type SpeakerTiming, timingProblems } from './speaker-timing.js';
+import {
+  assertTiming,
+  DEFAULT_ISOLATION_MS,
+  DEFAULT_LEASE_RENEW_MS,
+  leaseDurationSeconds,
+  type SpeakerTiming,
+  timingProblems,
+} from './speaker-timing.js';
 
 /** The CLI defaults. */
 const DEFAULTS: SpeakerTiming = {
   heartbeatIntervalMs: 100,
   deadAfterMs: 400,
-  isolationMs: 5_000,
+  isolationMs: DEFAULT_ISOLATION_MS,
   handoverMs: 1_000,
-  leaseRenewMs: 2_000,
+  leaseRenewMs: DEFAULT_LEASE_RENEW_MS,
 };
 
 describe('leaseDurationSeconds', () => {
@@ -23,13 +30,20 @@ describe('leaseDurationSeconds', () => {
 });
 
 describe('timingProblems', () => {
-  it.each<{ name: string; change: Partial<SpeakerTiming>; want: string[] }>([
+  it.each<{ name: string; change: Partial<SpeakerTiming>; want: string[]; check?: () => void }>([
     { name: 'the defaults', change: {}, want: [] },
     {
-      name: 'a slower Lease with a longer isolation',
-      change: { leaseRenewMs: 10_000, isolationMs: 21_000 },
+      name: "kubelet's Lease rate: 0.1 writes/s per node",
+      change: {},
+      want: [],
+      check: () => expect(1_000 / DEFAULTS.leaseRenewMs).toBeLessThanOrEqual(0.1),
+    },
+    {
+      name: 'a Lease renewed once a minute keeps the default isolation (issue 14: isolation reads, not writes)',
+      change: { leaseRenewMs: 60_000 },
       want: [],
     },
+    { name: 'the issue 12 settings still work', change: { leaseRenewMs: 2_000 }, want: [] },
     {
       name: 'zero',
       change: { heartbeatIntervalMs: 0 },
@@ -52,9 +66,14 @@ describe('timingProblems', () => {
       want: ['--dead-after-ms (3000) must be shorter than the Lease duration (3000 ms'],
     },
     {
-      name: 'isolation within two renew periods (one late renewal would silence a two-node survivor)',
-      change: { isolationMs: 3_000 },
-      want: ['--isolation-ms (3000) must be at least 2 x --lease-renew-ms (2000) + 1000'],
+      name: 'isolation too short for a loaded API server to answer its reads',
+      change: { isolationMs: 1_500 },
+      want: ['--isolation-ms (1500) must be at least 2000'],
+    },
+    {
+      name: 'isolation no longer than dead-after: cut off before a peer could be judged dead',
+      change: { isolationMs: 2_000, deadAfterMs: 2_000 },
+      want: ['--isolation-ms (2000) must be longer than --dead-after-ms (2000)'],
     },
     {
       name: 'hand-over shorter than two heartbeats',
@@ -71,7 +90,8 @@ describe('timingProblems', () => {
       change: { deadAfterMs: 100, leaseRenewMs: 500 },
       want: ['--dead-after-ms (100)', '--lease-renew-ms (500)'],
     },
-  ])('$name', ({ change, want }) => {
+  ])('$name', ({ change, want, check }) => {
+    check?.();
     const got = timingProblems({ ...DEFAULTS, ...change });
     expect(got).toHaveLength(want.length);
     want.forEach((w, i) => {

@@ -1,3 +1,5 @@
+import { API_CHECKS_PER_ISOLATION } from './api-contact.js';
+
 /** The speaker's timing flags, in milliseconds. */
 export interface SpeakerTiming {
   readonly heartbeatIntervalMs: number;
@@ -10,7 +12,9 @@ export interface SpeakerTiming {
 /**
  * Renewals that fit in one Lease duration: two may fail or run late (a slow API server, a starved
  * node) before peers count the Lease expired. Kubelet node Leases keep four (renew 10 s, duration
- * 40 s); liveness rides on heartbeats here, so the Lease is only the slow backstop.
+ * 40 s); liveness rides on heartbeats here, so the Lease is only the slow backstop. The duration is
+ * also how long a hard-killed peer still counts among the live speakers for the minority rule: the
+ * survivors of a majority killed at once wait that long (30 s at the default 10 s renew).
  */
 export const RENEWALS_PER_LEASE = 3;
 
@@ -19,14 +23,21 @@ export function leaseDurationSeconds(renewMs: number): number {
   return Math.max(1, Math.ceil((RENEWALS_PER_LEASE * renewMs) / 1000));
 }
 
+/**
+ * The default renew period: kubelet's node Lease rate, 0.1 writes/s per node (issue 14). Nothing fast
+ * waits for it: heartbeats carry liveness, isolation reads the API server when it needs to know, and
+ * an exact half renews at once to prove itself (api-contact.ts).
+ */
+export const DEFAULT_LEASE_RENEW_MS = 10_000;
+/** With no peer heard and no API answer for this long, a node of three or more stops announcing. */
+export const DEFAULT_ISOLATION_MS = 5_000;
 /** At most one Lease write a second per node (DESIGN §4.6: the API-side Lease is renewed slowly). */
 const MIN_LEASE_RENEW_MS = 1_000;
 /**
- * The API server counts as unreachable only after two renew periods and this margin without an
- * answer: one renewal may fail or run late (a loaded API server, a starved node) without a survivor
- * that hears no peer, as in a two-node cluster after a loss, calling itself isolated and going quiet.
+ * Isolation reads the API server API_CHECKS_PER_ISOLATION times per isolation time while no peer is
+ * heard, and a reachable one must answer in time on a loaded control plane: about 500 ms a read.
  */
-const API_QUIET_MARGIN_MS = 1_000;
+const MIN_ISOLATION_MS = 2_000;
 /** deploy/speaker.yaml gives 30 s to stop; hand-over plus the Lease release must fit well inside. */
 const MAX_HANDOVER_MS = 20_000;
 
@@ -65,11 +76,16 @@ export function timingProblems(t: SpeakerTiming): string[] {
         `${RENEWALS_PER_LEASE} x --lease-renew-ms ${t.leaseRenewMs}, in whole seconds): heartbeats must notice ` +
         'a dead peer before its Lease does',
     );
-  if (t.isolationMs < 2 * t.leaseRenewMs + API_QUIET_MARGIN_MS)
+  if (t.isolationMs < MIN_ISOLATION_MS)
     out.push(
-      `--isolation-ms (${t.isolationMs}) must be at least 2 x --lease-renew-ms (${t.leaseRenewMs}) + ${API_QUIET_MARGIN_MS}: ` +
-        'otherwise one late renewal makes a healthy API server look unreachable, and a node with no peer heard ' +
-        '(the survivor of a two-node cluster) stops announcing',
+      `--isolation-ms (${t.isolationMs}) must be at least ${MIN_ISOLATION_MS}: a node that hears no peer reads ` +
+        `the API server ${API_CHECKS_PER_ISOLATION} times in it, and a loaded but reachable API server must get ` +
+        'to answer before the node calls itself cut off and stops announcing',
+    );
+  if (t.isolationMs <= t.deadAfterMs)
+    out.push(
+      `--isolation-ms (${t.isolationMs}) must be longer than --dead-after-ms (${t.deadAfterMs}): a node is cut ` +
+        'off only after its peers could have been judged dead',
     );
   if (t.handoverMs < 2 * t.heartbeatIntervalMs)
     out.push(

@@ -129,6 +129,7 @@ export class Speaker {
    */
   private started = false;
   private lastPeerHeard = 0;
+  private halfSince: number | undefined;
 
   constructor(
     private readonly o: SpeakerOptions,
@@ -369,7 +370,8 @@ export class Speaker {
       leases: this.leaseSeen,
       api: {
         leasesWatchHealthy: this.leases.isHealthy(),
-        lastLeaseSuccess: this.lease.lastSuccess,
+        lastApiSuccess: this.lease.lastSuccess,
+        lastLeaseWrite: this.lease.lastWrite,
         leaseRenewMs: this.o.leaseRenewMs,
         servicesWatchHealthy: this.services.isHealthy(),
         statusesWatchHealthy: this.l2statuses.isHealthy(),
@@ -378,6 +380,8 @@ export class Speaker {
       services: this.serviceViews(),
       checks: this.o.checks,
       warmUntil: this.warmUntil,
+      deadAfterMs: this.o.deadAfterMs,
+      halfSince: this.halfSince,
       isolationMs: this.o.isolationMs,
       lastPeerHeard: this.lastPeerHeard,
       announcing: this.announcing,
@@ -393,6 +397,7 @@ export class Speaker {
   /** Applies a plan: the announcer, the prober's targets, status writes and deletes, the next look. */
   private apply(plan: AnnouncementPlan, now: number): void {
     this.lastPeerHeard = plan.lastPeerHeard;
+    this.halfSince = plan.halfSince;
     this.statusWritten = plan.statusWritten;
     this.staleSince = plan.staleSince;
     this.previousOwners = plan.owners;
@@ -411,6 +416,10 @@ export class Speaker {
         .removeByName(name)
         .catch((err: unknown) => this.d.log.warn({ err, name }, 'could not delete a stale ServiceL2Status'));
     }
+    if (plan.leaseRenewAt !== undefined) this.lease.renewBy(plan.leaseRenewAt);
+    // An answer may end an isolation: plan again at once rather than at the next look.
+    if (plan.apiCheckAt !== undefined && plan.apiCheckAt <= now)
+      void this.lease.checkApi().then((answered) => answered && this.requestElect());
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     if (plan.recheckAt !== undefined)
       this.recheckTimer = setTimeout(() => this.requestElect(), Math.max(0, plan.recheckAt - now) + 1);

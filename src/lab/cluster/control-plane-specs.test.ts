@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labAddresses } from './addressing.js';
 import {
+  AUDIT_POLICY,
   apiserverSpec,
   controllerManagerSpec,
   labControllers,
@@ -58,6 +59,19 @@ describe('nodeTimingFrom', () => {
 });
 
 describe('apiserverSpec', () => {
+  it('audits writes to a log in the lab (issue 14: writes counted on the API server side)', () => {
+    const args = apiserverSpec(names, labAddresses(0, 2), paths).args;
+    expect(args).toContain('--audit-policy-file=/state/audit-policy.yaml');
+    expect(args).toContain('--audit-log-path=/state/logs/kube-apiserver-audit.log');
+  });
+
+  it('the audit policy logs writes at Metadata level and nothing else', () => {
+    expect(AUDIT_POLICY).toMatch(
+      /level: Metadata\n {4}verbs: \["create", "update", "patch", "delete", "deletecollection"\]/,
+    );
+    expect(AUDIT_POLICY.trimEnd().endsWith('- level: None')).toBe(true);
+  });
+
   it('reaches kubelets at their lab address, never by hostname through the host resolver', () => {
     expect(apiserverSpec(names, labAddresses(0, 2), paths).args).toContain(
       '--kubelet-preferred-address-types=InternalIP',

@@ -8,6 +8,25 @@ import type { ProcessSpec } from './processes.js';
 
 export const APISERVER_PORT = 6443;
 
+/**
+ * The apiserver's audit policy: every write (create, update, patch, delete) at Metadata level (who,
+ * which object, when; no bodies), nothing for reads and watches, one line per request. So a bench
+ * counts API writes as the API server saw them, not as our code says it made them (issue 14,
+ * `npm run bench:api-writes`), and anyone can read who wrote what in a lab.
+ */
+export const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+  - level: Metadata
+    verbs: ["create", "update", "patch", "delete", "deletecollection"]
+  - level: None
+`;
+
+export const auditPolicyFile = (paths: LabPaths): string => join(paths.stateDir, 'audit-policy.yaml');
+/** One JSON audit event a line (audit.k8s.io/v1 Event). */
+export const auditLogFile = (paths: LabPaths): string => log(paths, 'kube-apiserver-audit');
+
 export function etcdSpec(names: LabNames, paths: LabPaths): ProcessSpec {
   // etcd listens on the control-plane namespace's own loopback, so labs side by side never clash.
   return {
@@ -59,6 +78,11 @@ export function apiserverSpec(names: LabNames, addrs: LabAddresses, paths: LabPa
       `--kubelet-client-certificate=${c('admin.crt')}`,
       `--kubelet-client-key=${c('admin.key')}`,
       '--profiling=false',
+      `--audit-policy-file=${auditPolicyFile(paths)}`,
+      `--audit-log-path=${auditLogFile(paths)}`,
+      // Writes only: a 1,000-Service bench logs a few thousand lines. Bounded anyway, one old file kept.
+      '--audit-log-maxsize=100',
+      '--audit-log-maxbackup=1',
       '--v=1',
     ],
     logFile: log(paths, 'kube-apiserver'),

@@ -1,9 +1,12 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { firstServiceIp, type LabAddresses } from './addressing.js';
 import { generateCerts, nodeIdentity } from './certs.js';
 import {
   APISERVER_PORT,
+  AUDIT_POLICY,
   apiserverSpec,
+  auditPolicyFile,
   controllerManagerSpec,
   etcdSpec,
   nodeTimingFrom,
@@ -79,6 +82,7 @@ export async function startControlPlane(d: ControlPlaneDeps): Promise<void> {
   await processes.start(etcdSpec(names, paths));
   await waitFor('etcd', () => httpOk(names.cpNs, 'http://127.0.0.1:2379/health'), 30_000, paths.logs);
   d.progress('kube-apiserver');
+  await writeFile(auditPolicyFile(paths), AUDIT_POLICY);
   await processes.start(apiserverSpec(names, addresses, paths));
   await waitApiserver(names, paths, 60_000);
   d.progress('kube-controller-manager');
