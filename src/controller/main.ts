@@ -4,9 +4,9 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { apiErrorFields } from '../k8s/api-error-text.js';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
-import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { LeaderElector } from '../k8s/leader-election.js';
 import { apiLeaseClient } from '../k8s/lease-client.js';
+import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { apiPoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { apiServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { startHttpServer } from '../metrics/http-server.js';
@@ -25,7 +25,7 @@ export interface ControllerOptions {
 
 /** Runs the controller until SIGTERM/SIGINT: informers always, the worker only while leader. */
 export async function runController(opts: ControllerOptions, log: Logger): Promise<void> {
-  const kc = loadKubeConfig(opts.kubeconfig);
+  const api = await loadKubeApi(opts.kubeconfig, log.child({ component: 'kubeconfig' }));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
   // Read at scrape time only, once the controller exists.
@@ -37,12 +37,12 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const identity = opts.identity || `${hostname()}-${process.pid}`;
   let elector: LeaderElector | undefined;
   const controller: Controller = new Controller({
-    kc,
+    api,
     log: log.child({ component: 'controller' }),
     clock,
     metrics,
     events: new ApiEventRecorder(
-      kc,
+      api,
       'barelb-controller',
       identity,
       log.child({ component: 'events' }),
@@ -50,8 +50,8 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
       // Called only once events flow, after construction.
       () => controller.busy,
     ),
-    services: apiServiceStatusWriter(kc),
-    pools: apiPoolStatusWriter(kc),
+    services: apiServiceStatusWriter(api),
+    pools: apiPoolStatusWriter(api),
     lbClass: opts.lbClass,
     namespace: opts.namespace,
     isLeader: () => elector?.isLeader() ?? false,
@@ -71,7 +71,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   synced = true;
   log.info({ event: 'caches_synced' }, 'caches synced');
   elector = new LeaderElector(
-    apiLeaseClient(kc),
+    apiLeaseClient(api),
     opts.namespace,
     opts.leaseName,
     identity,

@@ -1,13 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestContext } from '@kubernetes/client-node';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
-import { ApiRequestError, leanWrite } from './lean-request.js';
-import { statusCode } from './lease-client.js';
-import { pointAtLoopback } from './loopback-kube-config.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiRequestError, KubeApi, statusCode } from './kube-api.js';
+import { loopbackApi } from './loopback-api.js';
 
-describe('leanWrite', () => {
+describe('KubeApi', () => {
   let server: Server | undefined;
   afterEach(async () => {
     server?.closeAllConnections();
@@ -20,7 +17,7 @@ describe('leanWrite', () => {
     // statusCode() reads these the same as client-node's ApiException: 409 and 404 drive the controller.
     { name: '409: rejects with the code and body', status: 409, want: 409 },
     { name: '404: rejects with the code', status: 404, want: 404 },
-  ])('$name', async ({ status, want }) => {
+  ])('write, $name', async ({ status, want }) => {
     const seen: { method?: string; url?: string; headers?: IncomingHttpHeaders; body?: string } = {};
     server = createServer((req, res) => {
       let body = '';
@@ -36,14 +33,12 @@ describe('leanWrite', () => {
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     // A trailing slash on the server: paths must not come out with two.
-    const kc = pointAtLoopback(new KeepAliveKubeConfig(), `http://127.0.0.1:${port}/`, 't0k');
-    const write = leanWrite(
-      kc,
-      'PATCH',
-      '/api/v1/namespaces/a/services/b/status',
-      { x: 1 },
-      'application/merge-patch+json',
-    );
+    const api = loopbackApi(`http://127.0.0.1:${port}/`, 't0k');
+    const write = api.request('PATCH', '/api/v1/namespaces/a/services/b/status', {
+      body: { x: 1 },
+      contentType: 'application/merge-patch+json',
+      discard: true,
+    });
     if (want === undefined) await write;
     else {
       const err = await write.catch((e: unknown) => e);
@@ -60,47 +55,58 @@ describe('leanWrite', () => {
     expect(seen.headers?.authorization).toBe('Bearer t0k');
   });
 
-  /** A server that answers 200 to everything, or nothing at all. */
-  const listen = async (answer: boolean): Promise<string> => {
+  /** A server that answers `body` to everything, or nothing at all; counts TCP connections. */
+  let connections = 0;
+  const listen = async (answer: boolean, body = '{}', status = 200): Promise<string> => {
+    connections = 0;
     server = createServer((req, res) => {
       req.resume();
-      if (answer) req.on('end', () => res.end('{}'));
+      if (answer)
+        req.on('end', () => {
+          res.statusCode = status;
+          res.end(body);
+        });
     });
+    server.on('connection', () => connections++);
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
 
-  /** Counts how often client-node's authentication is applied. */
-  class CountingKubeConfig extends KeepAliveKubeConfig {
-    applied = 0;
-    override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-      this.applied++;
-      await super.applySecurityAuthentication(context);
-    }
-  }
+  it.each([
+    { name: 'an object', status: 200, body: '{"kind":"Lease","metadata":{"name":"l"}}', want: 'l' },
+    { name: 'a missing object is undefined', status: 404, body: '{"kind":"Status"}', want: undefined },
+  ])('get: $name', async ({ status, body, want }) => {
+    const api = loopbackApi(await listen(true, body, status));
+    const got = await api.get<{ metadata: { name: string } }>('/apis/x');
+    expect(got?.metadata.name).toBe(want);
+  });
 
-  it('applies authentication once for the writes of a second, and again after it', async () => {
-    const kc = pointAtLoopback(new CountingKubeConfig(), await listen(true), 't0k');
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      for (let i = 0; i < 5; i++) await leanWrite(kc, 'POST', '/api/v1/namespaces/a/events', {});
-      expect(kc.applied).toBe(1);
-      vi.setSystemTime(Date.now() + 1_001);
-      await leanWrite(kc, 'POST', '/api/v1/namespaces/a/events', {});
-      expect(kc.applied).toBe(2);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('reuses one kept-alive connection for calls made one after another', async () => {
+    const api = loopbackApi(await listen(true));
+    for (let i = 0; i < 5; i++) await api.request('GET', '/api/v1/namespaces/default');
+    expect(connections).toBe(1);
   });
 
   it('gives up on a server that does not answer, after the write timeout', async () => {
-    const kc = pointAtLoopback(new KeepAliveKubeConfig(), await listen(false), 't0k');
-    kc.requestTimeoutMs = 200;
+    const api = loopbackApi(await listen(false), 't0k');
+    api.requestTimeoutMs = 200;
     const t0 = performance.now();
-    const err = await leanWrite(kc, 'PATCH', '/api/v1/namespaces/a/services/b/status', {}).catch(
-      (e: unknown) => e,
-    );
+    const err = await api
+      .request('PATCH', '/api/v1/namespaces/a/services/b/status', { body: {}, discard: true })
+      .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/no answer from the API server in 200 ms/);
     expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('asks its credentials to be renewed after a 401', async () => {
+    const url = await listen(true, '{"kind":"Status","code":401}', 401);
+    let invalidated = 0;
+    const api = new KubeApi({
+      server: url,
+      credentials: async () => ({ headers: {}, agent: new (await import('node:http')).Agent() }),
+      invalidate: () => invalidated++,
+    });
+    expect(statusCode(await api.request('GET', '/api').catch((e: unknown) => e))).toBe(401);
+    expect(invalidated).toBe(1);
   });
 });
