@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import { http, https } from '../runtime/node-http.js';
 
 /** A refused request: `code` is the HTTP status, as on client-node's ApiException (see statusCode). */
 export class ApiRequestError extends Error {
@@ -22,7 +22,7 @@ export function statusCode(err: unknown): number | undefined {
 export interface Credentials {
   readonly headers: Readonly<Record<string, string | readonly string[]>>;
   /** Kept alive; the same object for as long as the TLS material stays the same. */
-  readonly agent: http.Agent;
+  readonly agent: Agent;
 }
 
 /** Where the API server is and how to authenticate to it; see load-kube-api.ts. */
@@ -88,7 +88,7 @@ export class KubeApi {
    * Opens a streaming GET (a watch) and resolves with the response once its headers arrive with a
    * 2xx status. The caller owns the stream: it reads, and destroys it to stop.
    */
-  async stream(path: string): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
+  async stream(path: string): Promise<{ res: IncomingMessage; req: ClientRequest }> {
     const { url, request, auth } = await this.prepare(path);
     return new Promise((resolve, reject) => {
       const req = request(url, {
@@ -163,7 +163,7 @@ export class KubeApi {
   }
 }
 
-function readAll(res: http.IncomingMessage): Promise<string> {
+function readAll(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));

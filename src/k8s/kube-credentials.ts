@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
+import type { Agent } from 'node:http';
+import { http, https } from '../runtime/node-http.js';
 import { type ExecResult, runExecPlugin } from './exec-credential.js';
 import type { ApiAccess, Credentials } from './kube-api.js';
 import { type AccessConfig, impersonationHeaders, type Material } from './kubeconfig-resolve.js';
@@ -44,7 +44,7 @@ export class ConfigCredentials implements ApiAccess {
   private cached: { at: number; creds: Credentials; expiresAt: number | undefined } | undefined;
   private pending: Promise<Credentials> | undefined;
   private exec: ExecResult | undefined;
-  private agent: { key: string; agent: http.Agent } | undefined;
+  private agent: { key: string; agent: Agent } | undefined;
 
   constructor(
     private readonly cfg: AccessConfig,
@@ -105,7 +105,7 @@ export class ConfigCredentials implements ApiAccess {
     return creds;
   }
 
-  private agentFor(ca: string | undefined, cert: string | undefined, key: string | undefined): http.Agent {
+  private agentFor(ca: string | undefined, cert: string | undefined, key: string | undefined): Agent {
     const id = JSON.stringify([ca, cert, key]);
     if (this.agent?.key === id) return this.agent.agent;
     const old = this.agent?.agent;
