@@ -7,6 +7,7 @@
  *    speaker and controller RSS, sampled over BENCH_SETTLE_S seconds (last sample and the highest).
  * RSS is VmRSS from /proc of the real processes (the lab's recorded pids).
  */
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -131,6 +132,11 @@ try {
     `controller start -> first IP (${START_ROUNDS} rounds): p50 ${quantile(startMs, 0.5).toFixed(0)} ms, min ${Math.min(...startMs).toFixed(0)} ms, max ${Math.max(...startMs).toFixed(0)} ms (${startMs.map((m) => m.toFixed(0)).join(', ')})`,
   );
   console.log(`${N} Services created and allocated in ${allocatedS.toFixed(1)} s`);
+  // A kubeconfig our loader cannot read would bring client-node back, and its memory with it.
+  const fellBack = components.filter((c) =>
+    readFileSync(join(lab.paths().logs, `${c}.log`), 'utf8').includes('kubeconfig_fallback'),
+  );
+  console.log(`client-node fallback used by: ${fellBack.length > 0 ? fellBack.join(', ') : 'none'}`);
 } finally {
   await lab.stop();
 }
