@@ -67,9 +67,12 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     },
     log.child({ component: 'http' }),
   );
-  await controller.start();
-  synced = true;
-  log.info({ event: 'caches_synced' }, 'caches synced');
+  // Informers and leader election start together: the Lease round trips overlap the first lists,
+  // and a new leader starts work as soon as its caches are in (issue 14: start -> first IP).
+  const cachesSynced = controller.start().then(() => {
+    synced = true;
+    log.info({ event: 'caches_synced' }, 'caches synced');
+  });
   elector = new LeaderElector(
     apiLeaseClient(api),
     opts.namespace,
@@ -78,14 +81,17 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     {
       onStartedLeading: () => {
         metrics.isLeader.set(1);
-        void controller.lead().catch((err: unknown) => {
-          const fields = apiErrorFields(err);
-          log.error(
-            { event: 'lead_failed', ...fields },
-            `could not take over as leader, stepping down: ${fields.reason}`,
-          );
-          void elector?.stop().then(() => elector?.start());
-        });
+        void cachesSynced
+          // Lost again while the caches filled: onStoppedLeading already ran; nothing to take over.
+          .then(() => (elector?.isLeader() ? controller.lead() : undefined))
+          .catch((err: unknown) => {
+            const fields = apiErrorFields(err);
+            log.error(
+              { event: 'lead_failed', ...fields },
+              `could not take over as leader, stepping down: ${fields.reason}`,
+            );
+            void elector?.stop().then(() => elector?.start());
+          });
       },
       onStoppedLeading: () => {
         metrics.isLeader.set(0);
@@ -96,6 +102,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     log.child({ component: 'leader-election' }),
   );
   elector.start();
+  await cachesSynced;
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       log.info({ event: 'shutdown', signal: sig }, 'shutting down');
