@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { http } from '../runtime/node-http.js';
+import { http } from '../runtime/required-builtins.js';
 
 /** HTTP status of a GET, or 0 when nothing answered in time. Never throws. */
 export function httpProbe(url: string, timeoutMs: number): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
-import { http, https } from '../runtime/node-http.js';
+import { http, https } from '../runtime/required-builtins.js';
 
 /** A refused request: `code` is the HTTP status, as on client-node's ApiException (see statusCode). */
 export class ApiRequestError extends Error {

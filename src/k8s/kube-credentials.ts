@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Agent } from 'node:http';
-import { http, https } from '../runtime/node-http.js';
+import { http, https } from '../runtime/required-builtins.js';
 import { type ExecResult, runExecPlugin } from './exec-credential.js';
 import type { ApiAccess, Credentials } from './kube-api.js';
 import { type AccessConfig, impersonationHeaders, type Material } from './kubeconfig-resolve.js';
