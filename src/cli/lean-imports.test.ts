@@ -6,10 +6,15 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A module hook that prints every module resolved to @kubernetes/client-node, and who asked. */
+/**
+ * A module hook that prints every module resolved to @kubernetes/client-node, and who asked; and at
+ * exit whether undici was loaded, as an ESM import of node:http does (runtime/required-builtins.ts).
+ * (webcrypto, which an ESM import of node:crypto loads, cannot be checked here: tsx loads it.)
+ */
 const HOOK = `data:text/javascript,${encodeURIComponent(`
 import { registerHooks } from 'node:module';
 registerHooks({ resolve(s, c, next) { const r = next(s, c); if (r.url.includes('@kubernetes/client-node')) console.log('CLIENT-NODE from ' + c.parentURL); return r; } });
+process.on('exit', () => { for (const m of process.moduleLoadList) if (/undici/.test(m)) console.log('UNDICI ' + m); });
 `)}`;
 
 /**
@@ -33,6 +38,8 @@ describe('the speaker and controller do not load @kubernetes/client-node', () =>
         timeout: 60_000,
       });
       expect(stdout.includes('CLIENT-NODE from')).toBe(want);
+      // undici comes with client-node; without it, nothing may load it.
+      expect(stdout.includes('UNDICI ')).toBe(want);
     },
     90_000,
   );
