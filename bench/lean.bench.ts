@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig, type V1Service, Watch } from '@kubernetes/client-node';
 import { Lab } from '../src/lab/lab.js';
 import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
-import { pool, quantile, rssMiB } from './lab-bench-util.js';
+import { cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
 const START_ROUNDS = Number(process.env.BENCH_START_ROUNDS ?? 5);
@@ -116,12 +116,15 @@ try {
   await sleep(3_000);
 
   // 3. Loaded.
+  const cpuOf = () => [...components, 'kube-apiserver'].map((c) => cpuSeconds(lab.componentPid(c)));
+  const cpu0 = cpuOf();
   const t0 = performance.now();
   await pool([...Array(N).keys()], 32, async (i) => {
     await core.createNamespacedService({ namespace: 'bench', body: svc(`b${i}`, 'bench') });
   });
   await ips.all(N + START_ROUNDS);
   const allocatedS = (performance.now() - t0) / 1000;
+  const cpu = cpuOf().map((c, i) => c - (cpu0[i] ?? 0));
   const loaded = await sampleRss(lab, components, SETTLE_S);
   ips.stop();
 
@@ -132,6 +135,9 @@ try {
     `controller start -> first IP (${START_ROUNDS} rounds): p50 ${quantile(startMs, 0.5).toFixed(0)} ms, min ${Math.min(...startMs).toFixed(0)} ms, max ${Math.max(...startMs).toFixed(0)} ms (${startMs.map((m) => m.toFixed(0)).join(', ')})`,
   );
   console.log(`${N} Services created and allocated in ${allocatedS.toFixed(1)} s`);
+  console.log(
+    `CPU meanwhile: ${[...components, 'kube-apiserver'].map((c, i) => `${c} ${(cpu[i] ?? 0).toFixed(1)} s`).join(', ')}`,
+  );
   // A kubeconfig our loader cannot read would bring client-node back, and its memory with it.
   const fellBack = components.filter((c) =>
     readFileSync(join(lab.paths().logs, `${c}.log`), 'utf8').includes('kubeconfig_fallback'),
