@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { apiErrorText } from './api-error-text.js';
 import { ApiRequestError, KubeApi, statusCode } from './kube-api.js';
 import { loopbackApi } from './loopback-api.js';
 
@@ -96,6 +97,19 @@ describe('KubeApi', () => {
       .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/no answer from the API server in 200 ms/);
     expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('names the API server in a network error, and keeps its code', async () => {
+    // A port that was just free: nothing listens there.
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+    await new Promise((r) => gone.close(r));
+    const err = await loopbackApi(url)
+      .request('GET', '/api')
+      .catch((e: unknown) => e);
+    expect(apiErrorText(err)).toMatchObject({ code: 'ECONNREFUSED', known: true });
+    expect(apiErrorText(err).text).toContain(`cannot reach the API server at ${url}`);
   });
 
   it('asks its credentials to be renewed after a 401', async () => {

@@ -105,7 +105,7 @@ export class KubeApi {
         if (status === 401) this.access.invalidate?.();
         readAll(res).then((body) => reject(new ApiRequestError(status, body)), reject);
       });
-      req.on('error', reject);
+      req.on('error', (err) => reject(failedRequest(url, err)));
       req.end();
     });
   }
@@ -157,10 +157,20 @@ export class KubeApi {
       req.on('timeout', () =>
         req.destroy(new Error(`${method} ${path}: no answer from the API server in ${timeoutMs} ms`)),
       );
-      req.on('error', reject);
+      req.on('error', (err) => reject(failedRequest(url, err)));
       req.end(payload);
     });
   }
+}
+
+/**
+ * A network error says which request failed, in the words api-error-text.ts reads the server
+ * address from ("request to URL failed, reason: ..."), and keeps its system code (ECONNREFUSED).
+ */
+function failedRequest(url: URL, err: Error): Error {
+  if (!err.message.startsWith('request to '))
+    err.message = `request to ${url.href} failed, reason: ${err.message}`;
+  return err;
 }
 
 function readAll(res: IncomingMessage): Promise<string> {
