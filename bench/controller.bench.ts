@@ -174,18 +174,18 @@ try {
   await deleteServices(core, 'bench', 'b');
   const backlog = await watchIps(kc, 'backlog', N);
   await createServices(core, 'backlog');
-  const apiserverCpu0 = cpuSeconds(lab.componentPid('kube-apiserver'));
+  const apiserverCpu0 = cpuSeconds(await lab.componentPid('kube-apiserver'));
   const restartAt = performance.now();
   for (let i = 0; i < N; i++) backlog.created.set(`b${i}`, restartAt);
   await lab.restart('controller');
   await backlog.allDone;
   const backlogMs = performance.now() - restartAt;
-  const backlogCpu = cpuSeconds(lab.componentPid('controller'));
-  const apiserverCpu1 = cpuSeconds(lab.componentPid('kube-apiserver'));
+  const backlogCpu = cpuSeconds(await lab.componentPid('controller'));
+  const apiserverCpu1 = cpuSeconds(await lab.componentPid('kube-apiserver'));
   backlog.stop();
   const firstIpMs = Math.min(...backlog.latency.values());
 
-  const rss = rssMiB(lab.componentPid('controller'));
+  const rss = rssMiB(await lab.componentPid('controller'));
   console.log(`bare client, ${N} status patches: ${limitRuns.join(', ')}`);
   console.log(
     `the limit (mean of the faster of each pair): ${fmt(limitMs)} (${fmt(limit1)} and ${fmt(limit2)})`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeSample } from '../test/support/lab-probe.js';
-import { entryChanges, failoverOf, steadyOwners, worstFailover } from './failover-times.js';
+import { entryChanges, failoverOf, recoveryOf, steadyOwners, worstFailover } from './failover-times.js';
 
 const http = (t: number, ip: string, entry: string | undefined, ok = true, ms = 5): ProbeSample =>
   entry === undefined ? { t, ip, kind: 'http', ok, ms } : { t, ip, kind: 'http', ok, ms, entry };
@@ -143,5 +143,54 @@ describe('entryChanges', () => {
       { atMs: 250, from: 'n1', to: 'n2' },
       { atMs: 550, from: 'n2', to: 'n1' },
     ]);
+  });
+});
+
+describe('recoveryOf', () => {
+  const ip = '198.18.1.10';
+  /** `n` GETs every 100 ms from t = 0, failing where `fails(t)`. */
+  const gets = (n: number, fails: (t: number) => boolean) =>
+    Array.from({ length: n }, (_, i) => http(i * 100, ip, 'n2', !fails(i * 100)));
+  it.each<{ name: string; samples: ProbeSample[]; want: ReturnType<typeof recoveryOf> }>([
+    {
+      name: 'nothing failed',
+      samples: gets(100, () => false),
+      want: { firstOkMs: 5, recovered99Ms: 0, failedFraction: 0, probes: 100 },
+    },
+    {
+      name: 'three failed, then all good',
+      samples: gets(100, (t) => t < 300),
+      want: { firstOkMs: 305, recovered99Ms: 300, failedFraction: 0.03, probes: 100 },
+    },
+    {
+      // Every third GET to the dead node's endpoint until its endpoints leave at 1 s.
+      name: 'a share failing until the endpoints leave',
+      samples: gets(200, (t) => t < 1_000 && t % 300 === 0),
+      // From 700 ms the rest (193 GETs) has one failure, 0.5 %; from 600 ms, two of 194: 1.03 %.
+      want: { firstOkMs: 105, recovered99Ms: 700, failedFraction: 4 / 200, probes: 200 },
+    },
+    {
+      name: 'one late failure under 1 % of the rest: recovered from the start',
+      samples: gets(200, (t) => t === 19_900),
+      want: { firstOkMs: 5, recovered99Ms: 0, failedFraction: 1 / 200, probes: 200 },
+    },
+    {
+      name: 'never answered',
+      samples: gets(10, () => true),
+      want: { firstOkMs: undefined, recovered99Ms: undefined, failedFraction: 1, probes: 10 },
+    },
+    {
+      name: 'other IPs, ARP and GETs outside the window do not count',
+      samples: [
+        http(-100, ip, 'n1', false),
+        http(0, '198.18.1.11', 'n1', false),
+        arp(50, ip, 'n2'),
+        http(100, ip, 'n2'),
+        http(60_000, ip, 'n2', false),
+      ],
+      want: { firstOkMs: 105, recovered99Ms: 100, failedFraction: 0, probes: 1 },
+    },
+  ])('$name', ({ samples, want }) => {
+    expect(recoveryOf(samples, ip, 0, 60_000)).toEqual(want);
   });
 });

@@ -114,3 +114,47 @@ export function entryChanges(
   }
   return out;
 }
+
+/** How requests to one IP fared in the window after a kill (ms from the kill). */
+export interface Recovery {
+  /** First GET that succeeded, to its answer (undefined: none in the window). */
+  readonly firstOkMs: number | undefined;
+  /**
+   * From when on at least 99 % of the window's remaining GETs succeeded: the earliest GET start from
+   * which the rest of the window fails under 1 %. With Cluster policy that is when kube-proxy stops
+   * sending to the dead node's endpoints; before, a share of requests fails even though the IP moved.
+   */
+  readonly recovered99Ms: number | undefined;
+  /** Failed GETs over all GETs started in the window. */
+  readonly failedFraction: number;
+  readonly probes: number;
+}
+
+/** Requests to `ip` started in [killAt, killAt + windowMs), read from a probe's samples. Pure. */
+export function recoveryOf(
+  samples: readonly ProbeSample[],
+  ip: string,
+  killAt: number,
+  windowMs: number,
+): Recovery {
+  const gets = samples
+    .filter((s) => s.ip === ip && s.kind === 'http' && s.t >= killAt && s.t < killAt + windowMs)
+    .sort((a, b) => a.t - b.t);
+  const failed = gets.filter((s) => !s.ok).length;
+  const firstOk = gets.find((s) => s.ok);
+  // Walk back from the end: the earliest start whose suffix still fails under 1 %.
+  let recovered: ProbeSample | undefined;
+  let suffixFailed = 0;
+  for (let i = gets.length - 1; i >= 0; i--) {
+    const s = gets[i];
+    if (!s) continue;
+    if (!s.ok) suffixFailed++;
+    if (suffixFailed / (gets.length - i) < 0.01) recovered = s;
+  }
+  return {
+    firstOkMs: firstOk ? firstOk.t + firstOk.ms - killAt : undefined,
+    recovered99Ms: recovered ? recovered.t - killAt : undefined,
+    failedFraction: gets.length === 0 ? 0 : failed / gets.length,
+    probes: gets.length,
+  };
+}

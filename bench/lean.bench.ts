@@ -5,7 +5,9 @@
  *    (BENCH_START_ROUNDS rounds, each a fresh process);
  * 3. loaded: BENCH_SERVICES LoadBalancer Services (32 creates in flight), all with IPs, then settle;
  *    speaker and controller RSS, sampled over BENCH_SETTLE_S seconds (last sample and the highest).
- * RSS is VmRSS from /proc of the real processes (the lab's recorded pids).
+ * RSS is VmRSS from /proc of the real processes (the lab's recorded pids). Host-process nodes: the
+ * controller and speakers run as plain processes with deploy/'s V8 flags (NODE_FLAGS), so start ->
+ * first IP is the process's own start-up, not a Pod's scheduling and container start.
  */
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +72,7 @@ async function sampleRss(lab: Lab, names: readonly string[], seconds: number) {
   const last = new Map<string, number>();
   for (let s = 0; s < seconds; s++) {
     for (const n of names) {
-      const v = rssMiB(lab.componentPid(n));
+      const v = rssMiB(await lab.componentPid(n));
       last.set(n, v);
       max.set(n, Math.max(max.get(n) ?? 0, v));
     }
@@ -81,6 +83,7 @@ async function sampleRss(lab: Lab, names: readonly string[], seconds: number) {
 
 const lab = await Lab.start({
   nodes: NODES,
+  realNodes: false,
   stateDir: join(tmpdir(), `barelb-bench-lean-${process.pid}`),
   dieWithParent: true,
   demo: false,
@@ -116,15 +119,16 @@ try {
   await sleep(3_000);
 
   // 3. Loaded.
-  const cpuOf = () => [...components, 'kube-apiserver'].map((c) => cpuSeconds(lab.componentPid(c)));
-  const cpu0 = cpuOf();
+  const cpuOf = async () =>
+    Promise.all([...components, 'kube-apiserver'].map(async (c) => cpuSeconds(await lab.componentPid(c))));
+  const cpu0 = await cpuOf();
   const t0 = performance.now();
   await pool([...Array(N).keys()], 32, async (i) => {
     await core.createNamespacedService({ namespace: 'bench', body: svc(`b${i}`, 'bench') });
   });
   await ips.all(N + START_ROUNDS);
   const allocatedS = (performance.now() - t0) / 1000;
-  const cpu = cpuOf().map((c, i) => c - (cpu0[i] ?? 0));
+  const cpu = (await cpuOf()).map((c, i) => c - (cpu0[i] ?? 0));
   const loaded = await sampleRss(lab, components, SETTLE_S);
   ips.stop();
 

@@ -12,7 +12,7 @@ import {
   poolYaml,
   waitForIps,
 } from './support/services.js';
-import { eventually, startTestLab } from './support/test-lab.js';
+import { controllerMetricsUrl, eventually, startTestLab } from './support/test-lab.js';
 
 // The controller against a real apiserver: every test reads what the controller wrote through the API.
 describe('controller', () => {
@@ -200,8 +200,9 @@ describe('controller', () => {
 
   it('does not resync the config on its own pool status writes, only on spec changes', async () => {
     // Config resyncs, read from the controller's reconcile histogram.
+    const metrics = await controllerMetricsUrl(lab);
     const configSyncs = async () => {
-      const r = await lab.exec('cp', ['curl', '-s', 'http://127.0.0.1:7472/metrics']);
+      const r = await lab.exec(metrics.from, ['curl', '-s', metrics.url]);
       const m = /barelb_controller_reconcile_duration_seconds_count\{kind="config",result="ok"\} (\d+)/.exec(
         r.stdout,
       );

@@ -13,7 +13,13 @@ import {
 import { announcedBy, arpingAnswers, clientNeighbour, entryNode } from './support/l2.js';
 import { rollingRestartUnderLoad } from './support/rolling-restart.js';
 import { eventMessages, waitForIps } from './support/services.js';
-import { curlFromClient, eventually, speakersReady, startTestLab } from './support/test-lab.js';
+import {
+  controllerMetricsUrl,
+  curlFromClient,
+  eventually,
+  speakersReady,
+  startTestLab,
+} from './support/test-lab.js';
 
 // Failover with the real data path: real kube-proxy rules, real ARP in the kernel, real curl.
 describe('failover', () => {
@@ -84,14 +90,16 @@ describe('failover', () => {
   it('a running speaker and controller export every metric deploy/monitoring reads', async () => {
     const pkg = readMonitoringPackage(join(REPO_ROOT, 'deploy/monitoring'));
     // A component may still be starting: its /metrics answers once it runs.
-    const scrape = (target: string, port: number) =>
-      eventually(`/metrics of ${target}:${port}`, async () => {
-        const r = await lab.exec(target, ['curl', '-sf', `http://127.0.0.1:${port}/metrics`], {
-          check: false,
-        });
+    const scrape = (from: string, url: string) =>
+      eventually(`${url} from ${from}`, async () => {
+        const r = await lab.exec(from, ['curl', '-sf', url], { check: false });
         return r.code === 0 ? exposedNames(r.stdout) : undefined;
       });
-    const exported = new Set([...(await scrape('n1', 7473)), ...(await scrape('cp', 7472))]);
+    const controller = await controllerMetricsUrl(lab);
+    const exported = new Set([
+      ...(await scrape('n1', 'http://127.0.0.1:7473/metrics')),
+      ...(await scrape(controller.from, controller.url)),
+    ]);
     const read = metricsRead(pkg);
     expect(read.size).toBeGreaterThan(20);
     expect([...read].filter(([name]) => !exported.has(name) && !PROMETHEUS_MADE.has(name))).toEqual([]);
@@ -130,11 +138,11 @@ describe('failover', () => {
 
   it("SIGSTOP of the owner's speaker (a frozen process)", async () => {
     const owner = (await steadyOwner(ip)) ?? '';
-    lab.signalComponent(`speaker-${owner}`, 'SIGSTOP');
+    await lab.signalComponent(`speaker-${owner}`, 'SIGSTOP');
     try {
       await failedOverFrom(ip, owner);
     } finally {
-      lab.signalComponent(`speaker-${owner}`, 'SIGCONT');
+      await lab.signalComponent(`speaker-${owner}`, 'SIGCONT');
     }
     await steadyOwner(ip);
   });

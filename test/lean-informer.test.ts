@@ -27,7 +27,8 @@ describe('lean API layer against the real apiserver', () => {
   let proxy: Awaited<ReturnType<typeof startApiserverProxy>>;
 
   beforeAll(async () => {
-    lab = await startTestLab('lean-informer', { nodes: 1, bare: true });
+    // Only the apiserver is needed: no kubelets, no BareLB.
+    lab = await startTestLab('lean-informer', { nodes: 1, bare: true, realNodes: false });
     api = await loadKubeApi(lab.kubeconfig, log);
     proxy = await startApiserverProxy(lab.kubeconfig);
     await api.request('POST', '/api/v1/namespaces', {

@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
+import { macsToNodes } from './support/l2.js';
+import { LabProbe, windowStats } from './support/lab-probe.js';
 import { curlFromClient, eventually, startTestLab } from './support/test-lab.js';
 
 // Issue 13, first step: real nodes (kubelet + containerd) behind LabOptions.realNodes, BareLB installed
@@ -23,6 +26,10 @@ describe('real nodes', () => {
   afterAll(async () => {
     await lab?.stop();
   });
+
+  const demoIp = async () =>
+    (await core.readNamespacedService({ name: 'demo', namespace: 'default' })).status?.loadBalancer
+      ?.ingress?.[0]?.ip ?? '';
 
   it("runs BareLB's pods on every node from the locally built image", async () => {
     const listing = await lab.exec('cp', ['kubectl', 'get', 'pods', '-A', '-o', 'wide']);
@@ -63,6 +70,64 @@ describe('real nodes', () => {
     await lab.exec('cp', ['kubectl', 'rollout', 'status', 'deployment/web', '--timeout=120s'], {
       timeoutMs: 130_000,
     });
+  });
+
+  it('rolls the speaker DaemonSet, then the controller Deployment, to a new image tag without losing a request', async () => {
+    const ip = await demoIp();
+    const kubectl = (args: string[], timeoutMs = 30_000) =>
+      lab.exec('cp', ['kubectl', '-n', 'barelb-system', ...args], { timeoutMs });
+    const rollout = (what: string) => kubectl(['rollout', 'status', what, '--timeout=300s'], 310_000);
+    // A release as it arrives on a node: the same build under a new reference.
+    await lab.tagImage('localhost/barelb:dev', 'localhost/barelb:next');
+    await rollout('daemonset/barelb-speaker');
+    const probe = LabProbe.start(lab, [ip], await macsToNodes(lab), { intervalMs: 100, maxMs: 15 * 60_000 });
+    try {
+      await eventually('the probe answered', async () =>
+        probe.samples.some((s) => s.ok) ? true : undefined,
+      );
+      const from = await probe.mark('rollout');
+      await kubectl(['set', 'image', 'daemonset/barelb-speaker', '*=localhost/barelb:next']);
+      await rollout('daemonset/barelb-speaker');
+      const speakersDone = await probe.mark('speakers rolled');
+      await kubectl(['set', 'image', 'deployment/barelb-controller', '*=localhost/barelb:next']);
+      // Allocation carries on through the controller's rollout.
+      await lab.exec('cp', [
+        'kubectl',
+        'create',
+        'service',
+        'loadbalancer',
+        'during-rollout',
+        '--tcp=80:8080',
+      ]);
+      await rollout('deployment/barelb-controller');
+      await eventually('an IP for a Service created during the rollout', async () => {
+        const s = await core.readNamespacedService({ name: 'during-rollout', namespace: 'default' });
+        return s.status?.loadBalancer?.ingress?.[0]?.ip;
+      });
+      // The last speaker back takes its IPs back: watch that too.
+      await sleep(5_000);
+      const to = await probe.mark('end');
+      const speakers = windowStats(probe.between(ip, from, speakersDone), from, speakersDone);
+      const all = windowStats(probe.between(ip, from, to), from, to);
+      process.stderr.write(
+        `[real-nodes lab] rollout of both to a new tag: speakers ${JSON.stringify(speakers)}, whole ${JSON.stringify(all)}\n`,
+      );
+      expect(all.probes).toBeGreaterThan(50);
+      expect(all.failures).toBe(0);
+      expect(await demoIp()).toBe(ip);
+      const images = await lab.exec('cp', [
+        'kubectl',
+        '-n',
+        'barelb-system',
+        'get',
+        'pods',
+        '-o',
+        'jsonpath={.items[*].spec.containers[*].image}',
+      ]);
+      expect(new Set(images.stdout.trim().split(' '))).toEqual(new Set(['localhost/barelb:next']));
+    } finally {
+      probe.stop();
+    }
   });
 
   it('takes a killed node NotReady through the node lifecycle controller; traffic keeps flowing via n1', async () => {

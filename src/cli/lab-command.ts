@@ -22,10 +22,11 @@ export function labCommand(): Command {
     .addOption(stateOpt())
     .option('--bare', 'the cluster only, without BareLB')
     .option(
-      '--real-nodes',
-      'nodes with a kubelet and containerd, BareLB installed from deploy/ with its local image',
+      '--host-processes',
+      'faster, for development: no kubelet; pods and BareLB run as processes the lab starts itself ' +
+        '(default: real nodes with a kubelet and containerd, BareLB installed from deploy/)',
     )
-    .action(async (opts: { nodes: string; stateDir: string; bare?: boolean; realNodes?: boolean }) => {
+    .action(async (opts: { nodes: string; stateDir: string; bare?: boolean; hostProcesses?: boolean }) => {
       const nodes = Number(opts.nodes);
       const { Lab } = await labModule();
       // Ctrl-C while starting must not leave half a lab behind.
@@ -40,7 +41,7 @@ export function labCommand(): Command {
         nodes,
         stateDir: opts.stateDir,
         bare: opts.bare ?? false,
-        realNodes: opts.realNodes ?? false,
+        realNodes: !(opts.hostProcesses ?? false),
         progress: (line) =>
           process.stderr.write(`[lab ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
       });
@@ -90,8 +91,8 @@ export function labCommand(): Command {
         '',
         'COMPONENT                      PID      STATE',
       ];
-      for (const c of l.components) {
-        const pid = l.componentPid(c);
+      for (const c of await l.componentNames()) {
+        const pid = await l.componentPid(c);
         lines.push(
           `${c.padEnd(30)} ${String(pid ?? '-').padEnd(8)} ${pid && isAlive(pid) ? 'running' : 'stopped'}`,
         );

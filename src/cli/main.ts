@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: signal handlers before anything else loads (PID 1 in a container drops unhandled signals).
+import '../runtime/early-stop.js';
 import { Command } from 'commander';
 import { controllerCommand } from './controller-command.js';
 import { labCommand } from './lab-command.js';

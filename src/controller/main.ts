@@ -10,6 +10,7 @@ import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { apiPoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { apiServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { startHttpServer } from '../metrics/http-server.js';
+import { stopSignal } from '../runtime/stop-signal.js';
 import { Controller } from './controller.js';
 import { controllerMetrics } from './controller-metrics.js';
 
@@ -25,6 +26,7 @@ export interface ControllerOptions {
 
 /** Runs the controller until SIGTERM/SIGINT: informers always, the worker only while leader. */
 export async function runController(opts: ControllerOptions, log: Logger): Promise<void> {
+  const signal = stopSignal(log);
   const api = await loadKubeApi(opts.kubeconfig, log.child({ component: 'kubeconfig' }));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
@@ -103,14 +105,9 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   );
   elector.start();
   await cachesSynced;
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log.info({ event: 'shutdown', signal: sig }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  signal.running();
+  const sig = await signal.stopped;
+  log.info({ event: 'shutdown', signal: sig }, 'shutting down');
   await elector.stop();
   await controller.stop();
   server.close();

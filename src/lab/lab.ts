@@ -3,17 +3,19 @@ import { armKillNode, killNode, reviveNode } from './chaos/node-failure.js';
 import type { LabAddresses } from './cluster/addressing.js';
 import { Cluster, type ClusterOptions } from './cluster/cluster.js';
 import type { CommandResult, RunOptions } from './cluster/command.js';
-import { labImages, pickImage } from './cluster/lab-images.js';
+import { type Components, ProcessComponents } from './cluster/components.js';
 import type { LabPaths } from './cluster/lab-paths.js';
 import type { PodRecord } from './cluster/lab-state.js';
 import type { LabNames } from './cluster/names.js';
 import type { PodOptions } from './cluster/pod-host.js';
 import { type ForcedStop, forcedStopError } from './cluster/process-table.js';
 import type { ProcessSpec, StopResult } from './cluster/processes.js';
+import { BareLbPodComponents } from './install/barelb-pod-components.js';
 import { HostProcessInstall } from './install/host-process-install.js';
 import type { Installer } from './install/installer.js';
 import { KustomizeInstall } from './install/kustomize-install.js';
-import { deployDeployment, deployWorkload } from './workloads/workload.js';
+import { deployPinnedPods, removePinnedPod } from './workloads/pinned-pods.js';
+import { deployDeployment, deployWorkload, podserverImage } from './workloads/workload.js';
 
 export { labIndexesPresent, removeLabNamespaces, sweepDeadLabs } from './cluster/lab-slots.js';
 export type { PodOptions } from './cluster/pod-host.js';
@@ -37,14 +39,20 @@ export interface LabOptions extends ClusterOptions {
  * and Services) → chaos/ (node failures).
  */
 export class Lab {
-  private constructor(private readonly cluster: Cluster) {}
+  /** Host processes by name; on real nodes BareLB's own are its pods' containers. */
+  private readonly components: Components;
+
+  private constructor(private readonly cluster: Cluster) {
+    const processes = new ProcessComponents(cluster.processes);
+    this.components = cluster.realNodes ? new BareLbPodComponents(cluster, processes) : processes;
+  }
 
   static async start(opts: LabOptions = {}): Promise<Lab> {
     const progress = opts.progress ?? (() => {});
-    const real = opts.realNodes ?? false;
+    const real = opts.realNodes ?? true;
     // Real nodes get the images their pods run: the podserver always, BareLB's unless bare.
     const nodeImages = real ? ['podserver', ...(opts.bare ? [] : ['barelb'])] : [];
-    const cluster = await Cluster.start({ ...opts, nodeImages }, async (c) => {
+    const cluster = await Cluster.start({ ...opts, realNodes: real, nodeImages }, async (c) => {
       if (opts.bare) return;
       const install: Installer = real
         ? new KustomizeInstall()
@@ -56,7 +64,7 @@ export class Lab {
         await deployDeployment(c, {
           name: 'demo',
           replicas: c.nodes.length,
-          image: pickImage(await labImages(), 'podserver').reference,
+          image: await podserverImage(),
           service: { type: 'LoadBalancer' },
         });
       } else {
@@ -122,9 +130,9 @@ export class Lab {
   get pods(): readonly PodRecord[] {
     return this.cluster.pods.pods;
   }
-  /** Names of the recorded processes, e.g. `etcd`, `kube-proxy-n1`, `pod-demo-n1-1`. */
-  get components(): readonly string[] {
-    return this.cluster.processes.names;
+  /** Names of the running components, e.g. `etcd`, `kube-proxy-n1`, `speaker-n2`, `controller`. */
+  componentNames(): Promise<readonly string[]> {
+    return this.components.names();
   }
 
   /** A client for the lab's apiserver, as the admin. */
@@ -155,26 +163,36 @@ export class Lab {
     return this.cluster.apply(yaml);
   }
 
+  /** Starts a host process (on real nodes, BareLB's components come from deploy/ instead). */
   startComponent(spec: ProcessSpec): Promise<void> {
-    return this.cluster.startComponent(spec);
+    return this.components.start(spec);
   }
-  componentPid(name: string): number | undefined {
-    return this.cluster.processes.pid(name);
+  componentPid(name: string): Promise<number | undefined> {
+    return this.components.pid(name);
   }
   /**
-   * Gracefully stops a component and starts it again with the same command line. Fails (after
-   * starting it again) when a BareLB process needed SIGKILL: see BARELB_STOP_BOUND_MS.
+   * Gracefully stops a component and starts it again (on real nodes: deletes BareLB's Pod and waits
+   * for its replacement). Fails, after starting it again, when a BareLB process needed SIGKILL: see
+   * BARELB_STOP_BOUND_MS.
    */
   restart(component: string): Promise<StopResult> {
-    return this.cluster.processes.restart(component);
+    return this.components.restart(component);
   }
-  /** Stops a component (SIGTERM, or the signal given) without starting it again. */
+  /**
+   * Stops a component (SIGTERM, or the signal given). A host process stays stopped; on real nodes the
+   * kubelet starts BareLB's container again, as it would in any cluster.
+   */
   stopComponent(component: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<StopResult> {
-    return this.cluster.processes.stop(component, signal);
+    return this.components.stop(component, signal);
   }
-  /** Sends a signal to a component without waiting (SIGSTOP / SIGCONT to freeze and thaw it). */
-  signalComponent(component: string, signal: NodeJS.Signals): void {
-    this.cluster.processes.signal(component, signal);
+  /** Sends a signal to a component without waiting for it to act (SIGSTOP / SIGCONT to freeze and thaw it). */
+  signalComponent(component: string, signal: NodeJS.Signals): Promise<void> {
+    return this.components.signal(component, signal);
+  }
+
+  /** Real nodes: gives every node's copy of image `from` the name `to` too, as a new release would arrive. */
+  tagImage(from: string, to: string): Promise<void> {
+    return this.cluster.tagImage(from, to);
   }
 
   /** Hard failure of a node: its links go down and every process in it dies at once. */
@@ -190,11 +208,26 @@ export class Lab {
     return reviveNode(this.cluster, node);
   }
 
-  /** Adds a pod: its namespace behind the node, a podserver in it, a Running/Ready Pod bound to the node. */
-  addPod(opts: PodOptions): Promise<PodRecord> {
-    return this.cluster.pods.addPod(opts);
+  /**
+   * Adds a podserver pod on a node: on real nodes a one-replica Deployment pinned there; otherwise its
+   * namespace behind the node, a podserver in it, and a Running/Ready Pod bound to the node.
+   */
+  async addPod(opts: PodOptions): Promise<PodRecord> {
+    if (!this.realNodes) return this.cluster.pods.addPod(opts);
+    const placed = [{ name: opts.name, node: opts.node }];
+    const [pod] = await deployPinnedPods(
+      this.kubeConfig(),
+      opts.namespace ?? 'default',
+      opts.labels ?? {},
+      placed,
+      await podserverImage(),
+    );
+    if (!pod) throw new Error(`pod ${opts.name} was not created`);
+    return pod;
   }
+  /** Takes a pod added by `addPod` or `deployWorkload` away, by the name it was placed under. */
   removePod(namespace: string, name: string): Promise<void> {
+    if (this.realNodes) return removePinnedPod(this.kubeConfig(), namespace, name);
     return this.cluster.pods.removePod(namespace, name);
   }
 }

@@ -8,6 +8,7 @@ import { apiLeaseClient } from '../k8s/lease-client.js';
 import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { openFrameConnection } from '../layer2/frame-socket.js';
 import { startHttpServer } from '../metrics/http-server.js';
+import { stopSignal } from '../runtime/stop-signal.js';
 import { announceInterfaces } from './default-interfaces.js';
 import { Speaker } from './speaker.js';
 import { speakerMetrics } from './speaker-metrics.js';
@@ -47,6 +48,7 @@ async function heartbeatKey(o: SpeakerCliOptions): Promise<Uint8Array> {
 
 /** Runs the speaker until SIGTERM/SIGINT, then hands its IPs over and exits. */
 export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<void> {
+  const signal = stopSignal(log);
   if (!o.node) throw new Error('--node (or NODE_NAME) is required');
   assertTiming(o);
   const api = await loadKubeApi(o.kubeconfig, log.child({ component: 'kubeconfig' }));
@@ -98,12 +100,10 @@ export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<voi
   );
   await speaker.start();
   started = true;
+  signal.running();
   log.info({ event: 'speaker_started', node: o.node }, 'speaker running');
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
-  log.info({ event: 'shutdown' }, 'handing over and stopping');
+  const sig = await signal.stopped;
+  log.info({ event: 'shutdown', signal: sig }, 'handing over and stopping');
   await speaker.stop();
   server.close();
 }

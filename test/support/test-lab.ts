@@ -86,3 +86,18 @@ export async function speakerReady(lab: Lab, node: string, timeoutMs = 120_000):
     timeoutMs,
   );
 }
+
+/**
+ * Where the leading controller's /metrics answers, and from which lab namespace: its pod's IP from a
+ * node on real nodes (as Prometheus scrapes a pod), the control-plane namespace's loopback otherwise.
+ */
+export async function controllerMetricsUrl(lab: Lab): Promise<{ from: string; url: string }> {
+  if (!lab.realNodes) return { from: 'cp', url: 'http://127.0.0.1:7472/metrics' };
+  const kubectl = (args: string[]) => lab.exec('cp', ['kubectl', '-n', 'barelb-system', ...args]);
+  const leader = await eventually('the controller leader', async () => {
+    const r = await kubectl(['get', 'lease', 'barelb-controller', '-o', 'jsonpath={.spec.holderIdentity}']);
+    return r.stdout.trim() || undefined;
+  });
+  const ip = (await kubectl(['get', 'pod', leader, '-o', 'jsonpath={.status.podIP}'])).stdout.trim();
+  return { from: lab.nodes[0] ?? 'n1', url: `http://${ip}:7472/metrics` };
+}

@@ -39,7 +39,8 @@ export interface ClusterOptions {
   readonly progress?: (line: string) => void;
   /**
    * Real nodes (issue 13): a kubelet and containerd per node, kube-scheduler and the node controllers.
-   * Default false: nodes are Node objects the lab keeps Ready and pods are namespaces it fills in.
+   * Without it (the host-process mode), nodes are Node objects the lab keeps Ready and pods are
+   * namespaces it fills in. `Lab.start` defaults to real nodes.
    */
   readonly realNodes?: boolean;
   /** With real nodes: images (names in images.tsv) imported into every node besides the sandbox image. */
@@ -296,6 +297,17 @@ export class Cluster {
    */
   async writeClientKubeconfig(file: string, user: string): Promise<void> {
     await writeKubeconfig(file, internalServer(this.addresses), this.paths().certs, 'admin', user);
+  }
+
+  /** Real nodes: every node's runtime gets image `from` under the name `to` as well (see RealNodes.tagImage). */
+  async tagImage(from: string, to: string): Promise<void> {
+    const agents = this.nodeAgents;
+    if (!(agents instanceof RealNodes))
+      throw new LabError(
+        'UNSUPPORTED',
+        'images exist on real nodes only (host-process nodes run no runtime)',
+      );
+    for (const n of this.nodes) await agents.tagImage(this.node(n), from, to);
   }
 
   /** Runs a long-running process in a lab namespace and records it, so `restart`, `kill` and `down` find it. */

@@ -4,6 +4,8 @@ import {
   apiserverSpec,
   controllerManagerSpec,
   labControllers,
+  type NodeTiming,
+  nodeTimingFrom,
   schedulerSpec,
 } from './control-plane-specs.js';
 import { labPaths } from './lab-paths.js';
@@ -33,12 +35,25 @@ describe('labControllers', () => {
 });
 
 describe('controllerManagerSpec', () => {
-  it.each([
-    [false, []],
-    [true, ['--node-monitor-grace-period=16s', '--node-monitor-period=2s']],
-  ])('real nodes %s: node monitor flags %j', (real, want) => {
-    const args = controllerManagerSpec(names, paths, real).args.filter((a) => a.startsWith('--node-monitor'));
+  it.each<[boolean, NodeTiming, string[]]>([
+    [false, 'lab', []],
+    [true, 'lab', ['--node-monitor-grace-period=16s', '--node-monitor-period=2s']],
+    [true, 'kubernetes', []],
+  ])('real nodes %s, timing %s: node monitor flags %j', (real, timing, want) => {
+    const args = controllerManagerSpec(names, paths, real, timing).args.filter((a) =>
+      a.startsWith('--node-monitor'),
+    );
     expect(args).toEqual(want);
+  });
+});
+
+describe('nodeTimingFrom', () => {
+  it.each<[string | undefined, NodeTiming]>([
+    [undefined, 'lab'],
+    ['kubernetes', 'kubernetes'],
+    ['fast', 'lab'],
+  ])('BARELB_LAB_NODE_TIMING=%s → %s', (v, want) => {
+    expect(nodeTimingFrom({ BARELB_LAB_NODE_TIMING: v })).toBe(want);
   });
 });
 

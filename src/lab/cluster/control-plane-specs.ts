@@ -102,7 +102,23 @@ export function labControllers(realNodes: boolean): string[] {
  */
 export const LAB_NODE_MONITOR = { gracePeriod: '16s', period: '2s' } as const;
 
-export function controllerManagerSpec(names: LabNames, paths: LabPaths, realNodes = false): ProcessSpec {
+/**
+ * `lab`: the shortened node-failure timing above (and LAB_NODE_HEARTBEAT on the kubelets), so a test
+ * sees a dead node's endpoints leave in about 16 s. `kubernetes`: every one of them at Kubernetes'
+ * defaults, to measure what a cluster on defaults does (BARELB_LAB_NODE_TIMING=kubernetes).
+ */
+export type NodeTiming = 'lab' | 'kubernetes';
+
+export function nodeTimingFrom(env: Readonly<Record<string, string | undefined>>): NodeTiming {
+  return env.BARELB_LAB_NODE_TIMING === 'kubernetes' ? 'kubernetes' : 'lab';
+}
+
+export function controllerManagerSpec(
+  names: LabNames,
+  paths: LabPaths,
+  realNodes = false,
+  timing: NodeTiming = 'lab',
+): ProcessSpec {
   const c = (f: string) => join(paths.certs, f);
   return {
     name: 'kube-controller-manager',
@@ -113,7 +129,7 @@ export function controllerManagerSpec(names: LabNames, paths: LabPaths, realNode
       `--authentication-kubeconfig=${join(paths.stateDir, 'kube-controller-manager.kubeconfig')}`,
       `--authorization-kubeconfig=${join(paths.stateDir, 'kube-controller-manager.kubeconfig')}`,
       `--controllers=${labControllers(realNodes).join(',')}`,
-      ...(realNodes
+      ...(realNodes && timing === 'lab'
         ? [
             `--node-monitor-grace-period=${LAB_NODE_MONITOR.gracePeriod}`,
             `--node-monitor-period=${LAB_NODE_MONITOR.period}`,

@@ -6,6 +6,7 @@ import {
   apiserverSpec,
   controllerManagerSpec,
   etcdSpec,
+  nodeTimingFrom,
   schedulerSpec,
 } from './control-plane-specs.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -81,7 +82,7 @@ export async function startControlPlane(d: ControlPlaneDeps): Promise<void> {
   await processes.start(apiserverSpec(names, addresses, paths));
   await waitApiserver(names, paths, 60_000);
   d.progress('kube-controller-manager');
-  await processes.start(controllerManagerSpec(names, paths, d.realNodes));
+  await processes.start(controllerManagerSpec(names, paths, d.realNodes, nodeTimingFrom(process.env)));
   if (d.realNodes) {
     d.progress('kube-scheduler');
     await processes.start(schedulerSpec(names, paths));

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { NodeTiming } from './control-plane-specs.js';
 import { bin, type LabPaths, log } from './lab-paths.js';
 import type { LabNames } from './names.js';
 import type { LabNode } from './node-agents.js';
@@ -34,6 +35,8 @@ export interface RealNodeSetup {
   readonly labRoute: string;
   readonly runcPath: string;
   readonly cniBinDirs: readonly string[];
+  /** Kubelet heartbeat timing: the lab's shortened one unless `kubernetes` (see NodeTiming). */
+  readonly timing?: NodeTiming;
 }
 
 /** The inputs of node-runtime-config for one lab node. */
@@ -53,7 +56,7 @@ export function realNodeRuntimeOptions(node: LabNode, gateway: string, s: RealNo
     kubeconfig: s.kubeconfig,
     clientCaFile: join(s.paths.certs, 'ca.crt'),
     snapshotter: s.snapshotter,
-    ...LAB_NODE_HEARTBEAT,
+    ...(s.timing === 'kubernetes' ? {} : LAB_NODE_HEARTBEAT),
   };
 }
 

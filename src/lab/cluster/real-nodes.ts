@@ -5,6 +5,7 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { LabAddresses } from './addressing.js';
 import { run } from './command.js';
 import { nodeKubeconfig } from './control-plane.js';
+import { nodeTimingFrom } from './control-plane-specs.js';
 import { LabError } from './lab-error.js';
 import { type LabImage, labImages, pickImage } from './lab-images.js';
 import { bin, type LabPaths } from './lab-paths.js';
@@ -82,6 +83,7 @@ export class RealNodes implements NodeAgents {
       labRoute: addresses.labRoute,
       runcPath: RUNC,
       cniBinDirs: [CNI_BIN_DIR],
+      timing: nodeTimingFrom(process.env),
     });
     await createCgroupRoot(opts.cgroupRoot);
     await writeNodeRuntimeFiles(opts);
@@ -118,6 +120,21 @@ export class RealNodes implements NodeAgents {
       await this.waitContainerd(node);
     }
     for (const rec of recs) if (rec !== containerd) await processes.startAgainIfDead(rec);
+  }
+
+  /**
+   * Gives an image the node has another name, as pulling a new release would (the content is the same:
+   * what a rollout test needs is a new image reference in the Pod template).
+   */
+  async tagImage(node: LabNode, from: string, to: string): Promise<void> {
+    const sock = nodeRuntimePaths(realNodeDir(this.deps.paths, node.name)).containerdSocket;
+    await run(
+      bin(this.deps.paths, 'ctr'),
+      ['--address', sock, '-n', 'k8s.io', 'images', 'tag', '--force', from, to],
+      {
+        timeoutMs: 60_000,
+      },
+    );
   }
 
   private waitContainerd(node: LabNode): Promise<void> {

@@ -35,3 +35,26 @@ describe('deploymentBody', () => {
     expect(got).toEqual(want);
   });
 });
+
+describe('deploymentBody pinned to a node', () => {
+  const d = deploymentBody({
+    name: 'local-n2-1',
+    namespace: 'default',
+    image: 'localhost/podserver:dev',
+    replicas: 1,
+    pinned: { node: 'n2', labels: { app: 'local' } },
+  });
+  const pod = d.spec?.template.spec;
+  it.each([
+    ['selects only its own pod', d.spec?.selector.matchLabels, { 'lab.barelb.io/pod': 'local-n2-1' }],
+    [
+      "labels it as the workload's Service selects it",
+      d.spec?.template.metadata?.labels,
+      { app: 'local', 'lab.barelb.io/pod': 'local-n2-1' },
+    ],
+    ['asks kube-scheduler for the node', pod?.nodeSelector, { 'kubernetes.io/hostname': 'n2' }],
+    ['has no spread constraint', pod?.topologySpreadConstraints, undefined],
+  ])('%s', (_name, got, want) => {
+    expect(got).toEqual(want);
+  });
+});

@@ -1,8 +1,10 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { labImages, pickImage } from '../cluster/lab-images.js';
 import type { PodRecord } from '../cluster/lab-state.js';
 import type { PodOptions } from '../cluster/pod-host.js';
 import { deploymentBody } from './deployment-body.js';
 import { ensureNamespace } from './namespaces.js';
+import { deployPinnedPods } from './pinned-pods.js';
 import { podPlacement } from './pod-placement.js';
 import { type ServiceOptions, serviceBody } from './service-body.js';
 
@@ -10,6 +12,8 @@ import { type ServiceOptions, serviceBody } from './service-body.js';
 export interface WorkloadTarget {
   kubeConfig(): KubeConfig;
   addPod(opts: PodOptions): Promise<PodRecord>;
+  /** Nodes run a kubelet: pods come from Deployments. */
+  readonly realNodes: boolean;
 }
 
 export interface WorkloadOptions {
@@ -26,17 +30,22 @@ export interface Workload {
 }
 
 /**
- * A Deployment-like set of pods spread over chosen nodes, labelled `app: <name>`, with an optional
- * Service in front of them (port 80 → the podserver's 8080).
+ * Pods on chosen nodes, labelled `app: <name>`, with an optional Service in front of them (port 80 →
+ * the podserver's 8080). On real nodes each pod is a one-replica Deployment pinned to its node
+ * (pinned-pods.ts); with host-process nodes the lab plays the kubelet.
  */
 export async function deployWorkload(target: WorkloadTarget, opts: WorkloadOptions): Promise<Workload> {
   const namespace = opts.namespace ?? 'default';
   const core = target.kubeConfig().makeApiClient(CoreV1Api);
   await ensureNamespace(core, namespace);
+  const placed = podPlacement(opts.name, opts.podsOn);
+  const labels = { app: opts.name };
   const pods: PodRecord[] = [];
-  for (const { name, node } of podPlacement(opts.name, opts.podsOn)) {
-    pods.push(await target.addPod({ name, namespace, node, labels: { app: opts.name } }));
-  }
+  if (target.realNodes)
+    pods.push(
+      ...(await deployPinnedPods(target.kubeConfig(), namespace, labels, placed, await podserverImage())),
+    );
+  else for (const { name, node } of placed) pods.push(await target.addPod({ name, namespace, node, labels }));
   const service = opts.service
     ? await core.createNamespacedService({ namespace, body: serviceBody(opts.name, namespace, opts.service) })
     : undefined;
@@ -72,4 +81,9 @@ export async function deployDeployment(
     ? await core.createNamespacedService({ namespace, body: serviceBody(opts.name, namespace, opts.service) })
     : undefined;
   return { service };
+}
+
+/** The podserver image the real nodes have imported. */
+export async function podserverImage(): Promise<string> {
+  return pickImage(await labImages(), 'podserver').reference;
 }
