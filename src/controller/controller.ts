@@ -1,22 +1,15 @@
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type V1Namespace,
-  type V1Service,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Allocator } from '../allocator/index.js';
-import { API_VERSION, GROUP, IP_ADDRESS_POOL, L2_ADVERTISEMENT, VERSION } from '../config/crd-types.js';
+import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
 import { buildConfig, type Config } from '../config/index.js';
 import type { Clock } from '../k8s/clock.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
-import { statusCode } from '../k8s/lease-client.js';
+import { type KubeApi, statusCode } from '../k8s/kube-api.js';
 import type { PoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { ResilientInformer } from '../k8s/resilient-informer.js';
 import type { ServiceStatusWriter } from '../k8s/service-status-writer.js';
+import { trimCustom, trimNamespace, trimService } from '../k8s/trim.js';
 import { WorkQueue } from '../k8s/workqueue.js';
 import { type ConfigHealth, configHealth } from './config-health.js';
 import type { ControllerMetrics } from './controller-metrics.js';
@@ -28,7 +21,7 @@ import { serviceKey } from './service-class.js';
 import { SpecChanges } from './spec-changes.js';
 
 export interface ControllerDeps {
-  readonly kc: KubeConfig;
+  readonly api: KubeApi;
   readonly log: Logger;
   readonly clock: Clock;
   readonly metrics: ControllerMetrics;
@@ -72,32 +65,30 @@ export class Controller {
 
   constructor(private readonly d: ControllerDeps) {
     this.queue = new WorkQueue(d.clock);
-    const core = d.kc.makeApiClient(CoreV1Api);
-    const custom = d.kc.makeApiClient(CustomObjectsApi);
     const log = d.log.child({ component: 'informer' });
-    const apiError = (op: string) => () => d.metrics.apiErrors.inc({ op });
+    const opts = <T>(op: string, trim: (o: unknown) => T) => ({
+      clock: d.clock,
+      onError: () => d.metrics.apiErrors.inc({ op }),
+      trim,
+    });
     const enqueueSvc = (s: V1Service) => this.queue.add(serviceKey(s));
     this.svcInformer = new ResilientInformer<V1Service>(
-      d.kc,
+      d.api,
       '/api/v1/services',
-      () => core.listServiceForAllNamespaces(),
       { onAdd: enqueueSvc, onUpdate: enqueueSvc, onDelete: enqueueSvc },
       log,
-      d.clock,
-      apiError('watch_services'),
+      opts('watch_services', trimService),
     );
     const onNamespace = (ns: V1Namespace) => {
       for (const s of this.svcInformer.items())
         if (s.metadata?.namespace === ns.metadata?.name) enqueueSvc(s);
     };
     this.nsInformer = new ResilientInformer<V1Namespace>(
-      d.kc,
+      d.api,
       '/api/v1/namespaces',
-      () => core.listNamespace(),
       { onAdd: onNamespace, onUpdate: onNamespace },
       log,
-      d.clock,
-      apiError('watch_namespaces'),
+      opts('watch_namespaces', trimNamespace),
     );
     // Only spec changes resync the config: our own pool status writes come back as updates too.
     const specs = new SpecChanges();
@@ -108,31 +99,20 @@ export class Controller {
       specs.forget(o);
       this.queue.add(CONFIG_KEY);
     };
-    const crdList = (plural: string) => () =>
-      custom.listNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: d.namespace,
-        plural,
-      }) as Promise<KubernetesListObject<AnyObject>>;
     const crdPath = (plural: string) => `/apis/${API_VERSION}/namespaces/${d.namespace}/${plural}`;
     this.poolInformer = new ResilientInformer<AnyObject>(
-      d.kc,
+      d.api,
       crdPath(IP_ADDRESS_POOL.plural),
-      crdList(IP_ADDRESS_POOL.plural),
       { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfigDeleted },
       log,
-      d.clock,
-      apiError('watch_pools'),
+      opts('watch_pools', trimCustom),
     );
     this.adInformer = new ResilientInformer<AnyObject>(
-      d.kc,
+      d.api,
       crdPath(L2_ADVERTISEMENT.plural),
-      crdList(L2_ADVERTISEMENT.plural),
       { onAdd: onConfig, onUpdate: onConfig, onDelete: onConfigDeleted },
       log,
-      d.clock,
-      apiError('watch_l2advertisements'),
+      opts('watch_l2advertisements', trimCustom),
     );
   }
 
@@ -175,8 +155,8 @@ export class Controller {
    * lag behind what the previous leader wrote), Services holding IPs first, then reconcile everything.
    */
   async lead(): Promise<void> {
-    const core = this.d.kc.makeApiClient(CoreV1Api);
-    const fresh = await core.listServiceForAllNamespaces();
+    const list = await this.d.api.request<{ items?: unknown[] }>('GET', '/api/v1/services');
+    const fresh = { items: (list.items ?? []).map(trimService) };
     this.config = this.buildConfig();
     this.alloc = new Allocator();
     // Every Service is reconciled again below; what another leader resolved meanwhile must not linger.

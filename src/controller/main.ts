@@ -4,9 +4,9 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { apiErrorFields } from '../k8s/api-error-text.js';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
-import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { LeaderElector } from '../k8s/leader-election.js';
 import { apiLeaseClient } from '../k8s/lease-client.js';
+import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { apiPoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { apiServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { startHttpServer } from '../metrics/http-server.js';
@@ -27,7 +27,7 @@ export interface ControllerOptions {
 /** Runs the controller until SIGTERM/SIGINT: informers always, the worker only while leader. */
 export async function runController(opts: ControllerOptions, log: Logger): Promise<void> {
   const signal = stopSignal(log);
-  const kc = loadKubeConfig(opts.kubeconfig);
+  const api = await loadKubeApi(opts.kubeconfig, log.child({ component: 'kubeconfig' }));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
   // Read at scrape time only, once the controller exists.
@@ -39,12 +39,12 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const identity = opts.identity || `${hostname()}-${process.pid}`;
   let elector: LeaderElector | undefined;
   const controller: Controller = new Controller({
-    kc,
+    api,
     log: log.child({ component: 'controller' }),
     clock,
     metrics,
     events: new ApiEventRecorder(
-      kc,
+      api,
       'barelb-controller',
       identity,
       log.child({ component: 'events' }),
@@ -52,8 +52,8 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
       // Called only once events flow, after construction.
       () => controller.busy,
     ),
-    services: apiServiceStatusWriter(kc),
-    pools: apiPoolStatusWriter(kc),
+    services: apiServiceStatusWriter(api),
+    pools: apiPoolStatusWriter(api),
     lbClass: opts.lbClass,
     namespace: opts.namespace,
     isLeader: () => elector?.isLeader() ?? false,
@@ -69,25 +69,31 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     },
     log.child({ component: 'http' }),
   );
-  await controller.start();
-  synced = true;
-  log.info({ event: 'caches_synced' }, 'caches synced');
+  // Informers and leader election start together: the Lease round trips overlap the first lists,
+  // and a new leader starts work as soon as its caches are in (issue 14: start -> first IP).
+  const cachesSynced = controller.start().then(() => {
+    synced = true;
+    log.info({ event: 'caches_synced' }, 'caches synced');
+  });
   elector = new LeaderElector(
-    apiLeaseClient(kc),
+    apiLeaseClient(api),
     opts.namespace,
     opts.leaseName,
     identity,
     {
       onStartedLeading: () => {
         metrics.isLeader.set(1);
-        void controller.lead().catch((err: unknown) => {
-          const fields = apiErrorFields(err);
-          log.error(
-            { event: 'lead_failed', ...fields },
-            `could not take over as leader, stepping down: ${fields.reason}`,
-          );
-          void elector?.stop().then(() => elector?.start());
-        });
+        void cachesSynced
+          // Lost again while the caches filled: onStoppedLeading already ran; nothing to take over.
+          .then(() => (elector?.isLeader() ? controller.lead() : undefined))
+          .catch((err: unknown) => {
+            const fields = apiErrorFields(err);
+            log.error(
+              { event: 'lead_failed', ...fields },
+              `could not take over as leader, stepping down: ${fields.reason}`,
+            );
+            void elector?.stop().then(() => elector?.start());
+          });
       },
       onStoppedLeading: () => {
         metrics.isLeader.set(0);
@@ -98,6 +104,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     log.child({ component: 'leader-election' }),
   );
   elector.start();
+  await cachesSynced;
   signal.running();
   const sig = await signal.stopped;
   log.info({ event: 'shutdown', signal: sig }, 'shutting down');

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { crypto } from '../runtime/required-builtins.js';
 
 /**
  * The speakers' datagrams, authenticated with HMAC-SHA256 under a key every speaker reads from the
@@ -97,7 +97,7 @@ export type MessageDecode = { ok: true; message: Message } | { ok: false; reason
 
 /** A 64-bit id of a node name, so records and accusations stay small whatever the name length. */
 export function nodeId(name: string): bigint {
-  return createHash('sha256').update(name).digest().readBigUInt64BE(0);
+  return crypto.createHash('sha256').update(name).digest().readBigUInt64BE(0);
 }
 
 /** Canonical JSON of facts (sorted lists), so equal facts always give equal bytes and digests. */
@@ -114,7 +114,7 @@ export function factsBytes(f: NodeFacts): Buffer {
 }
 
 export function factsDigestOf(bytes: Uint8Array): bigint {
-  return createHash('sha256').update(bytes).digest().readBigUInt64BE(0);
+  return crypto.createHash('sha256').update(bytes).digest().readBigUInt64BE(0);
 }
 
 const RECORD_HEAD = 8 + 8 + 8 + 8 + 1;
@@ -145,7 +145,10 @@ export function encodeMessage(m: Message, key: Uint8Array): EncodeResult {
   head.writeBigUInt64BE(m.incarnation, 6 + name.length);
   head.writeBigUInt64BE(m.seq, 14 + name.length);
   const signed = Buffer.concat([head, body]);
-  return { ok: true, bytes: Buffer.concat([signed, createHmac('sha256', key).update(signed).digest()]) };
+  return {
+    ok: true,
+    bytes: Buffer.concat([signed, crypto.createHmac('sha256', key).update(signed).digest()]),
+  };
 }
 
 function encodeBody(m: MessageBody): Buffer {
@@ -197,8 +200,8 @@ export function decodeMessage(buf: Uint8Array, key: Uint8Array): MessageDecode {
   if (b.length < 6 + 1 + 16 + MAC_LEN) return { ok: false, reason: 'truncated' };
   if (!b.subarray(0, 4).equals(MAGIC)) return { ok: false, reason: 'bad-magic' };
   const signed = b.subarray(0, b.length - MAC_LEN);
-  const want = createHmac('sha256', key).update(signed).digest();
-  if (!timingSafeEqual(want, b.subarray(b.length - MAC_LEN))) return { ok: false, reason: 'bad-mac' };
+  const want = crypto.createHmac('sha256', key).update(signed).digest();
+  if (!crypto.timingSafeEqual(want, b.subarray(b.length - MAC_LEN))) return { ok: false, reason: 'bad-mac' };
   const kind = KINDS[signed.readUInt8(4)];
   const nameLen = signed.readUInt8(5);
   if (signed.length < 6 + nameLen + 16) return { ok: false, reason: 'truncated' };

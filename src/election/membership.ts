@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../runtime/required-builtins.js';
 import {
   type Accusation,
   chunkFacts,
@@ -669,7 +669,7 @@ function recordHash(r: NodeRecord): bigint {
   b.writeBigUInt64BE(r.origin, 0);
   b.writeBigUInt64BE(r.incarnation, 8);
   b.writeBigUInt64BE(r.seq, 16);
-  return createHash('sha256').update(b).digest().readBigUInt64BE(0);
+  return crypto.createHash('sha256').update(b).digest().readBigUInt64BE(0);
 }
 
 export class FactsTooLargeError extends Error {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../runtime/required-builtins.js';
 
 /**
  * Rendezvous (highest-random-weight) hashing: every candidate gets a score from a stable hash of
@@ -30,6 +30,6 @@ export function ownerOf(ip: string, candidates: Iterable<string>): string | unde
 
 function score(node: string, ip: string): bigint {
   // A separator that cannot appear in a node name keeps ("a", "bc") and ("ab", "c") apart.
-  const digest = createHash('sha256').update(`${node}\u0000${ip}`).digest();
+  const digest = crypto.createHash('sha256').update(`${node}\u0000${ip}`).digest();
   return digest.readBigUInt64BE(0);
 }

@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { connect } from 'node:net';
+import { http } from '../runtime/required-builtins.js';
 
 /** HTTP status of a GET, or 0 when nothing answered in time. Never throws. */
 export function httpProbe(url: string, timeoutMs: number): Promise<number> {
@@ -11,10 +11,14 @@ export function httpProbe(url: string, timeoutMs: number): Promise<number> {
       clearTimeout(timer);
       resolve(code);
     };
-    const req = request(url, { method: 'GET', agent: false, headers: { Connection: 'close' } }, (res) => {
-      res.resume();
-      finish(res.statusCode ?? 0);
-    });
+    const req = http.request(
+      url,
+      { method: 'GET', agent: false, headers: { Connection: 'close' } },
+      (res) => {
+        res.resume();
+        finish(res.statusCode ?? 0);
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       finish(0);

@@ -5,8 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from './clock.js';
 import { ApiEventRecorder } from './event-recorder.js';
-import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
-import { pointAtLoopback } from './loopback-kube-config.js';
+import { loopbackApi } from './loopback-api.js';
 
 /** A loopback stand-in for the apiserver that holds Event POSTs open and tracks how many are open. */
 async function holdingServer() {
@@ -19,10 +18,10 @@ async function holdingServer() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  const kc = pointAtLoopback(new KeepAliveKubeConfig(), `http://127.0.0.1:${port}`);
+  const api = loopbackApi(`http://127.0.0.1:${port}`);
   return {
     server,
-    kc,
+    api,
     open: () => held.length,
     maxOpen: () => maxOpen,
     releaseAll: () => {
@@ -56,7 +55,7 @@ describe('ApiEventRecorder', () => {
         s.server.close();
       };
       const rec = new ApiEventRecorder(
-        s.kc,
+        s.api,
         'test',
         'host',
         pino({ level: 'silent' }),
@@ -86,7 +85,7 @@ describe('ApiEventRecorder', () => {
       s.server.closeAllConnections();
       s.server.close();
     };
-    const rec = new ApiEventRecorder(s.kc, 'test', 'host', pino({ level: 'silent' }), systemClock);
+    const rec = new ApiEventRecorder(s.api, 'test', 'host', pino({ level: 'silent' }), systemClock);
     for (let i = 0; i < 3; i++) rec.record(ref(1), 'Normal', 'IPAllocated', 'same');
     await sleep(200);
     expect(s.open()).toBe(1);

@@ -1,7 +1,6 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
-import { leanWrite } from './lean-request.js';
+import type { KubeApi } from './kube-api.js';
 
 export interface ObjectRef {
   readonly kind: string;
@@ -45,7 +44,7 @@ export class ApiEventRecorder implements EventRecorder {
   private recheck: TimerHandle | undefined;
 
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly api: KubeApi,
     private readonly component: string,
     private readonly host: string,
     private readonly log: Logger,
@@ -63,29 +62,34 @@ export class ApiEventRecorder implements EventRecorder {
     if (this.recent.size > 10_000) this.prune(now);
     const ts = new Date(now);
     this.enqueue(() =>
-      leanWrite(this.kc, 'POST', `/api/v1/namespaces/${encodeURIComponent(obj.namespace)}/events`, {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { generateName: `${obj.name}.`, namespace: obj.namespace },
-        involvedObject: {
-          kind: obj.kind,
-          apiVersion: obj.apiVersion,
-          namespace: obj.namespace,
-          name: obj.name,
-          ...(obj.uid ? { uid: obj.uid } : {}),
-        },
-        type,
-        reason,
-        message,
-        source: { component: this.component, host: this.host },
-        reportingComponent: this.component,
-        reportingInstance: this.host,
-        firstTimestamp: ts,
-        lastTimestamp: ts,
-        count: 1,
-      }).catch((err: unknown) =>
-        this.log.warn({ event: 'event_write_failed', reason, err }, 'could not record event'),
-      ),
+      this.api
+        .request('POST', `/api/v1/namespaces/${encodeURIComponent(obj.namespace)}/events`, {
+          discard: true,
+          body: {
+            apiVersion: 'v1',
+            kind: 'Event',
+            metadata: { generateName: `${obj.name}.`, namespace: obj.namespace },
+            involvedObject: {
+              kind: obj.kind,
+              apiVersion: obj.apiVersion,
+              namespace: obj.namespace,
+              name: obj.name,
+              ...(obj.uid ? { uid: obj.uid } : {}),
+            },
+            type,
+            reason,
+            message,
+            source: { component: this.component, host: this.host },
+            reportingComponent: this.component,
+            reportingInstance: this.host,
+            firstTimestamp: ts,
+            lastTimestamp: ts,
+            count: 1,
+          },
+        })
+        .catch((err: unknown) =>
+          this.log.warn({ event: 'event_write_failed', reason, err }, 'could not record event'),
+        ),
     );
   }
 

@@ -4,6 +4,10 @@ import http from 'node:http';
 import https from 'node:https';
 import { homedir } from 'node:os';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { DEFAULT_READ_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './kube-api.js';
+import { KubeConfigError, missingKubeconfig } from './kubeconfig-missing.js';
+
+export { KubeConfigError, missingKubeconfig };
 
 /** The TLS material an agent was built from; agents with equal keys can share connections. */
 const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
@@ -15,10 +19,6 @@ const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorize
  * in-flight request is not cut.
  */
 const IDLE_SOCKET_TIMEOUT_MS = 15_000;
-/** Writes and Lease calls: short enough that a dead connection cannot hold a lease loop for long. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Other reads, lists among them: a list of every Service of a large cluster may take a while. */
-const DEFAULT_READ_TIMEOUT_MS = 5 * 60_000;
 /** Requests still running on an agent whose TLS material was replaced get this long to finish. */
 const RETIRED_AGENT_GRACE_MS = 120_000;
 
@@ -83,30 +83,6 @@ export class KeepAliveKubeConfig extends KubeConfig {
     const lease = context.getUrl().includes('/apis/coordination.k8s.io/');
     return context.getHttpMethod() !== 'GET' || lease ? this.requestTimeoutMs : this.readTimeoutMs;
   }
-}
-
-/** No kubeconfig anywhere: said plainly, instead of client-node's complaint about its localhost fallback. */
-export class KubeConfigError extends Error {
-  override readonly name = 'KubeConfigError';
-  readonly code = 'NO_KUBECONFIG';
-}
-
-/**
- * Why the default chain found no configuration, or undefined when it found one. client-node falls
- * back to http://localhost:8080 when nothing is there, which then fails with "HTTP protocol is not
- * allowed when skipTLSVerify is not set or false": no help to someone who forgot --kubeconfig.
- */
-export function missingKubeconfig(
-  env: Readonly<Record<string, string | undefined>>,
-  exists: (path: string) => boolean,
-  home: string,
-): string | undefined {
-  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) return undefined;
-  const listed = (env.KUBECONFIG ?? '').split(':').filter((p) => p !== '');
-  if (listed.some(exists)) return undefined;
-  if (listed.length === 0 && exists(`${home}/.kube/config`)) return undefined;
-  const where = listed.length > 0 ? `$KUBECONFIG (${listed.join(', ')}) names no file` : 'no ~/.kube/config';
-  return `no kubeconfig: not running in a cluster, ${where}; pass --kubeconfig FILE or set KUBECONFIG`;
 }
 
 /** Loads a kubeconfig file, or the default chain (in-cluster, $KUBECONFIG, ~/.kube/config). */

@@ -1,4 +1,7 @@
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
+import type { KubeApi } from './kube-api.js';
+
+export { statusCode } from './kube-api.js';
 
 /** The three Lease calls leader election and membership need; tests use an in-memory fake. */
 export interface LeaseClient {
@@ -8,29 +11,25 @@ export interface LeaseClient {
   replace(lease: V1Lease): Promise<V1Lease>;
 }
 
-export function apiLeaseClient(kc: KubeConfig): LeaseClient {
-  const api = kc.makeApiClient(CoordinationV1Api);
-  return {
-    async get(namespace, name) {
-      try {
-        return await api.readNamespacedLease({ namespace, name });
-      } catch (err) {
-        if (statusCode(err) === 404) return undefined;
-        throw err;
-      }
-    },
-    create: (lease) => api.createNamespacedLease({ namespace: lease.metadata?.namespace ?? '', body: lease }),
-    replace: (lease) =>
-      api.replaceNamespacedLease({
-        namespace: lease.metadata?.namespace ?? '',
-        name: lease.metadata?.name ?? '',
-        body: lease,
-      }),
-  };
-}
+const leases = (namespace: string) =>
+  `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
 
-/** The HTTP status of a client-node ApiException, or undefined for other errors. */
-export function statusCode(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' ? code : undefined;
+/**
+ * Leases as the API server returns them: times stay the MicroTime strings it wrote (six fractional
+ * digits), which is what a replace must send back.
+ */
+export function apiLeaseClient(api: KubeApi): LeaseClient {
+  return {
+    get: (namespace, name) => api.get<V1Lease>(`${leases(namespace)}/${encodeURIComponent(name)}`),
+    create: (lease) =>
+      api.request<V1Lease>('POST', leases(lease.metadata?.namespace ?? ''), {
+        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease },
+      }),
+    replace: (lease) =>
+      api.request<V1Lease>(
+        'PUT',
+        `${leases(lease.metadata?.namespace ?? '')}/${encodeURIComponent(lease.metadata?.name ?? '')}`,
+        { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease } },
+      ),
+  };
 }

@@ -1,5 +1,5 @@
-import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { GROUP, IP_ADDRESS_POOL, VERSION } from '../config/crd-types.js';
+import { API_VERSION, IP_ADDRESS_POOL } from '../config/crd-types.js';
+import type { KubeApi } from './kube-api.js';
 
 export interface Condition {
   readonly type: string;
@@ -24,22 +24,15 @@ export interface PoolStatusWriter {
   write(namespace: string, name: string, status: PoolStatus): Promise<void>;
 }
 
-export function apiPoolStatusWriter(kc: KubeConfig): PoolStatusWriter {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+export function apiPoolStatusWriter(api: KubeApi): PoolStatusWriter {
   return {
     async write(namespace, name, status) {
-      await api.patchNamespacedCustomObjectStatus(
-        {
-          group: GROUP,
-          version: VERSION,
-          plural: IP_ADDRESS_POOL.plural,
-          namespace,
-          name,
-          body: { status },
-        },
-        mergePatch,
-      );
+      const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${IP_ADDRESS_POOL.plural}/${encodeURIComponent(name)}/status`;
+      await api.request('PATCH', path, {
+        body: { status },
+        contentType: 'application/merge-patch+json',
+        discard: true,
+      });
     },
   };
 }

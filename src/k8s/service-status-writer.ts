@@ -1,5 +1,5 @@
-import type { KubeConfig, V1LoadBalancerIngress } from '@kubernetes/client-node';
-import { leanWrite } from './lean-request.js';
+import type { V1LoadBalancerIngress } from '@kubernetes/client-node';
+import type { KubeApi } from './kube-api.js';
 
 /** What the controller writes on a Service: its ingress IPs and the annotations it owns. */
 export interface ServiceStatusWrite {
@@ -21,9 +21,9 @@ export interface ServiceStatusWriter {
  * Service status strategy keeps metadata changes, so an allocation costs one API write, and the
  * controller needs RBAC on `services/status` only, never on the Service itself. The resourceVersion
  * in the patch makes it conditional: a replica acting on a stale cache gets 409, never a silent
- * overwrite of a newer decision.
+ * overwrite of a newer decision. The answer is drained unread: the informer sees the change anyway.
  */
-export function apiServiceStatusWriter(kc: KubeConfig): ServiceStatusWriter {
+export function apiServiceStatusWriter(api: KubeApi): ServiceStatusWriter {
   return {
     async write(w) {
       const body = {
@@ -32,7 +32,7 @@ export function apiServiceStatusWriter(kc: KubeConfig): ServiceStatusWriter {
         status: { loadBalancer: { ingress: w.ingress } },
       };
       const path = `/api/v1/namespaces/${encodeURIComponent(w.namespace)}/services/${encodeURIComponent(w.name)}/status`;
-      await leanWrite(kc, 'PATCH', path, body, 'application/merge-patch+json');
+      await api.request('PATCH', path, { body, contentType: 'application/merge-patch+json', discard: true });
     },
   };
 }

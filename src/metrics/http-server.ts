@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { http } from '../runtime/required-builtins.js';
 
 export interface HealthChecks {
   /** Liveness: the process can make progress. */
@@ -20,7 +21,7 @@ export function startHttpServer(
   log: Logger,
 ): Promise<Server> {
   const { host, port } = parseListen(addr);
-  const server = createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
       registry

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { collapseIPv6Number, IPv4, IPv6, Validator } from 'ip-num';
 import { describe, expect, it } from 'vitest';
 import { compareAddress, formatAddress, parseAddress } from './address.js';
 import { formatRange, parseRange, rangeContains, rangeSize, rangesOverlap } from './range.js';
@@ -81,5 +83,46 @@ describe('parseRange', () => {
     expect(rangesOverlap(a.range, v6.range)).toBe(false);
     expect(rangeContains(a.range, { family: 'IPv4', value: 0xc61200ffn })).toBe(true);
     expect(rangeContains(a.range, { family: 'IPv6', value: 0xc61200ffn })).toBe(false);
+  });
+});
+
+describe('parseAddress / formatAddress agree with ip-num (the library they replace)', () => {
+  const group = fc.integer({ min: 0, max: 0xffff });
+  // Addresses with runs of zero groups, where compression has choices to make.
+  const groups = fc.array(fc.oneof(group, fc.constant(0), fc.constant(0)), { minLength: 8, maxLength: 8 });
+  it('formats every IPv6 address as ip-num does (RFC 5952) and parses it back', () => {
+    fc.assert(
+      fc.property(groups, (gs) => {
+        const value = gs.reduce((v, g) => (v << 16n) | BigInt(g), 0n);
+        const text = formatAddress({ family: 'IPv6', value });
+        expect(text).toBe(collapseIPv6Number(new IPv6(value).toString()).toLowerCase());
+        expect(parseAddress(text)).toEqual({ family: 'IPv6', value });
+        // The uncompressed, upper-case form parses to the same.
+        expect(parseAddress(gs.map((g) => g.toString(16).toUpperCase()).join(':'))?.value).toBe(value);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+  it('parses IPv4 as ip-num does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), (o) => {
+        const text = o.join('.');
+        expect(parseAddress(text)?.value).toBe(IPv4.fromString(text).getValue());
+      }),
+    );
+  });
+  it('accepts and refuses the same strings as ip-num', () => {
+    const chars = fc.constantFrom(...'0123456789abcdefABCDEF:.'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit: chars, maxLength: 24 }), (s) => {
+        const ours = parseAddress(s);
+        const v6 = s.includes(':') && !s.includes('.');
+        const theirs = v6
+          ? Validator.isValidIPv6String(s)[0]
+          : !/(^|\.)0\d/.test(s) && Validator.isValidIPv4String(s)[0];
+        expect(ours !== undefined).toBe(s.trim() !== '' && theirs);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

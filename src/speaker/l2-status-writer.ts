@@ -1,6 +1,5 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { API_VERSION, GROUP, SERVICE_L2_STATUS, VERSION } from '../config/crd-types.js';
-import { statusCode } from '../k8s/lease-client.js';
+import { API_VERSION, SERVICE_L2_STATUS } from '../config/crd-types.js';
+import { type KubeApi, statusCode } from '../k8s/kube-api.js';
 
 export interface L2StatusRecord {
   readonly serviceNamespace: string;
@@ -17,26 +16,22 @@ export interface L2StatusRecord {
  * takeover only: no write in steady state.
  */
 export class L2StatusWriter {
-  private readonly api: CustomObjectsApi;
   constructor(
-    kc: KubeConfig,
+    private readonly api: KubeApi,
     private readonly namespace: string,
-  ) {
-    this.api = kc.makeApiClient(CustomObjectsApi);
-  }
+  ) {}
 
   static objectName(serviceNamespace: string, serviceName: string): string {
     return `${serviceNamespace}.${serviceName}`;
   }
 
+  private path(name?: string): string {
+    const base = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/${SERVICE_L2_STATUS.plural}`;
+    return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
+  }
+
   async write(r: L2StatusRecord): Promise<void> {
     const name = L2StatusWriter.objectName(r.serviceNamespace, r.serviceName);
-    const base = {
-      group: GROUP,
-      version: VERSION,
-      namespace: this.namespace,
-      plural: SERVICE_L2_STATUS.plural,
-    };
     const status = {
       node: r.node,
       interfaces: [...r.interfaces],
@@ -52,32 +47,24 @@ export class L2StatusWriter {
       status,
     };
     try {
-      const current = (await this.api.getNamespacedCustomObject({ ...base, name })) as {
-        metadata?: { resourceVersion?: string };
-      };
-      await this.api.replaceNamespacedCustomObject({
-        ...base,
-        name,
+      const current = await this.api.request<{ metadata?: { resourceVersion?: string } }>(
+        'GET',
+        this.path(name),
+      );
+      await this.api.request('PUT', this.path(name), {
+        discard: true,
         body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } },
       });
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
-      await this.api.createNamespacedCustomObject({ ...base, body });
+      await this.api.request('POST', this.path(), { body, discard: true });
     }
   }
 
   /** Deletes a ServiceL2Status by object name; one already gone is not an error. */
   async removeByName(name: string): Promise<void> {
-    await this.api
-      .deleteNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: this.namespace,
-        plural: SERVICE_L2_STATUS.plural,
-        name,
-      })
-      .catch((err: unknown) => {
-        if (statusCode(err) !== 404) throw err;
-      });
+    await this.api.request('DELETE', this.path(name), { discard: true }).catch((err: unknown) => {
+      if (statusCode(err) !== 404) throw err;
+    });
   }
 }

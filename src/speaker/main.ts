@@ -4,8 +4,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ElectionChecks } from '../election/candidates.js';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
-import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { apiLeaseClient } from '../k8s/lease-client.js';
+import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { openFrameConnection } from '../layer2/frame-socket.js';
 import { startHttpServer } from '../metrics/http-server.js';
 import { stopSignal } from '../runtime/stop-signal.js';
@@ -51,7 +51,7 @@ export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<voi
   const signal = stopSignal(log);
   if (!o.node) throw new Error('--node (or NODE_NAME) is required');
   assertTiming(o);
-  const kc = loadKubeConfig(o.kubeconfig);
+  const api = await loadKubeApi(o.kubeconfig, log.child({ component: 'kubeconfig' }));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_speaker_' });
   const metrics = speakerMetrics(registry);
@@ -76,17 +76,17 @@ export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<voi
       },
     },
     {
-      kc,
+      api,
       log: log.child({ component: 'speaker', node: o.node }),
       metrics,
       events: new ApiEventRecorder(
-        kc,
+        api,
         'barelb-speaker',
         o.node,
         log.child({ component: 'events' }),
         systemClock,
       ),
-      leases: apiLeaseClient(kc),
+      leases: apiLeaseClient(api),
       openFrames: openFrameConnection,
       interfaces: () => announceInterfaces(o.excludeInterfaces),
     },

@@ -1,25 +1,6 @@
-import {
-  CoordinationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  DiscoveryV1Api,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type V1EndpointSlice,
-  type V1Lease,
-  type V1Node,
-  type V1Service,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1EndpointSlice, V1Lease, V1Node, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import {
-  API_VERSION,
-  GROUP,
-  IP_ADDRESS_POOL,
-  L2_ADVERTISEMENT,
-  SERVICE_L2_STATUS,
-  VERSION,
-} from '../config/crd-types.js';
+import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT, SERVICE_L2_STATUS } from '../config/crd-types.js';
 import { buildConfig } from '../config/index.js';
 import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
 import type { ElectionChecks } from '../election/candidates.js';
@@ -30,8 +11,10 @@ import { nodeExclusion } from '../election/node-eligibility.js';
 import type { AnnounceGate } from '../election/quorum.js';
 import { NodeProber, type ProberOptions } from '../health/node-prober.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
+import type { KubeApi } from '../k8s/kube-api.js';
 import type { LeaseClient } from '../k8s/lease-client.js';
 import { ResilientInformer } from '../k8s/resilient-informer.js';
+import { trimCustom, trimEndpointSlice, trimLease, trimNode, trimService } from '../k8s/trim.js';
 import type { FrameConnection } from '../layer2/frame-socket.js';
 import {
   type AnnouncementPlan,
@@ -69,7 +52,7 @@ export interface SpeakerOptions {
 }
 
 export interface SpeakerDeps {
-  readonly kc: KubeConfig;
+  readonly api: KubeApi;
   readonly log: Logger;
   readonly metrics: SpeakerMetrics;
   readonly events: EventRecorder;
@@ -176,69 +159,42 @@ export class Speaker {
         `${c.mac} on ${c.iface} also claims ${c.ip}, which this node announces (${c.kind}); not fighting it`,
       );
     });
-    this.l2status = new L2StatusWriter(d.kc, o.namespace);
+    this.l2status = new L2StatusWriter(d.api, o.namespace);
 
-    const core = d.kc.makeApiClient(CoreV1Api);
-    const discovery = d.kc.makeApiClient(DiscoveryV1Api);
-    const custom = d.kc.makeApiClient(CustomObjectsApi);
     const ilog = log.child({ component: 'informer' });
     const on = {
       onAdd: () => this.requestElect(),
       onUpdate: () => this.requestElect(),
       onDelete: () => this.requestElect(),
     };
-    this.services = new ResilientInformer<V1Service>(
-      d.kc,
-      '/api/v1/services',
-      () => core.listServiceForAllNamespaces(),
-      on,
-      ilog,
-    );
+    this.services = new ResilientInformer<V1Service>(d.api, '/api/v1/services', on, ilog, {
+      trim: trimService,
+    });
     this.slices = new ResilientInformer<V1EndpointSlice>(
-      d.kc,
+      d.api,
       '/apis/discovery.k8s.io/v1/endpointslices',
-      () => discovery.listEndpointSliceForAllNamespaces(),
       on,
       ilog,
+      { trim: trimEndpointSlice },
     );
-    this.nodes = new ResilientInformer<V1Node>(d.kc, '/api/v1/nodes', () => core.listNode(), on, ilog);
-    const crd = (plural: string) => () =>
-      custom.listNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: o.namespace,
-        plural,
-      }) as Promise<KubernetesListObject<AnyObject>>;
+    this.nodes = new ResilientInformer<V1Node>(d.api, '/api/v1/nodes', on, ilog, { trim: trimNode });
     const path = (plural: string) => `/apis/${API_VERSION}/namespaces/${o.namespace}/${plural}`;
-    this.pools = new ResilientInformer<AnyObject>(
-      d.kc,
-      path(IP_ADDRESS_POOL.plural),
-      crd(IP_ADDRESS_POOL.plural),
-      on,
-      ilog,
-    );
-    this.ads = new ResilientInformer<AnyObject>(
-      d.kc,
-      path(L2_ADVERTISEMENT.plural),
-      crd(L2_ADVERTISEMENT.plural),
-      on,
-      ilog,
-    );
-    this.l2statuses = new ResilientInformer<AnyObject>(
-      d.kc,
-      path(SERVICE_L2_STATUS.plural),
-      crd(SERVICE_L2_STATUS.plural),
-      {},
-      ilog,
-    );
-    const coordination = d.kc.makeApiClient(CoordinationV1Api);
+    this.pools = new ResilientInformer<AnyObject>(d.api, path(IP_ADDRESS_POOL.plural), on, ilog, {
+      trim: trimCustom,
+    });
+    this.ads = new ResilientInformer<AnyObject>(d.api, path(L2_ADVERTISEMENT.plural), on, ilog, {
+      trim: trimCustom,
+    });
+    this.l2statuses = new ResilientInformer<AnyObject>(d.api, path(SERVICE_L2_STATUS.plural), {}, ilog, {
+      trim: trimCustom,
+    });
     const onLease = (l: V1Lease) => this.observeLease(l);
     this.leases = new ResilientInformer<V1Lease>(
-      d.kc,
+      d.api,
       `/apis/coordination.k8s.io/v1/namespaces/${o.namespace}/leases`,
-      () => coordination.listNamespacedLease({ namespace: o.namespace }),
       { onAdd: onLease, onUpdate: onLease },
       ilog,
+      { trim: trimLease },
     );
   }
 

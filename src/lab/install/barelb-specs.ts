@@ -12,17 +12,19 @@ export const BARELB_STOP_BOUND_MS = 5_000;
 
 /**
  * V8 flags per role, sized for what each process does (deploy/ sets the same through the container
- * command). The speaker allocates little, so a 1 MiB young generation costs nothing; its work is a
- * few microseconds of frame decoding per request: it runs without V8's optimizing compilers
- * (--lite-mode), which saves about 20 MiB of RSS, most of it the code of @kubernetes/client-node.
- * The controller keeps the optimizing compilers: it reconciles thousands of objects in bursts. A
+ * command). The speaker allocates little, so a 1 MiB young generation costs nothing. Neither runs
+ * in V8's lite mode, which turns the optimizing compilers off: that saved about 20 MiB of RSS while
+ * both loaded @kubernetes/client-node, and they no longer do (issue 14). --optimize-for-size keeps
+ * the compilers and only sizes the heap tighter: with 1,000 Services the speaker's RSS stayed at
+ * 98-101 MiB with it and rose to 106-155 MiB without (one lab each, a busy machine). The
+ * controller reconciles thousands of objects in bursts. A
  * 4 MiB young generation lets a burst's short-lived objects die young (in one A/B pair of
  * `npm run bench:controller` runs, 1,000 queued Services drained in 5.3 s with 1 MiB, 4.0 s with
  * 4 MiB), and --optimize-for-size holds RSS at 117-129 MiB (143-149 MiB without it).
  */
 export const NODE_FLAGS = {
   controller: ['--max-semi-space-size=4', '--optimize-for-size'],
-  speaker: ['--max-semi-space-size=1', '--lite-mode'],
+  speaker: ['--max-semi-space-size=1', '--optimize-for-size'],
 } as const;
 
 /**
