@@ -125,16 +125,22 @@ describe('failover', () => {
   it("kill -9 of the owner's speaker", async () => {
     const owner = (await steadyOwner(ip)) ?? '';
     await lab.stopComponent(`speaker-${owner}`, 'SIGKILL');
-    const { next } = await failedOverFrom(ip, owner);
-    expect(next).not.toBe(owner);
-    await eventually('a NodeAssigned Event saying why the IP moved', async () =>
-      (await eventMessages(lab, 'demo')).find(
-        (m) =>
-          m === `NodeAssigned: announcing ${ip} from node ${next}: ${owner} stopped answering heartbeats`,
-      ),
+    // On real nodes the kubelet starts the killed speaker again within a second or two, and it takes
+    // its IP back once warmed up: the new owner's spell can be shorter than a poll through `ip netns
+    // exec arping`. Its Event says who took over and why, whoever owns the IP by the time we look.
+    const moved = await eventually('a NodeAssigned Event saying why the IP moved', async () =>
+      (await eventMessages(lab, 'demo'))
+        .map((m) =>
+          new RegExp(
+            `^NodeAssigned: announcing ${ip.replaceAll('.', '\\.')} from node (\\S+): ${owner} stopped answering heartbeats$`,
+          ).exec(m),
+        )
+        .find((m) => m !== null),
     );
+    expect(moved[1]).not.toBe(owner);
     await lab.restart(`speaker-${owner}`);
     await steadyOwner(ip);
+    expect(await eventually('curl', () => curlFromClient(lab, `http://${ip}/`))).toBeDefined();
   });
 
   it("SIGSTOP of the owner's speaker (a frozen process)", async () => {

@@ -44,6 +44,10 @@ describe('real nodes', () => {
     for (const p of [...speakers, ...controllers]) {
       expect(p.status?.phase).toBe('Running');
       expect(p.spec?.containers.map((c) => c.image)).toEqual(['localhost/barelb:dev']);
+      // Issue 16: no V8 flag warning (`--lite-mode` made every start print one about --expose_wasm).
+      const logs = await lab.exec('cp', ['kubectl', '-n', 'barelb-system', 'logs', p.metadata?.name ?? '']);
+      expect(logs.stdout + logs.stderr).not.toMatch(/Warning: disabling flag/);
+      expect(logs.stdout).toMatch(/"msg":"(speaker running|caches synced)"/);
     }
   });
 
