@@ -19,7 +19,11 @@ export interface PodHost {
   removePod(namespace: string, name: string): Promise<void>;
 }
 
-/** Real nodes: the kubelet runs pods, from Deployments the workloads layer creates; the lab plays none. */
+/**
+ * Real nodes: the kubelet runs pods, from Deployments the workloads layer creates (`Lab.addPod` and
+ * `deployWorkload` make pinned ones, workloads/pinned-pods.ts); the cluster layer plays none, so a
+ * direct call here is refused.
+ */
 export class KubeletPods implements PodHost {
   readonly pods: readonly PodRecord[] = [];
   addPod(opts: PodOptions): Promise<PodRecord> {
