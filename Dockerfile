@@ -62,6 +62,7 @@ COPY config/crd ./config/crd
 # Non-root by default (the controller runs so). The speaker's DaemonSet sets uid 0 with CAP_NET_RAW only;
 # deploy/speaker.yaml explains why.
 USER 65532:65532
-# Node is PID 1: the controller and speaker handle SIGTERM themselves (graceful handover), so no init is needed.
+# The controller and speaker handle SIGTERM themselves (graceful handover), so no init is needed. deploy/ runs
+# them with shareProcessNamespace, so Node is not PID 1 and a SIGTERM that comes while it starts is not dropped.
 ENTRYPOINT ["node", "/app/dist/cli/main.js"]
 CMD ["--help"]

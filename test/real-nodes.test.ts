@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../src/lab/cluster/processes.js';
+import { innermostPid } from '../src/lab/install/barelb-pod-processes.js';
 import type { Lab } from '../src/lab/lab.js';
 import { macsToNodes } from './support/l2.js';
 import { LabProbe, windowStats } from './support/lab-probe.js';
@@ -49,6 +52,50 @@ describe('real nodes', () => {
       expect(logs.stdout + logs.stderr).not.toMatch(/Warning: disabling flag/);
       expect(logs.stdout).toMatch(/"msg":"(speaker running|caches synced)"/);
     }
+  });
+
+  it("runs BareLB's processes as no container's PID 1 (the kernel drops signals PID 1 has no handler for)", async () => {
+    const names = (await lab.componentNames()).filter((n) => n.startsWith('speaker-') || n === 'controller');
+    expect(names).toEqual(expect.arrayContaining(['speaker-n1', 'speaker-n2', 'controller']));
+    for (const name of names) {
+      const pid = (await lab.componentPid(name)) ?? 0;
+      expect({ name, pid: innermostPid(readFileSync(`/proc/${pid}/status`, 'utf8')) }).not.toEqual({
+        name,
+        pid: 1,
+      });
+    }
+  });
+
+  it('a speaker sent SIGTERM while Node is still starting exits at once, not after the grace period', async () => {
+    const before = await lab.componentPid('speaker-n2');
+    await lab.stopComponent('speaker-n2', 'SIGKILL');
+    // The kubelet starts the container again within a second or so: catch its process as it appears.
+    let pid: number | undefined;
+    const deadline = performance.now() + 30_000;
+    while (performance.now() < deadline) {
+      pid = await lab.componentPid('speaker-n2');
+      if (pid !== undefined && pid !== before) break;
+      await sleep(2);
+    }
+    expect(pid).toBeDefined();
+    expect(pid).not.toBe(before);
+    const ageMs = processAgeMs(pid ?? 0);
+    process.kill(pid ?? 0, 'SIGTERM');
+    const sent = performance.now();
+    while (isAlive(pid ?? 0) && performance.now() - sent < 5_000) await sleep(10);
+    process.stderr.write(
+      `[real-nodes lab] speaker sent SIGTERM ${ageMs} ms after it started: ${isAlive(pid ?? 0) ? 'still running' : 'gone'} after ${Math.round(performance.now() - sent)} ms\n`,
+    );
+    expect(isAlive(pid ?? 0)).toBe(false);
+    // A fresh Pod, so no crash-loop back-off is left for the tests that follow.
+    await lab.restart('speaker-n2');
+    await lab.exec(
+      'cp',
+      ['kubectl', '-n', 'barelb-system', 'rollout', 'status', 'daemonset/barelb-speaker', '--timeout=120s'],
+      {
+        timeoutMs: 130_000,
+      },
+    );
   });
 
   it('gives the demo Service an address that the client reaches a pod through', async () => {
@@ -203,3 +250,11 @@ describe('real nodes', () => {
     process.stderr.write(`[real-nodes lab] n2 serving again ${secs()} s after the revive\n`);
   });
 });
+
+/** How long ago a process started, from /proc/PID/stat's start time in clock ticks since boot. */
+function processAgeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Math.round(uptimeS * 1000 - (startTicks * 1000) / 100);
+}

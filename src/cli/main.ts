@@ -1,29 +1,8 @@
 #!/usr/bin/env node
-// First: signal handlers before anything else loads (PID 1 in a container drops unhandled signals).
+// The signal handlers come first, and everything else is loaded only after them. A static import
+// would not do: Node fetches and parses a module's whole static import graph before it runs any of
+// it, so handlers imported statically exist only once every module is loaded, and a SIGTERM to PID 1
+// in that second or so is dropped (early-stop.ts says what that costs). early-stop.ts imports nothing.
 import '../runtime/early-stop.js';
-import { Command } from 'commander';
-import { controllerCommand } from './controller-command.js';
-import { labCommand } from './lab-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { speakerCommand } from './speaker-command.js';
-import { statusCommand } from './status-command.js';
-import { versionText } from './version.js';
 
-const program = new Command('barelb')
-  .description('BareLB: LoadBalancer Services for bare-metal Kubernetes')
-  .version(versionText(), '-V, --version', 'print the version and the commit it was built from')
-  .showHelpAfterError()
-  .addCommand(controllerCommand())
-  .addCommand(speakerCommand())
-  .addCommand(labCommand())
-  .addCommand(statusCommand())
-  .addCommand(migrateCommand());
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const e = err as { code?: string; message?: string };
-  const message = e.message ?? String(err);
-  // Node's system errors already start with their code ("ENOENT: no such file ..."): say it once.
-  const code = e.code && !message.startsWith(e.code) ? `${e.code}: ` : '';
-  process.stderr.write(`barelb: ${code}${message}\n`);
-  process.exit(1);
-});
+await import('./program.js');

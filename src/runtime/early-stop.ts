@@ -1,10 +1,12 @@
 /**
- * The first module the CLI's entry point imports, so its handlers exist before anything else loads.
- * In a container the speaker and the controller run as PID 1, and the kernel drops every signal PID 1
- * has no handler for: a Pod deleted while its process was still loading (about 1.5 s of modules on a
- * busy node, a restart by the kubelet, a rolling update) ignored SIGTERM and sat out its 30 s grace
- * period until the kubelet's SIGKILL. Until `stopSignal` claims the signals, one exits at once: nothing
- * is announced or led yet. Other commands (`barelb lab up` cleans up on Ctrl-C) are left alone.
+ * The first module the CLI's entry point imports (and the only static one), so its handlers exist
+ * before anything else loads. Where the speaker or the controller runs as its container's PID 1 (a
+ * plain `docker run`; deploy/ avoids it with shareProcessNamespace), the kernel drops every signal PID 1
+ * has no handler for: a Pod deleted while its process was still loading (a restart by the kubelet, a
+ * rolling update) ignored SIGTERM and sat out its 30 s grace period until the kubelet's SIGKILL. Until
+ * `stopSignal` claims the signals, one exits at once: nothing is announced or led yet. Other commands
+ * (`barelb lab up` cleans up on Ctrl-C) are left alone. Node's own start-up (some tens of ms) comes
+ * before any of this, which is why deploy/ keeps Node from being PID 1 at all.
  */
 const LONG_RUNNING = new Set(['speaker', 'controller']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bareLbRole, environValue, nodeOfCgroup } from './barelb-pod-processes.js';
+import { bareLbRole, environValue, innermostPid, nodeOfCgroup } from './barelb-pod-processes.js';
 
 describe('bareLbRole', () => {
   it.each<{ argv: string[]; want: string | undefined }>([
@@ -41,5 +41,16 @@ describe('environValue', () => {
     { env: '', want: undefined },
   ])('$env', ({ env, want }) => {
     expect(environValue(env, 'POD_NAME')).toBe(want);
+  });
+});
+
+describe('innermostPid', () => {
+  it.each([
+    { name: 'host process', status: 'Name:\tnode\nNSpid:\t4242\n', want: 4242 },
+    { name: 'container init', status: 'Name:\tnode\nPid:\t8993\nNSpid:\t8993\t1\n', want: 1 },
+    { name: 'shared pod namespace', status: 'NSpid:\t8993 7\nNSpgid:\t1\n', want: 7 },
+    { name: 'no NSpid line (old kernel)', status: 'Name:\tnode\nPid:\t12\n', want: undefined },
+  ])('$name', ({ status, want }) => {
+    expect(innermostPid(status)).toBe(want);
   });
 });

@@ -74,3 +74,14 @@ function isZombie(pid: number): boolean {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
 }
+
+/**
+ * A process's PID inside its own PID namespace, from the NSpid line of /proc/PID/status (the last
+ * field is the innermost namespace). 1 means it is its container's init, which drops signals it has
+ * no handler for yet.
+ */
+export function innermostPid(statusText: string): number | undefined {
+  const line = statusText.split('\n').find((l) => l.startsWith('NSpid:'));
+  const last = line?.slice('NSpid:'.length).trim().split(/\s+/).at(-1);
+  return last ? Number(last) : undefined;
+}

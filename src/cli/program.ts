@@ -1,0 +1,27 @@
+/** The CLI's commands, loaded by main.ts once the early signal handlers are in place. */
+import { Command } from 'commander';
+import { controllerCommand } from './controller-command.js';
+import { labCommand } from './lab-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { speakerCommand } from './speaker-command.js';
+import { statusCommand } from './status-command.js';
+import { versionText } from './version.js';
+
+const program = new Command('barelb')
+  .description('BareLB: LoadBalancer Services for bare-metal Kubernetes')
+  .version(versionText(), '-V, --version', 'print the version and the commit it was built from')
+  .showHelpAfterError()
+  .addCommand(controllerCommand())
+  .addCommand(speakerCommand())
+  .addCommand(labCommand())
+  .addCommand(statusCommand())
+  .addCommand(migrateCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  const message = e.message ?? String(err);
+  // Node's system errors already start with their code ("ENOENT: no such file ..."): say it once.
+  const code = e.code && !message.startsWith(e.code) ? `${e.code}: ` : '';
+  process.stderr.write(`barelb: ${code}${message}\n`);
+  process.exit(1);
+});
