@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../src/lab/cluster/processes.js';
+import { waitExit } from '../src/lab/cluster/processes.js';
 import { innermostPid } from '../src/lab/install/barelb-pod-processes.js';
 import type { Lab } from '../src/lab/lab.js';
 import { macsToNodes } from './support/l2.js';
@@ -82,11 +82,11 @@ describe('real nodes', () => {
     const ageMs = processAgeMs(pid ?? 0);
     process.kill(pid ?? 0, 'SIGTERM');
     const sent = performance.now();
-    while (isAlive(pid ?? 0) && performance.now() - sent < 5_000) await sleep(10);
+    const gone = await waitExit(pid ?? 0, 5_000);
     process.stderr.write(
-      `[real-nodes lab] speaker sent SIGTERM ${ageMs} ms after it started: ${isAlive(pid ?? 0) ? 'still running' : 'gone'} after ${Math.round(performance.now() - sent)} ms\n`,
+      `[real-nodes lab] speaker sent SIGTERM ${ageMs} ms after it started: ${gone ? 'gone' : 'still running'} after ${Math.round(performance.now() - sent)} ms\n`,
     );
-    expect(isAlive(pid ?? 0)).toBe(false);
+    expect(gone).toBe(true);
     // A fresh Pod, so no crash-loop back-off is left for the tests that follow.
     await lab.restart('speaker-n2');
     await lab.exec(

@@ -115,21 +115,27 @@ export async function stopProcess(
     return result('not-running');
   }
   if (signal === 'SIGKILL') {
-    while (isAlive(pid)) await sleep(20);
+    await waitExit(pid);
     return result('killed');
   }
-  const deadline = started + graceMs;
-  while (performance.now() < deadline) {
-    if (!isAlive(pid)) return result('exited');
-    await sleep(50);
-  }
+  if (await waitExit(pid, graceMs)) return result('exited');
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
     return result('exited');
   }
-  while (isAlive(pid)) await sleep(20);
+  await waitExit(pid);
   return result('killed');
+}
+
+/** Resolves true once `pid` is gone (zombies count as gone), false if it still runs after `timeoutMs`. */
+export async function waitExit(pid: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (performance.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
 }
 
 /** Every process whose network namespace is `ns` (what `ip netns pids` reports). */

@@ -5,7 +5,7 @@ import type { Components } from '../cluster/components.js';
 import { LabError } from '../cluster/lab-error.js';
 import type { LabNames } from '../cluster/names.js';
 import { forcedStopError } from '../cluster/process-table.js';
-import { isAlive, type StopResult } from '../cluster/processes.js';
+import { type StopResult, waitExit } from '../cluster/processes.js';
 import { realNodeCgroupRoot } from '../cluster/real-node-specs.js';
 import { type BareLbRole, bareLbPodProcesses, type PodProcess } from './barelb-pod-processes.js';
 import { BARELB_STOP_BOUND_MS } from './barelb-specs.js';
@@ -67,14 +67,10 @@ export class BareLbPodComponents implements Components {
     // A speaker that was stopped may be waiting out the kubelet's restart back-off: its Pod is still
     // there to delete, and the DaemonSet's replacement starts at once.
     const p = (await this.find(name)) ?? (await this.stoppedSpeaker(name));
-    if (!p)
-      throw new LabError(
-        'UNKNOWN_TARGET',
-        `${name} is not running (names: ${(await this.names()).join(', ')})`,
-      );
+    if (!p) throw await this.notRunning(name);
     const started = performance.now();
     signalPid(p.pid, 'SIGTERM');
-    const exited = p.pid === 0 || (await waitGone(p.pid, BARELB_STOP_BOUND_MS));
+    const exited = p.pid === 0 || (await waitExit(p.pid, BARELB_STOP_BOUND_MS));
     const ms = Math.round(performance.now() - started);
     // A hung process is the kubelet's to kill now, after the Pod's grace period, as in a cluster.
     await this.target.kubectl(['-n', DEFAULT_NAMESPACE, 'delete', 'pod', p.pod, '--wait=false']);
@@ -93,12 +89,12 @@ export class BareLbPodComponents implements Components {
     });
     signalPid(p.pid, signal);
     if (signal === 'SIGKILL') {
-      await waitGone(p.pid, 10_000);
+      await waitExit(p.pid, 10_000);
       return result('killed');
     }
-    if (await waitGone(p.pid, BARELB_STOP_BOUND_MS)) return result('exited');
+    if (await waitExit(p.pid, BARELB_STOP_BOUND_MS)) return result('exited');
     signalPid(p.pid, 'SIGKILL');
-    await waitGone(p.pid, 10_000);
+    await waitExit(p.pid, 10_000);
     throw forcedStopError([{ name, graceMs: BARELB_STOP_BOUND_MS, bounded: true }]);
   }
 
@@ -132,12 +128,15 @@ export class BareLbPodComponents implements Components {
 
   private async mustFind(name: string): Promise<PodProcess> {
     const p = await this.find(name);
-    if (!p)
-      throw new LabError(
-        'UNKNOWN_TARGET',
-        `${name} is not running (names: ${(await this.names()).join(', ')})`,
-      );
+    if (!p) throw await this.notRunning(name);
     return p;
+  }
+
+  private async notRunning(name: string): Promise<LabError> {
+    return new LabError(
+      'UNKNOWN_TARGET',
+      `${name} is not running (names: ${(await this.names()).join(', ')})`,
+    );
   }
 
   /** The speaker Pod of a node whose container is not running now (pid 0), from the API. */
@@ -206,13 +205,4 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // already gone
   }
-}
-
-async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (performance.now() > deadline) return false;
-    await sleep(20);
-  }
-  return true;
 }
