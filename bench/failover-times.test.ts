@@ -170,6 +170,17 @@ describe('recoveryOf', () => {
       want: { firstOkMs: 105, recovered99Ms: 700, failedFraction: 4 / 200, probes: 200 },
     },
     {
+      // Local policy: the IP moves and nothing fails after; 4 of 600 is under 1 % of the whole window.
+      name: 'a short outage after the kill: recovered from the first success, not from the kill',
+      samples: gets(600, (t) => t < 400),
+      want: { firstOkMs: 405, recovered99Ms: 400, failedFraction: 4 / 600, probes: 600 },
+    },
+    {
+      name: 'nothing succeeded',
+      samples: gets(50, () => true),
+      want: { firstOkMs: undefined, recovered99Ms: undefined, failedFraction: 1, probes: 50 },
+    },
+    {
       name: 'one late failure under 1 % of the rest: recovered from the start',
       samples: gets(200, (t) => t === 19_900),
       want: { firstOkMs: 5, recovered99Ms: 0, failedFraction: 1 / 200, probes: 200 },

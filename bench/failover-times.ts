@@ -120,8 +120,8 @@ export interface Recovery {
   /** First GET that succeeded, to its answer (undefined: none in the window). */
   readonly firstOkMs: number | undefined;
   /**
-   * From when on at least 99 % of the window's remaining GETs succeeded: the earliest GET start from
-   * which the rest of the window fails under 1 %. With Cluster policy that is when kube-proxy stops
+   * From when on at least 99 % of the window's remaining GETs succeeded: the earliest GET start, at
+   * or after the first success, from which the rest of the window fails under 1 %. With Cluster policy that is when kube-proxy stops
    * sending to the dead node's endpoints; before, a share of requests fails even though the IP moved.
    */
   readonly recovered99Ms: number | undefined;
@@ -142,10 +142,13 @@ export function recoveryOf(
     .sort((a, b) => a.t - b.t);
   const failed = gets.filter((s) => !s.ok).length;
   const firstOk = gets.find((s) => s.ok);
-  // Walk back from the end: the earliest start whose suffix still fails under 1 %.
+  // Walk back from the end: the earliest start whose suffix still fails under 1 %. Not before the
+  // first success: a short outage right after the kill can be under 1 % of a long window, and "99 %
+  // from 0 s" would hide it.
   let recovered: ProbeSample | undefined;
   let suffixFailed = 0;
-  for (let i = gets.length - 1; i >= 0; i--) {
+  const firstOkIndex = firstOk ? gets.indexOf(firstOk) : gets.length;
+  for (let i = gets.length - 1; i >= firstOkIndex; i--) {
     const s = gets[i];
     if (!s) continue;
     if (!s.ok) suffixFailed++;
