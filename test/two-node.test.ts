@@ -203,6 +203,93 @@ describe('two nodes', () => {
     SPLIT_WATCH_MS + 120_000,
   );
 
+  /**
+   * Until `victim` has been failed (by `fail`), watches: the time for its peer to answer ARP for each of
+   * its IPs, then `watchMs` in which only the peer answers them. `heal` undoes the failure, and the test
+   * waits until ownership is steady again, so the healed node neither fights nor stays silent.
+   */
+  const failedOverTwoNodes = async (
+    what: string,
+    victim: string,
+    fail: () => Promise<unknown>,
+    heal: () => Promise<unknown>,
+    budgetMs: number,
+    watchMs: number,
+  ) => {
+    owners = await steady();
+    const survivor = other(victim);
+    const theirs = ips.filter((ip) => owners.get(ip) === victim);
+    expect(theirs.length).toBeGreaterThan(0);
+    const at = await probe.mark(what);
+    let end = at;
+    try {
+      await fail();
+      await eventually(
+        `${survivor} answering ARP for every IP of ${victim}`,
+        async () => {
+          const now = await probe.mark('taken?');
+          const all = theirs.every((ip) =>
+            probe.between(ip, at, now, 'arp').some((s) => s.node === survivor),
+          );
+          return all ? true : undefined;
+        },
+        budgetMs + 20_000,
+      );
+      const takenAt = await probe.mark('taken');
+      await sleep(watchMs);
+      end = await probe.mark('end');
+      const report: Record<string, object> = {};
+      for (const ip of theirs) {
+        const arp = probe.between(ip, at, end, 'arp');
+        const first = arp.find((s) => s.node === survivor);
+        const tookMs = first ? Math.round(first.t - at) : undefined;
+        const later = arp.filter((s) => s.t >= takenAt);
+        report[ip] = { tookMs, answeredLaterBy: [...new Set(later.map((s) => s.node))] };
+        expect
+          .soft(tookMs ?? Infinity, `${ip}: ${survivor} answered ARP in time`)
+          .toBeLessThanOrEqual(budgetMs);
+        expect
+          .soft(new Set(later.map((s) => s.node)), `${ip}: ARP answered by, afterwards`)
+          .toEqual(new Set([survivor]));
+        expect
+          .soft(probe.arpSilenceMs(ip, takenAt, end), `${ip}: ARP silence afterwards`)
+          .toBeLessThanOrEqual(ARP_GAP_MS);
+      }
+      console.log(`${what}: ${JSON.stringify(report)}`);
+    } finally {
+      await heal();
+    }
+    owners = await steady();
+  };
+
+  // The failover file's cases, on two nodes, where there is no majority to consult: a frozen process
+  // and a failed data path must still hand the IPs to the only peer, and the node that comes back
+  // must take its IPs back without a fight.
+  it(`SIGSTOP of a speaker: the other node answers for its IPs within ${FAILOVER_BUDGET_MS} ms; SIGCONT settles`, async () => {
+    const victim = owners.get(ips[0] ?? '') ?? 'n1';
+    await failedOverTwoNodes(
+      `SIGSTOP speaker-${victim}`,
+      victim,
+      () => lab.signalComponent(`speaker-${victim}`, 'SIGSTOP'),
+      () => lab.signalComponent(`speaker-${victim}`, 'SIGCONT'),
+      FAILOVER_BUDGET_MS,
+      5_000,
+    );
+  }, 180_000);
+
+  it('kube-proxy turning unhealthy on a node: the other node takes its IPs and keeps them', async () => {
+    const victim = owners.get(ips[0] ?? '') ?? 'n1';
+    await failedOverTwoNodes(
+      `stop kube-proxy-${victim}`,
+      victim,
+      () => lab.stopComponent(`kube-proxy-${victim}`),
+      () => lab.restart(`kube-proxy-${victim}`),
+      // kube-proxy's /healthz turns unhealthy when its process is gone; the speaker polls it.
+      5_000,
+      5_000,
+    );
+  }, 180_000);
+
   it("graceful restart of each speaker in turn: 0 failed requests to the other node's IPs", async () => {
     owners = await steady();
     for (const node of ['n1', 'n2']) {
