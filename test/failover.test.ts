@@ -223,24 +223,6 @@ describe('failover', () => {
     await steadyOwner(ip, 60_000);
   });
 
-  it('the API server stopped for 60 s: nothing moves and traffic keeps flowing', async () => {
-    const owner = await steadyOwner(ip);
-    await lab.stopComponent('kube-apiserver');
-    try {
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        const answers = await arpingAnswers(lab, ip, 1);
-        expect(answers).toEqual([owner]);
-        expect(await curlFromClient(lab, `http://${ip}/`, 2)).toBeDefined();
-        await sleep(2_000);
-      }
-    } finally {
-      await lab.restart('kube-apiserver');
-      await lab.waitApiserver(60_000);
-    }
-    expect(await steadyOwner(ip)).toBe(owner);
-  });
-
   it('graceful restart of every speaker in turn loses no request', async () => {
     await steadyOwner(ip);
     const { ok, failures } = await rollingRestartUnderLoad(lab, ip, 50);
@@ -259,5 +241,26 @@ describe('failover', () => {
       await lab.revive(owner);
     }
     await steadyOwner(ip);
+  });
+  // Last in the file: after an API server restart, kube-controller-manager's caches lag for a minute
+  // on a busy machine, and it then marks every pod not ready for a few seconds (a CI round next to
+  // stress-ng saw all of demo's endpoints removed 50 s after the restart, failing the next test's
+  // requests). That is Kubernetes recovering, not BareLB, so no traffic test follows it.
+  it('the API server stopped for 60 s: nothing moves and traffic keeps flowing', async () => {
+    const owner = await steadyOwner(ip);
+    await lab.stopComponent('kube-apiserver');
+    try {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const answers = await arpingAnswers(lab, ip, 1);
+        expect(answers).toEqual([owner]);
+        expect(await curlFromClient(lab, `http://${ip}/`, 2)).toBeDefined();
+        await sleep(2_000);
+      }
+    } finally {
+      await lab.restart('kube-apiserver');
+      await lab.waitApiserver(60_000);
+    }
+    expect(await steadyOwner(ip)).toBe(owner);
   });
 });

@@ -1,4 +1,4 @@
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, cp, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
@@ -279,6 +279,21 @@ export async function removeRealNodes(
     }
     if ((await cgroupRootLeftIn(root)).length > 0) left.push(`cgroup ${root}`);
   }
+  await keepPodLogs(stateDir, nodes);
   if (mounted.length === 0) await rm(dir, { recursive: true, force: true });
   return left;
+}
+
+/**
+ * Copies each node's pod logs (BareLB's speaker and controller among them) to logs/pods/<node> before
+ * the node's files go: a test that failed is read from them, as the host processes' logs are. Best
+ * effort: a node that never started has none.
+ */
+async function keepPodLogs(stateDir: string, nodes: readonly string[]): Promise<void> {
+  for (const node of nodes) {
+    const from = nodeRuntimePaths(join(realNodesDir(stateDir), node)).podLogsDir;
+    await cp(from, join(stateDir, 'logs', 'pods', node), { recursive: true, force: true }).catch(
+      () => undefined,
+    );
+  }
 }

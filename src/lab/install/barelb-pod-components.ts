@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_NAMESPACE } from '../../config/crd-types.js';
 import type { CommandResult, RunOptions } from '../cluster/command.js';
@@ -13,6 +15,8 @@ import { BARELB_STOP_BOUND_MS } from './barelb-specs.js';
 /** What BareLB's pods need from the cluster layer. */
 export interface PodComponentsTarget {
   readonly names: LabNames;
+  /** The lab's state directory: what a replaced Pod logged is kept under its logs/. */
+  readonly stateDir: string;
   readonly nodes: readonly string[];
   kubectl(args: readonly string[], opts?: RunOptions): Promise<CommandResult>;
 }
@@ -72,6 +76,7 @@ export class BareLbPodComponents implements Components {
     signalPid(p.pid, 'SIGTERM');
     const exited = p.pid === 0 || (await waitExit(p.pid, BARELB_STOP_BOUND_MS));
     const ms = Math.round(performance.now() - started);
+    await this.keepLogs(p.pod);
     // A hung process is the kubelet's to kill now, after the Pod's grace period, as in a cluster.
     await this.target.kubectl(['-n', DEFAULT_NAMESPACE, 'delete', 'pod', p.pod, '--wait=false']);
     await this.waitReplaced(p);
@@ -137,6 +142,33 @@ export class BareLbPodComponents implements Components {
       'UNKNOWN_TARGET',
       `${name} is not running (names: ${(await this.names()).join(', ')})`,
     );
+  }
+
+  /**
+   * Saves what the Pod's containers logged (this run and, when the kubelet has started it again, the
+   * one before) to logs/pods/<pod>.log: the kubelet removes a deleted Pod's logs, and a test that fails
+   * around a restart is read from them.
+   */
+  private async keepLogs(pod: string): Promise<void> {
+    const text: string[] = [];
+    for (const previous of [true, false]) {
+      const r = await this.target.kubectl(
+        [
+          '-n',
+          DEFAULT_NAMESPACE,
+          'logs',
+          pod,
+          '--all-containers',
+          '--timestamps',
+          ...(previous ? ['--previous'] : []),
+        ],
+        { check: false, timeoutMs: 15_000 },
+      );
+      if (r.code === 0) text.push(`--- ${previous ? 'the run before' : 'the last run'} ---\n${r.stdout}`);
+    }
+    const dir = join(this.target.stateDir, 'logs', 'pods');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${pod}.log`), text.join('')).catch(() => undefined);
   }
 
   /** The speaker Pod of a node whose container is not running now (pid 0), from the API. */
