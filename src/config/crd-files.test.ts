@@ -99,9 +99,15 @@ const EXPECTED: Expectation[] = [
   },
   {
     ...L2_ADVERTISEMENT,
-    columns: ['Pools', 'Pool Selectors', 'Node Selectors', 'Interfaces', 'Age'],
+    columns: ['Pools', 'Pool Selectors', 'Node Selectors', 'Service Selectors', 'Interfaces', 'Age'],
     statusSubresource: false,
-    specFields: ['ipAddressPools', 'ipAddressPoolSelectors', 'nodeSelectors', 'interfaces'],
+    specFields: [
+      'ipAddressPools',
+      'ipAddressPoolSelectors',
+      'nodeSelectors',
+      'serviceSelectors',
+      'interfaces',
+    ],
   },
   {
     ...SERVICE_L2_STATUS,
