@@ -102,6 +102,9 @@ metadata:
   namespace: metallb-system
 spec:
   ipAddressPools: [production]
+  serviceSelectors:
+    - matchLabels:
+        exposure: public
 ---
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer
@@ -176,7 +179,10 @@ describe('a realistic MetalLB configuration', () => {
         apiVersion: 'barelb.io/v1alpha1',
         kind: 'L2Advertisement',
         metadata: { name: 'production', namespace: 'barelb-system' },
-        spec: { ipAddressPools: ['production'] },
+        spec: {
+          ipAddressPools: ['production'],
+          serviceSelectors: [{ matchLabels: { exposure: 'public' } }],
+        },
       },
     ]);
   });
@@ -279,18 +285,23 @@ const CASES: readonly Case[] = [
   {
     name: 'unknown L2Advertisement fields are left out and named',
     input:
-      'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: all}\nspec:\n  interfaces: [eth0]\n  nodeSelectors:\n    - matchLabels: {role: edge}\n      matchNames: [n1]\n  vlan: 5\n',
+      'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: all}\nspec:\n  interfaces: [eth0]\n  nodeSelectors:\n    - matchLabels: {role: edge}\n      matchNames: [n1]\n  serviceSelectors:\n    - matchLabels: {expose: edge}\n      matchFields: {x: y}\n  vlan: 5\n',
     objects: [
       {
         apiVersion: 'barelb.io/v1alpha1',
         kind: 'L2Advertisement',
         metadata: { name: 'all', namespace: 'barelb-system' },
-        spec: { interfaces: ['eth0'], nodeSelectors: [{ matchLabels: { role: 'edge' } }] },
+        spec: {
+          interfaces: ['eth0'],
+          nodeSelectors: [{ matchLabels: { role: 'edge' } }],
+          serviceSelectors: [{ matchLabels: { expose: 'edge' } }],
+        },
       },
     ],
     warnings: [
       'L2Advertisement all: spec.vlan: unknown field, left out',
       'L2Advertisement all: spec.nodeSelectors[0].matchNames: unknown field, left out, which would widen what it selects',
+      'L2Advertisement all: spec.serviceSelectors[0].matchFields: unknown field, left out, which would widen what it selects',
     ],
   },
   {

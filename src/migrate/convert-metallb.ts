@@ -32,7 +32,13 @@ const TOOL_ANNOTATION_PREFIXES = ['kubectl.kubernetes.io/', 'meta.helm.sh/', 'ar
 
 const POOL_SPEC = ['addresses', 'autoAssign', 'avoidBuggyIPs', 'serviceAllocation'];
 const SERVICE_ALLOCATION = ['priority', 'namespaces', 'namespaceSelectors', 'serviceSelectors'];
-const L2_SPEC = ['ipAddressPools', 'ipAddressPoolSelectors', 'nodeSelectors', 'interfaces'];
+const L2_SPEC = [
+  'ipAddressPools',
+  'ipAddressPoolSelectors',
+  'nodeSelectors',
+  'serviceSelectors',
+  'interfaces',
+];
 const SELECTOR = ['matchLabels', 'matchExpressions'];
 
 export interface ConvertOptions {
@@ -256,6 +262,7 @@ function l2Spec(raw: unknown, warn: Warn): unknown {
   const spec = known(raw, L2_SPEC, 'spec', warn);
   selectors(spec, 'ipAddressPoolSelectors', 'spec', warn);
   selectors(spec, 'nodeSelectors', 'spec', warn);
+  selectors(spec, 'serviceSelectors', 'spec', warn);
   return spec;
 }
 
