@@ -222,6 +222,11 @@ interface Case {
   readonly configErrors?: readonly string[];
 }
 
+const l2 = (name: string, spec: string) =>
+  `apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: ${name}, namespace: metallb-system}\n${spec}`;
+const UNCOVERED = (pool: string) =>
+  `IPAddressPool ${pool}: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an L2Advertisement or leave the pool out`;
+
 const CASES: readonly Case[] = [
   {
     name: 'a CIDR with host bits set is written as the network MetalLB used',
@@ -322,6 +327,33 @@ const CASES: readonly Case[] = [
         metadata: { name: 'everything', namespace: 'barelb-system' },
       },
     ],
+    warnings: [],
+  },
+  {
+    name: 'a pool no L2Advertisement names or selects is named',
+    input: [
+      pool('  addresses: [198.18.5.0/24]\n'),
+      pool('  addresses: [198.18.6.0/24]\n').replace('name: p', 'name: q'),
+      pool('  addresses: [198.18.7.0/24]\n', '  labels: {zone: a}\n').replace('name: p', 'name: r'),
+      l2('named', 'spec:\n  ipAddressPools: [p]\n'),
+      l2('selected', 'spec:\n  ipAddressPoolSelectors: [{matchLabels: {zone: a}}]\n'),
+    ].join('---\n'),
+    warnings: [UNCOVERED('q')],
+  },
+  {
+    name: 'a pool only an advertisement BareLB refuses would cover is named too',
+    input: `${pool('  addresses: [198.18.5.0/24]\n')}---\n${l2('bad', 'spec:\n  interfaces: [eth/0]\n')}`,
+    warnings: [
+      `l2advertisement "bad": spec.interfaces[0]: interface name "eth/0" contains '/', ':' or whitespace (BareLB refuses this object)`,
+      UNCOVERED('p'),
+    ],
+    configErrors: [
+      `l2advertisement "bad": spec.interfaces[0]: interface name "eth/0" contains '/', ':' or whitespace`,
+    ],
+  },
+  {
+    name: 'pools without any L2Advertisement are a split configuration, not a gap',
+    input: `${pool('  addresses: [198.18.5.0/24]\n')}---\n${pool('  addresses: [198.18.6.0/24]\n').replace('name: p', 'name: q')}`,
     warnings: [],
   },
   {
@@ -460,6 +492,7 @@ const CASES: readonly Case[] = [
     warnings: [
       'pool "p": spec.addresses[1]: "nonsense" is neither a CIDR nor a start-end range (BareLB refuses this object)',
       'l2advertisement "ad": spec.ipAddressPools[0]: IPAddressPool "missing" does not exist (BareLB reports this and keeps the object)',
+      UNCOVERED('q'),
     ],
     configErrors: [
       'pool "p": spec.addresses[1]: "nonsense" is neither a CIDR nor a start-end range',

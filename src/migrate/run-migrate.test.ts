@@ -9,12 +9,18 @@ spec: {addresses: [198.18.100.0/24]}
 `;
 const BGP = 'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: r}\n';
 const UNANNOUNCED =
-  'IPAddressPool lan: no L2Advertisement covers it, so BareLB would allocate its addresses and announce none (BareLB does not speak BGP); add an L2Advertisement or leave the pool out';
+  'IPAddressPool lan: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none (BareLB does not speak BGP); add it to an L2Advertisement or leave the pool out';
 const SERVICE_L2 = `apiVersion: metallb.io/v1beta1
 kind: L2Advertisement
 metadata: {name: edge, namespace: metallb-system}
 spec:
   serviceSelectors: [{matchLabels: {expose: edge}}]
+`;
+const DMZ_ONLY = `${POOL.replace('name: lan', 'name: dmz').replace('198.18.100.0/24', '198.18.101.0/24')}---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: dmz, namespace: metallb-system}
+spec: {ipAddressPools: [dmz]}
 `;
 /** A selector part BareLB does not have (nor does MetalLB's API: a typo, or a newer field). */
 const WIDE_L2 = SERVICE_L2.replace('{expose: edge}}', '{expose: edge}, matchFields: {x: y}}');
@@ -92,6 +98,15 @@ const CASES: readonly Case[] = [
     err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n', `warning: ${UNANNOUNCED}\n`],
   },
   { name: '--strict without warnings', file: '-', stdin: POOL, strict: true, outHas: 'name: lan', err: [] },
+  {
+    name: 'a pool no L2Advertisement covers is a warning: the YAML is written and the exit status is 0',
+    file: '-',
+    stdin: `${POOL}---\n${DMZ_ONLY}`,
+    outHas: 'kind: L2Advertisement',
+    err: [
+      'warning: IPAddressPool lan: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an L2Advertisement or leave the pool out\n',
+    ],
+  },
   {
     name: "an L2Advertisement's serviceSelectors are copied",
     file: '-',
