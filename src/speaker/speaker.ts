@@ -458,6 +458,8 @@ export class Speaker {
         pool: s.metadata?.annotations?.[POOL_ANNOTATION],
         local: s.spec?.externalTrafficPolicy === 'Local',
         endpointNodes: endpointNodes.get(serviceKey(s)) ?? new Set<string>(),
+        // trimService keeps the labels: L2Advertisements' serviceSelectors match them.
+        labels: s.metadata?.labels ?? {},
         healthCheckNodePort: s.spec?.healthCheckNodePort,
         nodePort: s.spec?.ports?.[0]?.nodePort,
       }));
