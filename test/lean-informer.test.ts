@@ -59,6 +59,34 @@ describe('lean API layer against the real apiserver', () => {
     expect(await api.get(`${cms}/nope`)).toBeUndefined();
   });
 
+  it('lists in pages (limit and continue) and caches every page', async () => {
+    const ns = 'informer-pages';
+    await api.request('POST', '/api/v1/namespaces', {
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    });
+    const path = `/api/v1/namespaces/${ns}/configmaps`;
+    const names = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    for (const name of names)
+      await api.request('POST', path, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } });
+    const first = proxy.lists.length;
+    const inf = new ResilientInformer<ConfigMap>(loopbackApi(proxy.url), path, {}, log, { listPageSize: 2 });
+    await inf.start();
+    await inf.synced();
+    await inf.stop();
+    const queries = proxy.listQueries.slice(first).filter((_, i) => proxy.lists[first + i] === path);
+    // Five of ours and kube-root-ca.crt: three pages of two, each after the first with the token.
+    expect(queries.length).toBe(3);
+    expect(queries.every((q) => q.includes('limit=2'))).toBe(true);
+    expect(queries.slice(1).every((q) => q.includes('continue='))).toBe(true);
+    expect(
+      inf
+        .items()
+        .map((o) => o.metadata?.name)
+        .filter((n) => n !== 'kube-root-ca.crt')
+        .sort(),
+    ).toEqual(names);
+  });
+
   it('lists, watches, resumes after a reset, relists on 410 with deletes, and reports health', async () => {
     await create('a');
     await create('b');

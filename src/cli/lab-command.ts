@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import { DEFAULT_STATE_DIR } from '../lab/cluster/lab-state.js';
 import { isAlive } from '../lab/cluster/processes.js';
+import { cliInvocation } from './invocation.js';
 
 // The lab and its client are loaded on use: the controller and speaker start from this same entry
 // point, and loading the lab would add to their start-up time and memory.
@@ -47,6 +48,7 @@ export function labCommand(): Command {
       });
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      const barelb = cliInvocation(process.env);
       process.stdout.write(
         [
           `lab ${l.names.prefix} is up with nodes ${l.nodes.join(', ')}`,
@@ -55,9 +57,9 @@ export function labCommand(): Command {
           'Use it:',
           `  export KUBECONFIG=${l.kubeconfig}`,
           "  kubectl get nodes            # with your own kubectl, or the lab's:",
-          '  barelb lab exec cp -- kubectl get nodes',
-          '  barelb lab exec client -- curl -s http://<service-ip>/',
-          '  barelb lab down',
+          `  ${barelb} lab exec cp -- kubectl get nodes`,
+          `  ${barelb} lab exec client -- curl -s http://<service-ip>/`,
+          `  ${barelb} lab down`,
           '',
         ].join('\n'),
       );

@@ -1,5 +1,6 @@
 /** The CLI's commands, loaded by main.ts once the early signal handlers are in place. */
 import { Command } from 'commander';
+import { cliErrorText } from './cli-error-text.js';
 import { controllerCommand } from './controller-command.js';
 import { labCommand } from './lab-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -18,10 +19,6 @@ const program = new Command('barelb')
   .addCommand(migrateCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const e = err as { code?: string; message?: string };
-  const message = e.message ?? String(err);
-  // Node's system errors already start with their code ("ENOENT: no such file ..."): say it once.
-  const code = e.code && !message.startsWith(e.code) ? `${e.code}: ` : '';
-  process.stderr.write(`barelb: ${code}${message}\n`);
+  process.stderr.write(`barelb: ${cliErrorText(err)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advertisementCoversPool,
+  advertisementSelectsService,
   advertisementsOfPool,
   poolsOfAdvertisement,
 } from './advertisement-pools.js';
@@ -19,6 +20,7 @@ const ad = (over: Partial<L2AdvertisementConfig>): L2AdvertisementConfig => ({
   poolNames: [],
   poolSelectors: [],
   nodeSelectors: [],
+  serviceSelectors: [],
   interfaces: [],
   ...over,
 });
@@ -70,5 +72,33 @@ describe('advertisementsOfPool', () => {
       ad({ name: 'dmz', poolNames: ['dmz'] }),
     ];
     expect(advertisementsOfPool(ads, pool('lan')).map((a) => a.name)).toEqual(['all', 'lan-only']);
+  });
+});
+
+describe('advertisementSelectsService', () => {
+  const edge = { matchLabels: { expose: 'edge' } };
+  it.each<{ name: string; ad: L2AdvertisementConfig; labels: Record<string, string>; want: boolean }>([
+    { name: 'no selectors: every Service', ad: ad({}), labels: {}, want: true },
+    {
+      name: 'a matching selector',
+      ad: ad({ serviceSelectors: [edge] }),
+      labels: { expose: 'edge' },
+      want: true,
+    },
+    { name: 'no label to match', ad: ad({ serviceSelectors: [edge] }), labels: {}, want: false },
+    {
+      name: 'any one of several selectors',
+      ad: ad({ serviceSelectors: [edge, { matchLabels: { expose: 'all' } }] }),
+      labels: { expose: 'all' },
+      want: true,
+    },
+    {
+      name: 'pool selectors do not select Services',
+      ad: ad({ poolSelectors: [edge] }),
+      labels: {},
+      want: true,
+    },
+  ])('$name', ({ ad: a, labels, want }) => {
+    expect(advertisementSelectsService(a, labels)).toBe(want);
   });
 });

@@ -1,4 +1,4 @@
-import { matchesAny } from './label-selector.js';
+import { type Labels, matchesAny } from './label-selector.js';
 import type { L2AdvertisementConfig, PoolConfig } from './types.js';
 
 /**
@@ -8,6 +8,14 @@ import type { L2AdvertisementConfig, PoolConfig } from './types.js';
 export function advertisementCoversPool(ad: L2AdvertisementConfig, pool: PoolConfig): boolean {
   if (ad.poolNames.length === 0 && ad.poolSelectors.length === 0) return true;
   return ad.poolNames.includes(pool.name) || matchesAny(ad.poolSelectors, pool.labels);
+}
+
+/**
+ * Whether the advertisement applies to a Service with these labels: with no `serviceSelectors`, to every
+ * Service (as MetalLB); else only when one of them matches.
+ */
+export function advertisementSelectsService(ad: L2AdvertisementConfig, labels: Labels): boolean {
+  return ad.serviceSelectors.length === 0 || matchesAny(ad.serviceSelectors, labels);
 }
 
 /** The pools an advertisement covers, in the map's order. */

@@ -85,6 +85,8 @@ export interface L2AdvertisementSpec {
   ipAddressPoolSelectors?: LabelSelector[];
   /** Nodes that may announce; empty means all. */
   nodeSelectors?: LabelSelector[];
+  /** Services announced through this advertisement, by their labels; empty means all. */
+  serviceSelectors?: LabelSelector[];
   /** Interfaces to announce on; empty means the speaker's default choice. */
   interfaces?: string[];
 }

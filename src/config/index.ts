@@ -1,6 +1,7 @@
 // The config package: CRD objects in, one validated Config out. Pure: no I/O, no clock, no logging.
 export {
   advertisementCoversPool,
+  advertisementSelectsService,
   advertisementsOfPool,
   poolsOfAdvertisement,
 } from './advertisement-pools.js';

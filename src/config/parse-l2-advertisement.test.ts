@@ -45,6 +45,18 @@ describe('parseL2Advertisement: errors', () => {
       ],
     },
     {
+      name: 'bad service selector',
+      raw: ad({ serviceSelectors: [{ matchExpressions: [{ key: 'tier', operator: 'In' }] }] }),
+      want: [
+        'l2advertisement "x": spec.serviceSelectors[0].matchExpressions[0].values: values must be non-empty when operator is In',
+      ],
+    },
+    {
+      name: 'service selectors not a list',
+      raw: ad({ serviceSelectors: { matchLabels: { tier: 'edge' } } }),
+      want: ['l2advertisement "x": spec.serviceSelectors: want a list of label selectors, got an object'],
+    },
+    {
       name: 'interface name too long',
       raw: ad({ interfaces: ['eth0', 'a-very-long-ifname'] }),
       want: [
@@ -84,12 +96,19 @@ describe('parseL2Advertisement: valid', () => {
   it.each([
     ['no spec', { metadata: { name: 'x' } }],
     ['empty spec', ad({})],
-    ['null lists', ad({ ipAddressPools: null, interfaces: null })],
-  ])('%s covers all pools from all nodes', (_, raw) => {
+    ['null lists', ad({ ipAddressPools: null, interfaces: null, serviceSelectors: null })],
+  ])('%s covers all pools from all nodes, for every Service', (_, raw) => {
     expect(parseL2Advertisement(raw)).toEqual({
       name: 'x',
       errors: [],
-      advertisement: { name: 'x', poolNames: [], poolSelectors: [], nodeSelectors: [], interfaces: [] },
+      advertisement: {
+        name: 'x',
+        poolNames: [],
+        poolSelectors: [],
+        nodeSelectors: [],
+        serviceSelectors: [],
+        interfaces: [],
+      },
     });
   });
 
@@ -99,6 +118,7 @@ describe('parseL2Advertisement: valid', () => {
         ipAddressPools: ['lan', 'dmz'],
         ipAddressPoolSelectors: [{ matchLabels: { tier: 'edge' } }],
         nodeSelectors: [{ matchExpressions: [{ key: 'node-role.kubernetes.io/edge', operator: 'Exists' }] }],
+        serviceSelectors: [{ matchLabels: { expose: 'edge' } }, { matchLabels: { expose: 'all' } }],
         interfaces: ['eth0', 'br-lan'],
       }),
     );
@@ -108,6 +128,7 @@ describe('parseL2Advertisement: valid', () => {
       poolNames: ['lan', 'dmz'],
       poolSelectors: [{ matchLabels: { tier: 'edge' } }],
       nodeSelectors: [{ matchExpressions: [{ key: 'node-role.kubernetes.io/edge', operator: 'Exists' }] }],
+      serviceSelectors: [{ matchLabels: { expose: 'edge' } }, { matchLabels: { expose: 'all' } }],
       interfaces: ['eth0', 'br-lan'],
     });
   });

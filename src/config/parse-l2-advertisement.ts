@@ -38,6 +38,7 @@ export function parseL2Advertisement(raw: unknown): L2AdvertisementParse {
     ),
     poolSelectors: parseLabelSelectors(s.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', sink),
     nodeSelectors: parseLabelSelectors(s.nodeSelectors, 'spec.nodeSelectors', sink),
+    serviceSelectors: parseLabelSelectors(s.serviceSelectors, 'spec.serviceSelectors', sink),
     interfaces: readStringList(
       s.interfaces,
       'spec.interfaces',

@@ -48,6 +48,8 @@ export interface L2AdvertisementConfig {
   readonly poolSelectors: readonly LabelSelector[];
   /** Empty means every node. */
   readonly nodeSelectors: readonly LabelSelector[];
+  /** Empty means every Service; else the Service's labels must match one of them. */
+  readonly serviceSelectors: readonly LabelSelector[];
   /** Empty means the speaker's default interface choice. */
   readonly interfaces: readonly string[];
 }

@@ -27,6 +27,7 @@ const svc = (over: Partial<ServiceView> = {}): ServiceView => ({
   pool: 'lan',
   local: false,
   endpointNodes: new Set(['n1']),
+  labels: {},
   ...over,
 });
 const base = (over: Partial<ElectionInput> = {}): ElectionInput => ({
@@ -220,6 +221,88 @@ describe('electOwners', () => {
     ])('$name', ({ input, want }) => {
       const out = electOwners(input);
       expect(Object.fromEntries([...out].map(([ip, o]) => [ip, o.owner]))).toEqual(want);
+    });
+  });
+
+  describe('serviceSelectors: an advertisement applies only to the Services it selects', () => {
+    // One advertisement from every node for Services labelled expose=edge, one from n3 alone for all.
+    const selective = buildConfig(
+      [{ metadata: { name: 'lan' }, spec: { addresses: ['198.18.1.0/24'] } }],
+      [
+        {
+          metadata: { name: 'edge' },
+          spec: { ipAddressPools: ['lan'], serviceSelectors: [{ matchLabels: { expose: 'edge' } }] },
+        },
+        {
+          metadata: { name: 'n3-only' },
+          spec: { ipAddressPools: ['lan'], nodeSelectors: [{ matchLabels: { host: 'n3' } }] },
+        },
+      ],
+    );
+    const hosts = nodes.map((n) => ({ ...n, labels: { ...n.labels, host: n.name } }));
+    const everywhere = new Set(['n1', 'n2', 'n3']);
+    const edge = { expose: 'edge' };
+    it.each<{ name: string; input: ElectionInput; want: string[] }>([
+      {
+        name: 'a Service the selector matches: every node',
+        input: base({
+          config: selective,
+          nodes: hosts,
+          services: [svc({ labels: edge, endpointNodes: everywhere })],
+        }),
+        want: ['n1', 'n2', 'n3'],
+      },
+      {
+        name: 'a Service it does not match: only the advertisement without selectors (n3)',
+        input: base({
+          config: selective,
+          nodes: hosts,
+          services: [svc({ labels: { expose: 'inner' }, endpointNodes: everywhere })],
+        }),
+        want: ['n3'],
+      },
+      {
+        name: 'an IP shared with a Service it does not select is not announced through it',
+        input: base({
+          config: selective,
+          nodes: hosts,
+          services: [
+            svc({ key: 'default/a', labels: edge, endpointNodes: everywhere }),
+            svc({ key: 'default/b', endpointNodes: everywhere }),
+          ],
+        }),
+        want: ['n3'],
+      },
+      {
+        name: 'an IP shared by Services it all selects is',
+        input: base({
+          config: selective,
+          nodes: hosts,
+          services: [
+            svc({ key: 'default/a', labels: edge, endpointNodes: everywhere }),
+            svc({ key: 'default/b', labels: { ...edge, app: 'b' }, endpointNodes: everywhere }),
+          ],
+        }),
+        want: ['n1', 'n2', 'n3'],
+      },
+      {
+        name: 'no advertisement selects the Service: nobody announces',
+        input: base({
+          config: buildConfig(
+            [{ metadata: { name: 'lan' }, spec: { addresses: ['198.18.1.0/24'] } }],
+            [
+              {
+                metadata: { name: 'edge' },
+                spec: { serviceSelectors: [{ matchLabels: { expose: 'edge' } }] },
+              },
+            ],
+          ),
+          services: [svc({ endpointNodes: everywhere })],
+        }),
+        want: [],
+      },
+    ])('$name', ({ input, want }) => {
+      expect([...(electOwners(input).get(IP)?.ranking ?? [])].sort()).toEqual(want);
     });
   });
 

@@ -1,4 +1,10 @@
-import { advertisementCoversPool, type Config, type LabelSelector, matchesAny } from '../config/index.js';
+import {
+  advertisementCoversPool,
+  advertisementSelectsService,
+  type Config,
+  type LabelSelector,
+  matchesAny,
+} from '../config/index.js';
 import type { L2AdvertisementConfig, PoolConfig } from '../config/types.js';
 import { parseAddress } from '../net/address.js';
 import { rangeContains } from '../net/range.js';
@@ -23,6 +29,8 @@ export interface ServiceView {
   readonly local: boolean;
   /** Nodes holding a ready endpoint of the Service, from EndpointSlices. */
   readonly endpointNodes: ReadonlySet<string>;
+  /** The Service's labels, for L2Advertisements' serviceSelectors. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface ElectionChecks {
@@ -100,7 +108,7 @@ function announceable(
     const facts = input.facts(node.name);
     if (!facts || facts.leaving || facts.warmingUp === true) continue;
     if (input.checks.kubeProxy && !facts.kubeProxyHealthy) continue;
-    const ifs = pool ? advertisedInterfaces(input.config.l2Advertisements, pool, node) : undefined;
+    const ifs = pool ? advertisedInterfaces(input.config.l2Advertisements, pool, node, services) : undefined;
     if (ifs) interfaces.set(node.name, ifs);
   }
   return { ip, services: services.map((s) => s.key).sort(), pool: pool?.name, interfaces };
@@ -135,17 +143,25 @@ function poolOf(ip: string, services: readonly ServiceView[], config: Config): P
   return undefined;
 }
 
-/** Interfaces the advertisements covering `pool` and `node` allow, or undefined when none covers them. */
+/**
+ * Interfaces the advertisements covering `pool`, `node` and every one of `services` (those holding the IP)
+ * allow, or undefined when none covers them. An IP is one ARP/NDP answer for all the Services sharing it, so
+ * announcing it through an advertisement that selects only some of them would announce the others too:
+ * such an advertisement is left out for that IP (MetalLB v0.16 decides per Service, and so can announce a
+ * shared IP from nodes one of its Services did not ask for).
+ */
 function advertisedInterfaces(
   ads: readonly L2AdvertisementConfig[],
   pool: PoolConfig,
   node: NodeView,
+  services: readonly ServiceView[],
 ): ReadonlySet<string> | 'any' | undefined {
   let any = false;
   const named = new Set<string>();
   let covered = false;
   for (const ad of ads) {
     if (!advertisementCoversPool(ad, pool)) continue;
+    if (!services.every((s) => advertisementSelectsService(ad, s.labels))) continue;
     if (ad.nodeSelectors.length > 0 && !matchesAny(ad.nodeSelectors as LabelSelector[], node.labels))
       continue;
     covered = true;

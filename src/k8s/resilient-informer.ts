@@ -20,6 +20,20 @@ export interface InformerOptions<T> {
   readonly trim?: (obj: unknown) => T;
   /** The watch's timeoutSeconds; a fresh value per watch, so many informers do not re-watch in step. */
   readonly watchSeconds?: () => number;
+  /** Objects per list page (default LIST_PAGE_SIZE). */
+  readonly listPageSize?: number;
+}
+
+/**
+ * A list comes in pages of this many objects, as client-go's reflector asks for them: the apiserver
+ * then builds, and this process parses, one page's body at a time rather than every Service of a large
+ * cluster in one reply; each page's body can go once its objects are trimmed into the list.
+ */
+export const LIST_PAGE_SIZE = 500;
+
+/** The query of one list page: the first has no continue token, the next ones the server's. */
+export function listPageQuery(pageSize: number, continueToken: string | undefined): string {
+  return `limit=${pageSize}${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
 }
 
 /**
@@ -34,7 +48,7 @@ const SHORT_WATCH_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 
 interface ListResponse<T> {
-  readonly metadata?: { readonly resourceVersion?: string };
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
   readonly items?: readonly T[];
 }
 
@@ -106,12 +120,23 @@ export class ResilientInformer<T extends Versioned> {
   }
 
   private async list(): Promise<void> {
-    const res = await this.api.request<ListResponse<unknown>>('GET', this.path);
-    const items = (res.items ?? []).map(this.trim);
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    let rv: string | undefined;
+    // The pages are one consistent snapshot: the server keeps the first page's resourceVersion in
+    // the token. A token too old (410 Gone) fails the list, and the run loop lists again from the start.
+    do {
+      const query = listPageQuery(this.opts.listPageSize ?? LIST_PAGE_SIZE, continueToken);
+      const res = await this.api.request<ListResponse<unknown>>('GET', `${this.path}?${query}`);
+      for (const item of res.items ?? []) items.push(this.trim(item));
+      continueToken = res.metadata?.continue || undefined;
+      rv = res.metadata?.resourceVersion;
+    } while (continueToken !== undefined && !this.stopped);
+    if (this.stopped) return;
     const { next, events } = relist(this.cache, items);
     this.cache = next;
     this.itemsView = undefined;
-    this.rv = res.metadata?.resourceVersion;
+    this.rv = rv;
     this.emit(events);
     if (!this.hasSynced) {
       this.hasSynced = true;

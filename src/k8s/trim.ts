@@ -42,7 +42,10 @@ export function trimMeta(m: unknown, keep: { annotations?: boolean; labels?: boo
   return out;
 }
 
-/** Services: their spec and status are what allocation and announcement are made of. */
+/**
+ * Services: their spec and status are what allocation and announcement are made of; their labels stay
+ * (trimMeta's default) for pools' and L2Advertisements' serviceSelectors.
+ */
 export function trimService(o: unknown): V1Service {
   const r = rec(o);
   const out: V1Service = { metadata: trimMeta(r.metadata) };

@@ -102,6 +102,9 @@ metadata:
   namespace: metallb-system
 spec:
   ipAddressPools: [production]
+  serviceSelectors:
+    - matchLabels:
+        exposure: public
 ---
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer
@@ -176,7 +179,10 @@ describe('a realistic MetalLB configuration', () => {
         apiVersion: 'barelb.io/v1alpha1',
         kind: 'L2Advertisement',
         metadata: { name: 'production', namespace: 'barelb-system' },
-        spec: { ipAddressPools: ['production'] },
+        spec: {
+          ipAddressPools: ['production'],
+          serviceSelectors: [{ matchLabels: { exposure: 'public' } }],
+        },
       },
     ]);
   });
@@ -215,6 +221,11 @@ interface Case {
   /** Errors buildConfig reports on the output; none unless the input itself is broken. */
   readonly configErrors?: readonly string[];
 }
+
+const l2 = (name: string, spec: string) =>
+  `apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: ${name}, namespace: metallb-system}\n${spec}`;
+const UNCOVERED = (pool: string) =>
+  `IPAddressPool ${pool}: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an L2Advertisement or leave the pool out`;
 
 const CASES: readonly Case[] = [
   {
@@ -279,18 +290,23 @@ const CASES: readonly Case[] = [
   {
     name: 'unknown L2Advertisement fields are left out and named',
     input:
-      'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: all}\nspec:\n  interfaces: [eth0]\n  nodeSelectors:\n    - matchLabels: {role: edge}\n      matchNames: [n1]\n  vlan: 5\n',
+      'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: all}\nspec:\n  interfaces: [eth0]\n  nodeSelectors:\n    - matchLabels: {role: edge}\n      matchNames: [n1]\n  serviceSelectors:\n    - matchLabels: {expose: edge}\n      matchFields: {x: y}\n  vlan: 5\n',
     objects: [
       {
         apiVersion: 'barelb.io/v1alpha1',
         kind: 'L2Advertisement',
         metadata: { name: 'all', namespace: 'barelb-system' },
-        spec: { interfaces: ['eth0'], nodeSelectors: [{ matchLabels: { role: 'edge' } }] },
+        spec: {
+          interfaces: ['eth0'],
+          nodeSelectors: [{ matchLabels: { role: 'edge' } }],
+          serviceSelectors: [{ matchLabels: { expose: 'edge' } }],
+        },
       },
     ],
     warnings: [
       'L2Advertisement all: spec.vlan: unknown field, left out',
       'L2Advertisement all: spec.nodeSelectors[0].matchNames: unknown field, left out, which would widen what it selects',
+      'L2Advertisement all: spec.serviceSelectors[0].matchFields: unknown field, left out, which would widen what it selects',
     ],
   },
   {
@@ -311,6 +327,33 @@ const CASES: readonly Case[] = [
         metadata: { name: 'everything', namespace: 'barelb-system' },
       },
     ],
+    warnings: [],
+  },
+  {
+    name: 'a pool no L2Advertisement names or selects is named',
+    input: [
+      pool('  addresses: [198.18.5.0/24]\n'),
+      pool('  addresses: [198.18.6.0/24]\n').replace('name: p', 'name: q'),
+      pool('  addresses: [198.18.7.0/24]\n', '  labels: {zone: a}\n').replace('name: p', 'name: r'),
+      l2('named', 'spec:\n  ipAddressPools: [p]\n'),
+      l2('selected', 'spec:\n  ipAddressPoolSelectors: [{matchLabels: {zone: a}}]\n'),
+    ].join('---\n'),
+    warnings: [UNCOVERED('q')],
+  },
+  {
+    name: 'a pool only an advertisement BareLB refuses would cover is named too',
+    input: `${pool('  addresses: [198.18.5.0/24]\n')}---\n${l2('bad', 'spec:\n  interfaces: [eth/0]\n')}`,
+    warnings: [
+      `l2advertisement "bad": spec.interfaces[0]: interface name "eth/0" contains '/', ':' or whitespace (BareLB refuses this object)`,
+      UNCOVERED('p'),
+    ],
+    configErrors: [
+      `l2advertisement "bad": spec.interfaces[0]: interface name "eth/0" contains '/', ':' or whitespace`,
+    ],
+  },
+  {
+    name: 'pools without any L2Advertisement are a split configuration, not a gap',
+    input: `${pool('  addresses: [198.18.5.0/24]\n')}---\n${pool('  addresses: [198.18.6.0/24]\n').replace('name: p', 'name: q')}`,
     warnings: [],
   },
   {
@@ -449,6 +492,7 @@ const CASES: readonly Case[] = [
     warnings: [
       'pool "p": spec.addresses[1]: "nonsense" is neither a CIDR nor a start-end range (BareLB refuses this object)',
       'l2advertisement "ad": spec.ipAddressPools[0]: IPAddressPool "missing" does not exist (BareLB reports this and keeps the object)',
+      UNCOVERED('q'),
     ],
     configErrors: [
       'pool "p": spec.addresses[1]: "nonsense" is neither a CIDR nor a start-end range',

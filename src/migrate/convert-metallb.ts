@@ -1,7 +1,13 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { API_VERSION, DEFAULT_NAMESPACE, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
 import { isRecord } from '../config/fields.js';
-import { advertisementCoversPool, buildConfig, formatConfigError, isWarning } from '../config/index.js';
+import {
+  advertisementCoversPool,
+  buildConfig,
+  type Config,
+  formatConfigError,
+  isWarning,
+} from '../config/index.js';
 import { normalizeAddressEntry } from './address-entry.js';
 import { MigrateError } from './migrate-error.js';
 
@@ -32,7 +38,13 @@ const TOOL_ANNOTATION_PREFIXES = ['kubectl.kubernetes.io/', 'meta.helm.sh/', 'ar
 
 const POOL_SPEC = ['addresses', 'autoAssign', 'avoidBuggyIPs', 'serviceAllocation'];
 const SERVICE_ALLOCATION = ['priority', 'namespaces', 'namespaceSelectors', 'serviceSelectors'];
-const L2_SPEC = ['ipAddressPools', 'ipAddressPoolSelectors', 'nodeSelectors', 'interfaces'];
+const L2_SPEC = [
+  'ipAddressPools',
+  'ipAddressPoolSelectors',
+  'nodeSelectors',
+  'serviceSelectors',
+  'interfaces',
+];
 const SELECTOR = ['matchLabels', 'matchExpressions'];
 
 export interface ConvertOptions {
@@ -116,18 +128,26 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
       `${formatConfigError(e)} (BareLB ${isWarning(e) ? 'reports this and keeps the object' : 'refuses this object'})`,
     );
   }
-  // A pool MetalLB announced by BGP only comes out with no L2Advertisement: BareLB would hand out its
-  // addresses and announce none of them. (Pools alone, with no BGP in the input, are a normal split
-  // of the config over files.)
-  for (const p of seen.bgpObjects > 0 ? config.pools.values() : []) {
-    if (!config.l2Advertisements.some((a) => advertisementCoversPool(a, p)))
-      warnings.push(
-        `IPAddressPool ${p.name}: no L2Advertisement covers it, so BareLB would allocate its addresses and announce none (BareLB does not speak BGP); add an L2Advertisement or leave the pool out`,
-      );
-  }
+  warnings.push(...uncoveredPools(config, { l2Advertisements: ads.length, bgpObjects: seen.bgpObjects }));
   const header = '# BareLB configuration converted from MetalLB by `barelb migrate`.\n';
   const yaml = header + objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0 })).join('---\n');
   return { yaml, objects, warnings, widening };
+}
+
+/**
+ * A warning for each valid pool no valid L2Advertisement covers (by name or pool selector): BareLB would hand
+ * out its addresses and announce none of them. Said only when the input has L2Advertisements, so one
+ * was meant to cover it (one BareLB refuses covers nothing), or BGP objects, so MetalLB announced the
+ * pool by BGP alone; pools with neither are a normal split of the config over files.
+ */
+function uncoveredPools(config: Config, input: { l2Advertisements: number; bgpObjects: number }): string[] {
+  if (input.l2Advertisements === 0 && input.bgpObjects === 0) return [];
+  return [...config.pools.values()]
+    .filter((p) => !config.l2Advertisements.some((a) => advertisementCoversPool(a, p)))
+    .map(
+      (p) =>
+        `IPAddressPool ${p.name}: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none${input.bgpObjects > 0 ? ' (BareLB does not speak BGP)' : ''}; add it to an L2Advertisement or leave the pool out`,
+    );
 }
 
 /** A `kind: List` (or `IPAddressPoolList`, ...) becomes its items; anything else is itself. */
@@ -256,6 +276,7 @@ function l2Spec(raw: unknown, warn: Warn): unknown {
   const spec = known(raw, L2_SPEC, 'spec', warn);
   selectors(spec, 'ipAddressPoolSelectors', 'spec', warn);
   selectors(spec, 'nodeSelectors', 'spec', warn);
+  selectors(spec, 'serviceSelectors', 'spec', warn);
   return spec;
 }
 

@@ -29,6 +29,7 @@ export async function runMigrate(file: string | undefined, o: MigrateOptions, io
   try {
     text = fromStdin ? await io.readStdin() : await io.readFile(file);
   } catch (err) {
+    // The CLI says a file error plainly from the cause (cli-error-text.ts); the message stays whole.
     throw new MigrateError('READ_FAILED', `cannot read ${fromStdin ? 'stdin' : file}: ${String(err)}`, {
       cause: err,
     });

@@ -37,6 +37,7 @@ export function clusterServices(nodes: readonly string[]): PlanService[] {
     pool: 'lan',
     local: false,
     endpointNodes: new Set(nodes),
+    labels: {},
     healthCheckNodePort: undefined,
     nodePort: undefined,
   }));

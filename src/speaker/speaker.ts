@@ -25,6 +25,12 @@ import {
   type StatusWrite,
   type Withheld,
 } from './announcement-plan.js';
+import {
+  type AnnouncedLabels,
+  announcedSeries,
+  announcementLines,
+  seriesChanges,
+} from './announcement-report.js';
 import { Announcer, type Interfaces } from './announcer.js';
 import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
 import { l2StatusObjects } from './l2-status-gc.js';
@@ -103,7 +109,7 @@ export class Speaker {
   private previousOwners: ReadonlyMap<string, string> = new Map();
   private eventsSent: ReadonlyMap<string, number> = new Map();
   /** The (service, ip) label pairs of barelb_speaker_announced set now, to remove the ones that go. */
-  private announcedLabels = new Map<string, { service: string; ip: string; node: string }>();
+  private announcedLabels: ReadonlyMap<string, AnnouncedLabels> = new Map();
   private stopped = false;
   /**
    * Set once start() has every input in place. Informer events arrive while it is still syncing; a
@@ -386,22 +392,7 @@ export class Speaker {
    * on each Service taken over (rate-limited in the plan), and the per-Service announced gauge.
    */
   private report(plan: AnnouncementPlan): void {
-    for (const ip of plan.takeovers) {
-      const d = plan.decisions.get(ip);
-      this.d.log.info(
-        { event: 'takeover', ip, services: d?.services, why: plan.takeoverWhy.get(ip) },
-        'announcing an IP',
-      );
-    }
-    for (const ip of this.announcing) {
-      if (plan.owned.has(ip)) continue;
-      const d = plan.decisions.get(ip);
-      const owner = d?.reason.why === 'other-owner' ? d.reason.owner : undefined;
-      this.d.log.info(
-        { event: 'released', ip, services: d?.services, why: d?.reason.why ?? 'gone', owner },
-        'no longer announcing an IP',
-      );
-    }
+    for (const line of announcementLines(plan, this.announcing)) this.d.log.info(line.fields, line.msg);
     for (const e of plan.events) {
       const [namespace = '', name = ''] = e.serviceKey.split('/');
       this.d.events.record(
@@ -417,14 +408,10 @@ export class Speaker {
         announceEventMessage(e, this.o.node),
       );
     }
-    const next = new Map<string, { service: string; ip: string; node: string }>();
-    for (const ip of plan.owned.keys())
-      for (const service of plan.decisions.get(ip)?.services ?? [])
-        next.set(`${service} ${ip}`, { service, ip, node: this.o.node });
-    for (const [key, labels] of this.announcedLabels)
-      if (!next.has(key)) this.d.metrics.announced.remove(labels);
-    for (const [key, labels] of next)
-      if (!this.announcedLabels.has(key)) this.d.metrics.announced.set(labels, 1);
+    const next = announcedSeries(plan, this.o.node);
+    const changes = seriesChanges(this.announcedLabels, next);
+    for (const labels of changes.remove) this.d.metrics.announced.remove({ ...labels });
+    for (const labels of changes.set) this.d.metrics.announced.set({ ...labels }, 1);
     this.announcedLabels = next;
   }
 
@@ -471,6 +458,8 @@ export class Speaker {
         pool: s.metadata?.annotations?.[POOL_ANNOTATION],
         local: s.spec?.externalTrafficPolicy === 'Local',
         endpointNodes: endpointNodes.get(serviceKey(s)) ?? new Set<string>(),
+        // trimService keeps the labels: L2Advertisements' serviceSelectors match them.
+        labels: s.metadata?.labels ?? {},
         healthCheckNodePort: s.spec?.healthCheckNodePort,
         nodePort: s.spec?.ports?.[0]?.nodePort,
       }));

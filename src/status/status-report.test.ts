@@ -84,7 +84,7 @@ describe('statusReport', () => {
         'default/unannounced',
         '198.18.1.11',
         '',
-        'not announced: no node may announce it; check that it has ready endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=unannounced) and that an L2Advertisement covers its pool',
+        'not announced: no node may announce it; check that it has ready endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=unannounced) and that an L2Advertisement covers its pool and selects it',
       ],
       ['default/waiting', '<pending>', '', 'pending: pool "lan" is exhausted'],
     ]);

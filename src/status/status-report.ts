@@ -103,7 +103,7 @@ export function statusReport(input: StatusInput): StatusReport {
       else if (ips.length === 0)
         note = `pending: ${lastFailure.get(key) ?? 'no allocation yet (is the controller running?)'}`;
       else if (!announcer.has(key))
-        note = `not announced: no node may announce it; check that it has ready endpoints (kubectl get endpointslices -n ${s.metadata?.namespace} -l kubernetes.io/service-name=${s.metadata?.name}) and that an L2Advertisement covers its pool`;
+        note = `not announced: no node may announce it; check that it has ready endpoints (kubectl get endpointslices -n ${s.metadata?.namespace} -l kubernetes.io/service-name=${s.metadata?.name}) and that an L2Advertisement covers its pool and selects it`;
       else if (announcer.get(key)?.stale)
         note = `stale: ${announcer.get(key)?.stale}; nobody may be answering`;
       const a = announcer.get(key);

@@ -41,6 +41,7 @@ export async function startApiserverProxy(kubeconfig: string) {
   const sockets = new Set<Socket>();
   const watches: string[] = [];
   const lists: string[] = [];
+  const listQueries: string[] = [];
   let mode: ProxyMode = 'pass';
 
   const server = http.createServer((req, res) => {
@@ -50,7 +51,10 @@ export async function startApiserverProxy(kubeconfig: string) {
       req.socket.destroy();
       return;
     }
-    if (req.method === 'GET' && !watch) lists.push(url.pathname);
+    if (req.method === 'GET' && !watch) {
+      lists.push(url.pathname);
+      listQueries.push(url.search);
+    }
     if (watch) {
       watches.push(url.search);
       if (mode === 'blackhole') {
@@ -87,6 +91,8 @@ export async function startApiserverProxy(kubeconfig: string) {
     watches,
     /** Paths of the plain GETs (lists and reads) it forwarded. */
     lists,
+    /** Their queries, in the same order. */
+    listQueries,
     setMode(m: ProxyMode) {
       mode = m;
     },
