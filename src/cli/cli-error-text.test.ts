@@ -48,8 +48,8 @@ describe('cliErrorText', () => {
     },
     {
       name: 'a coded error: code, then message',
-      err: () => new CodedError('WOULD_WIDEN', '1 selector field(s) have no BareLB counterpart'),
-      want: 'WOULD_WIDEN: 1 selector field(s) have no BareLB counterpart',
+      err: () => new CodedError('WOULD_CHANGE', '1 field(s) have no BareLB counterpart'),
+      want: 'WOULD_CHANGE: 1 field(s) have no BareLB counterpart',
     },
     { name: 'a plain Error', err: () => new Error('boom'), want: 'boom' },
     { name: 'not an Error at all', err: () => 'just a string', want: 'just a string' },

@@ -218,6 +218,8 @@ interface Case {
   /** Expected output objects (as re-read), when the case is about them. */
   readonly objects?: readonly unknown[];
   readonly warnings: readonly string[];
+  /** How many of the warnings refuse the conversion (fields whose loss changes what the result does); 0 if absent. */
+  readonly refused?: number;
   /** Errors buildConfig reports on the output; none unless the input itself is broken. */
   readonly configErrors?: readonly string[];
 }
@@ -245,7 +247,7 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    name: 'unknown fields are left out and named',
+    name: 'unknown spec fields are left out, named and refuse the conversion',
     input: pool(
       '  addresses: [198.18.5.0/24]\n  allocateTo: all\n  serviceAllocation:\n    priority: 1\n    weight: 3\n    serviceSelectors:\n      - matchLabels: {a: b}\n        matchFields: {x: y}\n',
     ),
@@ -261,10 +263,11 @@ const CASES: readonly Case[] = [
       },
     ],
     warnings: [
-      'IPAddressPool metallb-system/p: spec.allocateTo: unknown field, left out',
-      'IPAddressPool metallb-system/p: spec.serviceAllocation.weight: unknown field, left out',
+      'IPAddressPool metallb-system/p: spec.allocateTo: unknown field, left out, which may change what is allocated or announced',
+      'IPAddressPool metallb-system/p: spec.serviceAllocation.weight: unknown field, left out, which may change what is allocated or announced',
       'IPAddressPool metallb-system/p: spec.serviceAllocation.serviceSelectors[0].matchFields: unknown field, left out, which would widen what it selects',
     ],
+    refused: 3,
   },
   {
     name: 'priority 0 (unset, tried last, in MetalLB) becomes no priority; others keep their value',
@@ -288,7 +291,7 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    name: 'unknown L2Advertisement fields are left out and named',
+    name: 'unknown L2Advertisement spec fields are left out, named and refuse the conversion',
     input:
       'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: all}\nspec:\n  interfaces: [eth0]\n  nodeSelectors:\n    - matchLabels: {role: edge}\n      matchNames: [n1]\n  serviceSelectors:\n    - matchLabels: {expose: edge}\n      matchFields: {x: y}\n  vlan: 5\n',
     objects: [
@@ -304,10 +307,27 @@ const CASES: readonly Case[] = [
       },
     ],
     warnings: [
-      'L2Advertisement all: spec.vlan: unknown field, left out',
+      'L2Advertisement all: spec.vlan: unknown field, left out, which may change what is allocated or announced',
       'L2Advertisement all: spec.nodeSelectors[0].matchNames: unknown field, left out, which would widen what it selects',
       'L2Advertisement all: spec.serviceSelectors[0].matchFields: unknown field, left out, which would widen what it selects',
     ],
+    refused: 3,
+  },
+  {
+    name: 'a field named like a selector outside one is unknown, not narrowing: its effect is not guessed',
+    input: l2('edge', 'spec:\n  preferredNodeSelectors:\n    - matchLabels: {zone: a}\n'),
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'L2Advertisement',
+        metadata: { name: 'edge', namespace: 'barelb-system' },
+        spec: {},
+      },
+    ],
+    warnings: [
+      'L2Advertisement metallb-system/edge: spec.preferredNodeSelectors: unknown field, left out, which may change what is allocated or announced',
+    ],
+    refused: 1,
   },
   {
     name: 'an L2Advertisement without spec covers every pool, as in MetalLB',
@@ -525,6 +545,11 @@ describe.each(CASES)('$name', (c) => {
 
   it('warns about exactly what it changed', () => {
     expect(r.warnings).toEqual(c.warnings);
+  });
+
+  it('refuses exactly when a left-out field changes what the result does', () => {
+    expect(r.refused.length).toBe(c.refused ?? 0);
+    for (const m of r.refused) expect(r.warnings).toContain(m);
   });
 
   it('writes what the controller accepts, unless the input is broken', () => {

@@ -72,14 +72,15 @@ export interface ConvertResult {
   /** Objects and fields left out, values rewritten, and what BareLB would report about the result. */
   readonly warnings: readonly string[];
   /**
-   * The warnings about selectors (or parts of selectors) left out: the result would announce or
-   * allocate for more than the input did, so `barelb migrate` refuses to write it.
+   * The warnings about spec fields left out: a selector (or part of one), whose loss would make the result
+   * announce or allocate for more than the input did, or a field BareLB does not know, whose loss changes
+   * something nobody can name. `barelb migrate` refuses to write a result with any.
    */
-  readonly widening: readonly string[];
+  readonly refused: readonly string[];
 }
 
-/** A note about the conversion; `widens` when leaving something out makes the result select more than the input did. */
-type Warn = (message: string, widens?: boolean) => void;
+/** A note about the conversion; `refuses` when leaving something out changes what the result does. */
+type Warn = (message: string, refuses?: boolean) => void;
 
 /**
  * Converts MetalLB YAML (any number of documents, `kind: List` as `kubectl get -o yaml` prints it) to BareLB.
@@ -89,10 +90,10 @@ type Warn = (message: string, widens?: boolean) => void;
 export function convertMetalLB(text: string, options: ConvertOptions = {}): ConvertResult {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const warnings: string[] = [];
-  const widening: string[] = [];
-  const note: Warn = (m, widens) => {
+  const refused: string[] = [];
+  const note: Warn = (m, refuses) => {
     warnings.push(m);
-    if (widens) widening.push(m);
+    if (refuses) refused.push(m);
   };
   const pools: ConvertedObject[] = [];
   const seen = { bgpObjects: 0 };
@@ -120,7 +121,7 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
   const objects = [...pools, ...ads];
   if (objects.length === 0) {
     warnings.push('no MetalLB IPAddressPool or L2Advertisement found');
-    return { yaml: '', objects, warnings, widening };
+    return { yaml: '', objects, warnings, refused };
   }
   const config = buildConfig(pools, ads);
   for (const e of config.errors) {
@@ -131,7 +132,7 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
   warnings.push(...uncoveredPools(config, { l2Advertisements: ads.length, bgpObjects: seen.bgpObjects }));
   const header = '# BareLB configuration converted from MetalLB by `barelb migrate`.\n';
   const yaml = header + objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0 })).join('---\n');
-  return { yaml, objects, warnings, widening };
+  return { yaml, objects, warnings, refused };
 }
 
 /**
@@ -215,7 +216,7 @@ function convertObject(
     warn(`${ref}: no metadata.name; left out`);
     return undefined;
   }
-  const w: Warn = (m, widens) => warn(`${ref}: ${m}`, widens);
+  const w: Warn = (m, refuses) => warn(`${ref}: ${m}`, refuses);
   if (version !== 'v1beta1') w(`${apiVersion} read as ${METALLB_GROUP}/v1beta1`);
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.has(key)) w(`${key}: unknown field, left out`);
 
@@ -280,7 +281,11 @@ function l2Spec(raw: unknown, warn: Warn): unknown {
   return spec;
 }
 
-/** A copy of the fields BareLB has; every other field is reported and left out. */
+/**
+ * A copy of the fields BareLB has; every other field is reported and left out, and refuses the conversion:
+ * BareLB has every spec field of MetalLB v0.16's IPAddressPool and L2Advertisement, so one it does not know
+ * comes from a newer MetalLB (or a typo MetalLB's API server would have refused), and what it did is unknown.
+ */
 function known(
   obj: Record<string, unknown>,
   fields: readonly string[],
@@ -290,16 +295,18 @@ function known(
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (fields.includes(k)) out[k] = v;
-    else {
-      // A selector, or a part of one, narrows what an object applies to: without it, it applies to more.
-      const widens = /selector/i.test(`${path}.${k}`);
-      warn(
-        `${path}.${k}: unknown field, left out${widens ? ', which would widen what it selects' : ''}`,
-        widens,
-      );
-    }
+    else warn(`${path}.${k}: unknown field, left out, ${whatLeavingOutChanges(path)}`, true);
   }
   return out;
+}
+
+/**
+ * What leaving a field out would change. Inside a selector, any part narrows what the selector matches, so
+ * without it the object applies to more; elsewhere the effect cannot be known.
+ */
+function whatLeavingOutChanges(path: string): string {
+  const inSelector = /selectors\[\d+\]$/i.test(path);
+  return inSelector ? 'which would widen what it selects' : 'which may change what is allocated or announced';
 }
 
 /** Label selectors keep matchLabels and matchExpressions, in place. */

@@ -4,7 +4,7 @@ export type MigrateErrorCode =
   | 'NO_INPUT'
   | 'READ_FAILED'
   | 'NOTHING_TO_CONVERT'
-  | 'WOULD_WIDEN'
+  | 'WOULD_CHANGE'
   | 'WARNINGS';
 
 export class MigrateError extends Error {

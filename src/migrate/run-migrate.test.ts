@@ -24,6 +24,8 @@ spec: {ipAddressPools: [dmz]}
 `;
 /** A selector part BareLB does not have (nor does MetalLB's API: a typo, or a newer field). */
 const WIDE_L2 = SERVICE_L2.replace('{expose: edge}}', '{expose: edge}, matchFields: {x: y}}');
+/** A pool with a field from some newer MetalLB: what it did is unknown. */
+const FUTURE_POOL = POOL.replace('spec: {', 'spec: {allocationOrder: random, ');
 
 function fakeIo(files: Record<string, string>, stdin: string | undefined, stdinIsTTY = false) {
   const out: string[] = [];
@@ -118,9 +120,18 @@ const CASES: readonly Case[] = [
     name: 'a selector part BareLB does not have would widen what is announced: nothing is written',
     file: '-',
     stdin: `${POOL}---\n${WIDE_L2}`,
-    error: 'WOULD_WIDEN',
+    error: 'WOULD_CHANGE',
     err: [
       'warning: L2Advertisement metallb-system/edge: spec.serviceSelectors[0].matchFields: unknown field, left out, which would widen what it selects\n',
+    ],
+  },
+  {
+    name: 'a spec field BareLB does not know refuses too: its effect is unknown',
+    file: '-',
+    stdin: FUTURE_POOL,
+    error: 'WOULD_CHANGE',
+    err: [
+      'warning: IPAddressPool metallb-system/lan: spec.allocationOrder: unknown field, left out, which may change what is allocated or announced\n',
     ],
   },
 ];

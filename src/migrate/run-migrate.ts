@@ -39,11 +39,11 @@ export async function runMigrate(file: string | undefined, o: MigrateOptions, io
   if (result.objects.length === 0) {
     throw new MigrateError('NOTHING_TO_CONVERT', 'no IPAddressPool or L2Advertisement to convert');
   }
-  // Nothing is written: piped into kubectl apply, it would announce or allocate for more than before.
-  if (result.widening.length > 0) {
+  // Nothing is written: piped into kubectl apply, it would announce or allocate differently than before.
+  if (result.refused.length > 0) {
     throw new MigrateError(
-      'WOULD_WIDEN',
-      `${result.widening.length} selector field(s) have no BareLB counterpart, and leaving them out would widen what the objects select; nothing written`,
+      'WOULD_CHANGE',
+      `${result.refused.length} field(s) have no BareLB counterpart, and leaving them out would change what the objects select or do (see the warnings above); nothing written`,
     );
   }
   io.writeOut(result.yaml);
