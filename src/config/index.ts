@@ -14,4 +14,5 @@ export { matchesAny, matchesSelector } from './label-selector.js';
 export { type L2AdvertisementParse, parseL2Advertisement } from './parse-l2-advertisement.js';
 export { parseLabelSelector, parseLabelSelectors } from './parse-label-selector.js';
 export { MAX_PRIORITY, type PoolParse, parsePool, type RangeSource } from './parse-pool.js';
+export { selectorImplies, selectorsImply } from './selector-implies.js';
 export type * from './types.js';

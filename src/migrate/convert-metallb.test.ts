@@ -361,6 +361,29 @@ const CASES: readonly Case[] = [
     warnings: [UNCOVERED('q')],
   },
   {
+    name: 'a pool only serviceSelector-limited advertisements cover is named: other Services get no announcement',
+    input: [
+      pool('  addresses: [198.18.5.0/24]\n'),
+      l2('public', 'spec:\n  ipAddressPools: [p]\n  serviceSelectors: [{matchLabels: {exposure: public}}]\n'),
+    ].join('---\n'),
+    warnings: [
+      'IPAddressPool p: only L2Advertisements with serviceSelectors (public) cover it, so a Service they do not select would get an address from it and no announcement; check that every Service the pool serves matches one, or add an L2Advertisement without serviceSelectors',
+    ],
+  },
+  {
+    name: 'not when the pool serves only Services those selectors match, or another advertisement covers all',
+    input: [
+      pool(
+        '  addresses: [198.18.5.0/24]\n  serviceAllocation:\n    serviceSelectors: [{matchLabels: {exposure: public, tier: web}}]\n',
+      ),
+      pool('  addresses: [198.18.6.0/24]\n').replace('name: p', 'name: q'),
+      l2('public', 'spec:\n  ipAddressPools: [p]\n  serviceSelectors: [{matchLabels: {exposure: public}}]\n'),
+      l2('some', 'spec:\n  ipAddressPools: [q]\n  serviceSelectors: [{matchLabels: {exposure: public}}]\n'),
+      l2('all', 'spec:\n  ipAddressPools: [q]\n'),
+    ].join('---\n'),
+    warnings: [],
+  },
+  {
     name: 'a pool only an advertisement BareLB refuses would cover is named too',
     input: `${pool('  addresses: [198.18.5.0/24]\n')}---\n${l2('bad', 'spec:\n  interfaces: [eth/0]\n')}`,
     warnings: [

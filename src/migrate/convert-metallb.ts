@@ -7,6 +7,9 @@ import {
   type Config,
   formatConfigError,
   isWarning,
+  type L2AdvertisementConfig,
+  type PoolConfig,
+  selectorsImply,
 } from '../config/index.js';
 import { normalizeAddressEntry } from './address-entry.js';
 import { MigrateError } from './migrate-error.js';
@@ -136,19 +139,45 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
 }
 
 /**
- * A warning for each valid pool no valid L2Advertisement covers (by name or pool selector): BareLB would hand
- * out its addresses and announce none of them. Said only when the input has L2Advertisements, so one
+ * A warning for each valid pool no valid L2Advertisement covers (by name or pool selector), or covers only for
+ * some Services (every one that covers it has serviceSelectors): BareLB would hand out its addresses and
+ * announce none, or none of the other Services'. Said only when the input has L2Advertisements, so one
  * was meant to cover it (one BareLB refuses covers nothing), or BGP objects, so MetalLB announced the
  * pool by BGP alone; pools with neither are a normal split of the config over files.
  */
 function uncoveredPools(config: Config, input: { l2Advertisements: number; bgpObjects: number }): string[] {
   if (input.l2Advertisements === 0 && input.bgpObjects === 0) return [];
-  return [...config.pools.values()]
-    .filter((p) => !config.l2Advertisements.some((a) => advertisementCoversPool(a, p)))
-    .map(
-      (p) =>
+  const warnings: string[] = [];
+  for (const p of config.pools.values()) {
+    const covering = config.l2Advertisements.filter((a) => advertisementCoversPool(a, p));
+    if (covering.length === 0) {
+      warnings.push(
         `IPAddressPool ${p.name}: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none${input.bgpObjects > 0 ? ' (BareLB does not speak BGP)' : ''}; add it to an L2Advertisement or leave the pool out`,
-    );
+      );
+    } else if (!announcedForEveryService(p, covering)) {
+      warnings.push(
+        `IPAddressPool ${p.name}: only L2Advertisements with serviceSelectors (${covering.map((a) => a.name).join(', ')}) cover it, so a Service they do not select would get an address from it and no announcement; check that every Service the pool serves matches one, or add an L2Advertisement without serviceSelectors`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Whether some covering advertisement applies to every Service the pool can serve: one without
+ * serviceSelectors, or, when the pool itself serves only Services matching its serviceSelectors, ads whose
+ * selectors provably match each of those.
+ */
+function announcedForEveryService(pool: PoolConfig, covering: readonly L2AdvertisementConfig[]): boolean {
+  if (covering.some((a) => a.serviceSelectors.length === 0)) return true;
+  const served = pool.allocation.serviceSelectors;
+  return (
+    served.length > 0 &&
+    selectorsImply(
+      served,
+      covering.flatMap((a) => a.serviceSelectors),
+    )
+  );
 }
 
 /** A `kind: List` (or `IPAddressPoolList`, ...) becomes its items; anything else is itself. */

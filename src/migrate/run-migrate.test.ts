@@ -24,6 +24,8 @@ spec: {ipAddressPools: [dmz]}
 `;
 /** A selector part BareLB does not have (nor does MetalLB's API: a typo, or a newer field). */
 const WIDE_L2 = SERVICE_L2.replace('{expose: edge}}', '{expose: edge}, matchFields: {x: y}}');
+const EDGE_ONLY =
+  'IPAddressPool lan: only L2Advertisements with serviceSelectors (edge) cover it, so a Service they do not select would get an address from it and no announcement; check that every Service the pool serves matches one, or add an L2Advertisement without serviceSelectors';
 /** A pool with a field from some newer MetalLB: what it did is unknown. */
 const FUTURE_POOL = POOL.replace('spec: {', 'spec: {allocationOrder: random, ');
 
@@ -114,7 +116,7 @@ const CASES: readonly Case[] = [
     file: '-',
     stdin: `${POOL}---\n${SERVICE_L2}`,
     outHas: 'serviceSelectors:',
-    err: [],
+    err: [`warning: ${EDGE_ONLY}\n`],
   },
   {
     name: 'a selector part BareLB does not have would widen what is announced: nothing is written',
@@ -123,6 +125,7 @@ const CASES: readonly Case[] = [
     error: 'WOULD_CHANGE',
     err: [
       'warning: L2Advertisement metallb-system/edge: spec.serviceSelectors[0].matchFields: unknown field, left out, which would widen what it selects\n',
+      `warning: ${EDGE_ONLY}\n`,
     ],
   },
   {
