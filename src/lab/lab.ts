@@ -11,9 +11,11 @@ import type { PodOptions } from './cluster/pod-host.js';
 import { type ForcedStop, forcedStopError } from './cluster/process-table.js';
 import type { ProcessSpec, StopResult } from './cluster/processes.js';
 import { BareLbPodComponents } from './install/barelb-pod-components.js';
+import { HelmInstall } from './install/helm-install.js';
 import { HostProcessInstall } from './install/host-process-install.js';
 import type { Installer } from './install/installer.js';
 import { KustomizeInstall } from './install/kustomize-install.js';
+import { installMethodFrom } from './install/lab-helm-values.js';
 import { deployPinnedPods, removePinnedPod } from './workloads/pinned-pods.js';
 import { deployDeployment, deployWorkload, podserverImage } from './workloads/workload.js';
 
@@ -55,7 +57,9 @@ export class Lab {
     const cluster = await Cluster.start({ ...opts, realNodes: real, nodeImages }, async (c) => {
       if (opts.bare) return;
       const install: Installer = real
-        ? new KustomizeInstall()
+        ? installMethodFrom(process.env) === 'helm'
+          ? new HelmInstall()
+          : new KustomizeInstall()
         : new HostProcessInstall({ controllers: opts.controllers ?? 1, speakers: opts.speakers ?? true });
       await install.install(c, progress);
       if (!(opts.demo ?? true)) return;

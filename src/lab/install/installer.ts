@@ -6,13 +6,15 @@ import type { ProcessSpec } from '../cluster/processes.js';
 
 /**
  * What installing BareLB needs from the cluster layer: where things are, the lab's kubectl, and a way
- * to run a process in a namespace. Installing from deploy/ (issue 13) will need only `applyKustomization`.
+ * to run a process in a namespace.
  */
 export interface InstallTarget {
   readonly addresses: LabAddresses;
   readonly names: LabNames;
   readonly nodes: readonly string[];
   readonly stateDir: string;
+  /** A kubeconfig for the lab's apiserver that works from the host (helm runs there). */
+  readonly kubeconfig: string;
   paths(): LabPaths;
   kubectl(args: readonly string[], opts?: RunOptions): Promise<CommandResult>;
   apply(yaml: string): Promise<void>;
@@ -22,8 +24,9 @@ export interface InstallTarget {
 }
 
 /**
- * One way of putting BareLB into a lab. Today `HostProcessInstall` (the controller and speakers as
- * processes in the lab's namespaces); `kubectl apply -k` of a lab overlay on deploy/ is the next.
+ * One way of putting BareLB into a lab: `HostProcessInstall` (the controller and speakers as processes
+ * in the lab's namespaces), `KustomizeInstall` (deploy/ on real nodes, the default) or `HelmInstall`
+ * (the chart on real nodes, BARELB_LAB_INSTALL=helm).
  */
 export interface Installer {
   install(target: InstallTarget, progress: (line: string) => void): Promise<void>;
