@@ -1,5 +1,6 @@
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installMethodFrom } from '../src/lab/install/lab-helm-values.js';
 import type { Lab } from '../src/lab/lab.js';
 import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
 import {
@@ -28,6 +29,18 @@ describe('controller', () => {
   });
   afterAll(async () => {
     await lab?.stop();
+  });
+
+  // `npm run test:helm` runs this file against the chart: prove the lab did install it that way.
+  it(`runs the controller installed as BARELB_LAB_INSTALL says (${installMethodFrom(process.env)})`, async () => {
+    const d = await lab
+      .kubeConfig()
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'barelb-controller', namespace: 'barelb-system' });
+    const managedBy = d.metadata?.labels?.['app.kubernetes.io/managed-by'];
+    if (installMethodFrom(process.env) === 'helm') expect(managedBy).toBe('Helm');
+    else expect(managedBy).not.toBe('Helm');
+    expect(d.status?.readyReplicas ?? 0).toBeGreaterThan(0);
   });
 
   it('allocates an IP, writes ipMode VIP and the pool annotation, and records IPAllocated', async () => {
