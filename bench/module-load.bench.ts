@@ -1,0 +1,119 @@
+/**
+ * npm run bench:module-load — what loading costs, before any I/O (issue 14): RSS, heap in use after
+ * a full GC, and import time of a fresh Node process that loads
+ * - nothing (Node itself);
+ * - @kubernetes/client-node whole, and its KubeConfig module alone (dist/config.js);
+ * - what `barelb speaker` and `barelb controller` load before their first API call: the CLI's early
+ *   signal handlers, program.js's static imports (every command's definition) and the command's
+ *   main module, from dist/ (run `npm run build` first; the npm script does), with deploy/'s flags.
+ * Each round runs every case once, in order, so cases compare within one round on a noisy machine;
+ * the summary gives the median and range over BENCH_ROUNDS rounds (default 7).
+ * More cases: BENCH_MODULES='label=/abs/path/or/specifier,…' (e.g. another client-node version
+ * installed elsewhere) loads each whole, with no flags.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  deployNodeFlags,
+  type LoadCase,
+  type LoadSample,
+  staticImports,
+  summary,
+} from './module-load-cases.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const dist = (p: string) => pathToFileURL(`${root}dist/${p}`).href;
+const cliDir = `${root}dist/cli/`;
+
+/** What program.js imports statically, as URLs: loaded with it before `parseAsync` runs a command. */
+const programImports = staticImports(readFileSync(`${cliDir}program.js`, 'utf8')).map((s) =>
+  s.startsWith('.') ? new URL(s, pathToFileURL(cliDir)).href : s,
+);
+const flags = deployNodeFlags(
+  ['speaker', 'controller'].map((c) => readFileSync(`${root}deploy/${c}.yaml`, 'utf8')),
+);
+const flagsOf = (component: string): string[] => {
+  const f = flags.get(component);
+  if (!f) throw new Error(`deploy/${component}.yaml: no node command for ${component}`);
+  return f;
+};
+const command = (component: string, main: string): LoadCase => ({
+  name: `barelb ${component} (${flagsOf(component).join(' ')})`,
+  flags: flagsOf(component),
+  steps: [[dist('runtime/early-stop.js')], programImports, [dist(main)]],
+});
+const clientNode = pathToFileURL(`${root}node_modules/@kubernetes/client-node/dist/`).href;
+const extra = (process.env.BENCH_MODULES ?? '')
+  .split(',')
+  .filter((s) => s.includes('='))
+  .map((s): LoadCase => {
+    const [label, spec] = s.split('=', 2) as [string, string];
+    return { name: label, flags: [], steps: [[spec.startsWith('/') ? pathToFileURL(spec).href : spec]] };
+  });
+
+const cases: LoadCase[] = [
+  { name: 'node alone', flags: [], steps: [] },
+  { name: 'client-node (index.js)', flags: [], steps: [[`${clientNode}index.js`]] },
+  { name: 'client-node KubeConfig (config.js)', flags: [], steps: [[`${clientNode}config.js`]] },
+  ...extra,
+  command('speaker', 'speaker/main.js'),
+  command('controller', 'controller/main.js'),
+];
+
+/** The child: loads the steps, then reports; --expose-gc only lets it collect before weighing the heap. */
+const probe = (steps: LoadCase['steps']) => `
+const t0 = performance.now();
+for (const step of ${JSON.stringify(steps)}) await Promise.all(step.map((m) => import(m)));
+const importMs = performance.now() - t0;
+const rssMiB = process.memoryUsage().rss / 1048576;
+globalThis.gc();
+const heapMiB = process.memoryUsage().heapUsed / 1048576;
+console.log(JSON.stringify({ rssMiB, heapMiB, importMs }));
+`;
+
+async function sample(c: LoadCase): Promise<LoadSample> {
+  const argv = [...c.flags, '--expose-gc', '--input-type=module', '-e', probe(c.steps)];
+  // NODE_ENV as in the image; argv[2] is no subcommand, so early-stop.js installs no handlers.
+  const { stdout } = await run(process.execPath, argv, {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as LoadSample;
+}
+
+const samples = new Map<string, LoadSample[]>(cases.map((c) => [c.name, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  for (const c of cases) samples.get(c.name)?.push(await sample(c));
+  process.stderr.write(`round ${r + 1}/${ROUNDS} done\n`);
+}
+
+const fmt = (xs: number[], digits: number) => {
+  const s = summary(xs);
+  return `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
+};
+console.log(`node ${process.version}, ${ROUNDS} rounds; median [min–max]`);
+console.log(['case', 'RSS MiB', 'heap after GC MiB', 'import ms'].join('\t'));
+for (const c of cases) {
+  const xs = samples.get(c.name) ?? [];
+  console.log(
+    [
+      c.name,
+      fmt(
+        xs.map((x) => x.rssMiB),
+        1,
+      ),
+      fmt(
+        xs.map((x) => x.heapMiB),
+        1,
+      ),
+      fmt(
+        xs.map((x) => x.importMs),
+        0,
+      ),
+    ].join('\t'),
+  );
+}
