@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deployNodeFlags, staticImports, summary } from './module-load-cases.js';
+import { deployNodeFlags, type LoadSample, staticImports, stepCosts, summary } from './module-load-cases.js';
 
 const deployment = (command: string, args: string) => `
 apiVersion: apps/v1
@@ -72,5 +72,29 @@ describe('summary', () => {
     { xs: [], want: { median: Number.NaN, min: Number.NaN, max: Number.NaN } },
   ])('$xs', ({ xs, want }) => {
     expect(summary(xs)).toEqual(want);
+  });
+});
+
+describe('stepCosts', () => {
+  const sample = (stepRssMiB: number[]): LoadSample => ({ rssMiB: 0, heapMiB: 0, importMs: 0, stepRssMiB });
+  it.each([
+    {
+      name: 'what each step adds, over the samples',
+      samples: [sample([40, 45, 60]), sample([41, 47, 61]), sample([40, 44, 62])],
+      want: [
+        { name: 'a', median: 5, min: 4, max: 6 },
+        { name: 'b', median: 15, min: 14, max: 18 },
+      ],
+    },
+    {
+      name: 'a sample missing a step counts as unknown',
+      samples: [sample([40, 45])],
+      want: [
+        { name: 'a', median: 5, min: 5, max: 5 },
+        { name: 'b', median: Number.NaN, min: Number.NaN, max: Number.NaN },
+      ],
+    },
+  ])('$name', ({ samples, want }) => {
+    expect(stepCosts(['a', 'b'], samples)).toEqual(want);
   });
 });

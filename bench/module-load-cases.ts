@@ -6,6 +6,8 @@ export interface LoadCase {
   flags: readonly string[];
   /** Module URLs or specifiers; each entry is one step, its modules imported together. */
   steps: readonly (readonly string[])[];
+  /** Names for the steps, when the RSS each one adds is worth printing. */
+  stepNames?: readonly string[];
 }
 
 /** What one fresh process reported once its modules were loaded. */
@@ -15,6 +17,22 @@ export interface LoadSample {
   heapMiB: number;
   /** From the first import to the last one settled, in ms. */
   importMs: number;
+  /** RSS before the first step, then after each step. */
+  stepRssMiB: number[];
+}
+
+/**
+ * The RSS each step added, median over the samples (the first step to need a built-in module,
+ * node:https say, pays for it): [name, median, min, max] per step.
+ */
+export function stepCosts(
+  names: readonly string[],
+  samples: readonly LoadSample[],
+): { name: string; median: number; min: number; max: number }[] {
+  return names.map((name, i) => ({
+    name,
+    ...summary(samples.map((s) => (s.stepRssMiB[i + 1] ?? Number.NaN) - (s.stepRssMiB[i] ?? Number.NaN))),
+  }));
 }
 
 /**

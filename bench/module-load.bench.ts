@@ -20,6 +20,7 @@ import {
   type LoadCase,
   type LoadSample,
   staticImports,
+  stepCosts,
   summary,
 } from './module-load-cases.js';
 
@@ -41,10 +42,29 @@ const flagsOf = (component: string): string[] => {
   if (!f) throw new Error(`deploy/${component}.yaml: no node command for ${component}`);
   return f;
 };
+/**
+ * Loaded first, one step each, so the RSS each adds is printed: node:http, https and crypto, which
+ * the API client needs anyway (as runtime/required-builtins.js loads them), then the packages every
+ * command loads. prom-client's collectDefaultMetrics requires @opentelemetry/api (for exemplars,
+ * which BareLB does not use); its CommonJS file, the one prom-client's require() finds, comes as a
+ * step of its own. The totals are those of program.js's own order: the same modules, once each.
+ */
+const otel = pathToFileURL(`${root}node_modules/@opentelemetry/api/dist/index.cjs`).href;
+const FIRST = [dist('runtime/required-builtins.js'), 'commander', 'pino', otel, 'prom-client'];
 const command = (component: string, main: string): LoadCase => ({
   name: `barelb ${component} (${flagsOf(component).join(' ')})`,
   flags: flagsOf(component),
-  steps: [[dist('runtime/early-stop.js')], programImports, [dist(main)]],
+  steps: [[dist('runtime/early-stop.js')], ...FIRST.map((p) => [p]), programImports, [dist(main)]],
+  stepNames: [
+    'runtime/early-stop.js (the first file import)',
+    'node:http, https, crypto (required-builtins.js)',
+    'commander',
+    'pino',
+    "@opentelemetry/api (prom-client's)",
+    'prom-client',
+    "program.js's other imports",
+    main,
+  ],
 });
 const clientNode = pathToFileURL(`${root}node_modules/@kubernetes/client-node/dist/`).href;
 const extra = (process.env.BENCH_MODULES ?? '')
@@ -57,6 +77,7 @@ const extra = (process.env.BENCH_MODULES ?? '')
 
 const cases: LoadCase[] = [
   { name: 'node alone', flags: [], steps: [] },
+  { name: "node alone (the speaker's flags)", flags: flagsOf('speaker'), steps: [] },
   { name: 'client-node (index.js)', flags: [], steps: [[`${clientNode}index.js`]] },
   { name: 'client-node KubeConfig (config.js)', flags: [], steps: [[`${clientNode}config.js`]] },
   ...extra,
@@ -66,13 +87,18 @@ const cases: LoadCase[] = [
 
 /** The child: loads the steps, then reports; --expose-gc only lets it collect before weighing the heap. */
 const probe = (steps: LoadCase['steps']) => `
+const rss = () => process.memoryUsage().rss / 1048576;
+const stepRssMiB = [rss()];
 const t0 = performance.now();
-for (const step of ${JSON.stringify(steps)}) await Promise.all(step.map((m) => import(m)));
+for (const step of ${JSON.stringify(steps)}) {
+  await Promise.all(step.map((m) => import(m)));
+  stepRssMiB.push(rss());
+}
 const importMs = performance.now() - t0;
-const rssMiB = process.memoryUsage().rss / 1048576;
+const rssMiB = rss();
 globalThis.gc();
 const heapMiB = process.memoryUsage().heapUsed / 1048576;
-console.log(JSON.stringify({ rssMiB, heapMiB, importMs }));
+console.log(JSON.stringify({ rssMiB, heapMiB, importMs, stepRssMiB }));
 `;
 
 async function sample(c: LoadCase): Promise<LoadSample> {
@@ -116,4 +142,10 @@ for (const c of cases) {
       ),
     ].join('\t'),
   );
+}
+for (const c of cases) {
+  if (!c.stepNames) continue;
+  console.log(`\n${c.name}: RSS each step adds, MiB, median [min–max]`);
+  for (const s of stepCosts(c.stepNames, samples.get(c.name) ?? []))
+    console.log(`  ${s.name}\t${s.median.toFixed(1)} [${s.min.toFixed(1)}–${s.max.toFixed(1)}]`);
 }
