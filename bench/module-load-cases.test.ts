@@ -76,7 +76,14 @@ describe('summary', () => {
 });
 
 describe('stepCosts', () => {
-  const sample = (stepRssMiB: number[]): LoadSample => ({ rssMiB: 0, heapMiB: 0, importMs: 0, stepRssMiB });
+  const sample = (stepRssMiB: number[]): LoadSample => ({
+    rssMiB: 0,
+    anonMiB: 0,
+    heapMiB: 0,
+    importMs: 0,
+    stepRssMiB,
+    stepAnonMiB: stepRssMiB.map((x) => x / 2),
+  });
   it.each([
     {
       name: 'what each step adds, over the samples',
@@ -95,6 +102,9 @@ describe('stepCosts', () => {
       ],
     },
   ])('$name', ({ samples, want }) => {
-    expect(stepCosts(['a', 'b'], samples)).toEqual(want);
+    expect(stepCosts(['a', 'b'], samples, (s) => s.stepRssMiB)).toEqual(want);
+    // The same samples, the other figure: half of each.
+    const half = want.map((w) => ({ ...w, median: w.median / 2, min: w.min / 2, max: w.max / 2 }));
+    expect(stepCosts(['a', 'b'], samples, (s) => s.stepAnonMiB)).toEqual(half);
   });
 });

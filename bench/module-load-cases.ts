@@ -13,25 +13,31 @@ export interface LoadCase {
 /** What one fresh process reported once its modules were loaded. */
 export interface LoadSample {
   rssMiB: number;
+  /** The Anonymous part of RSS (/proc/self/smaps_rollup): the process's own pages, no file pages. */
+  anonMiB: number;
   /** Heap in use after a full GC: what the loaded code keeps, without its garbage. */
   heapMiB: number;
   /** From the first import to the last one settled, in ms. */
   importMs: number;
   /** RSS before the first step, then after each step. */
   stepRssMiB: number[];
+  /** The same for the anonymous part. */
+  stepAnonMiB: number[];
 }
 
 /**
- * The RSS each step added, median over the samples (the first step to need a built-in module,
- * node:https say, pays for it): [name, median, min, max] per step.
+ * What each step added to a figure (`of`: RSS or its anonymous part, before the first step and after
+ * each), median and range over the samples. The first step to need something shared pays for it: a
+ * built-in module, or a page of Node's binary that a code path touches first.
  */
 export function stepCosts(
   names: readonly string[],
   samples: readonly LoadSample[],
+  of: (s: LoadSample) => readonly number[],
 ): { name: string; median: number; min: number; max: number }[] {
   return names.map((name, i) => ({
     name,
-    ...summary(samples.map((s) => (s.stepRssMiB[i + 1] ?? Number.NaN) - (s.stepRssMiB[i] ?? Number.NaN))),
+    ...summary(samples.map((s) => (of(s)[i + 1] ?? Number.NaN) - (of(s)[i] ?? Number.NaN))),
   }));
 }
 

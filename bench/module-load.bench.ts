@@ -1,6 +1,6 @@
 /**
- * npm run bench:module-load — what loading costs, before any I/O (issue 14): RSS, heap in use after
- * a full GC, and import time of a fresh Node process that loads
+ * npm run bench:module-load — what loading costs, before any I/O (issue 14): RSS and its anonymous
+ * part, heap in use after a full GC, and import time of a fresh Node process that loads
  * - nothing (Node itself);
  * - @kubernetes/client-node whole, and its KubeConfig module alone (dist/config.js);
  * - what `barelb speaker` and `barelb controller` load before their first API call: the CLI's early
@@ -9,7 +9,7 @@
  * Each round runs every case once, in order, so cases compare within one round on a noisy machine;
  * the summary gives the median and range over BENCH_ROUNDS rounds (default 7).
  * More cases: BENCH_MODULES='label=/abs/path/or/specifier,…' (e.g. another client-node version
- * installed elsewhere) loads each whole, with no flags.
+ * installed elsewhere) loads each whole, with no flags; BENCH_BASELINE_DIST another build's dist/.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,13 +27,15 @@ import {
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const dist = (p: string) => pathToFileURL(`${root}dist/${p}`).href;
-const cliDir = `${root}dist/cli/`;
+const distOf = (dir: string) => (p: string) => pathToFileURL(`${dir}/${p}`).href;
+const dist = distOf(`${root}dist`);
 
 /** What program.js imports statically, as URLs: loaded with it before `parseAsync` runs a command. */
-const programImports = staticImports(readFileSync(`${cliDir}program.js`, 'utf8')).map((s) =>
-  s.startsWith('.') ? new URL(s, pathToFileURL(cliDir)).href : s,
-);
+const programImportsOf = (distDir: string) =>
+  staticImports(readFileSync(`${distDir}/cli/program.js`, 'utf8')).map((s) =>
+    s.startsWith('.') ? new URL(s, pathToFileURL(`${distDir}/cli/`)).href : s,
+  );
+const programImports = programImportsOf(`${root}dist`);
 const flags = deployNodeFlags(
   ['speaker', 'controller'].map((c) => readFileSync(`${root}deploy/${c}.yaml`, 'utf8')),
 );
@@ -43,29 +45,41 @@ const flagsOf = (component: string): string[] => {
   return f;
 };
 /**
- * Loaded first, one step each, so the RSS each adds is printed: node:http, https and crypto, which
- * the API client needs anyway (as runtime/required-builtins.js loads them), then the packages every
- * command loads. prom-client's collectDefaultMetrics requires @opentelemetry/api (for exemplars,
- * which BareLB does not use); its CommonJS file, the one prom-client's require() finds, comes as a
- * step of its own. The totals are those of program.js's own order: the same modules, once each.
+ * Loaded first, one step each, so what each adds is printed: node:http, https and crypto, which the
+ * API client needs anyway (as runtime/required-builtins.js loads them), then the packages every
+ * command loads. The totals are those of program.js's own order: the same modules, once each.
  */
-const otel = pathToFileURL(`${root}node_modules/@opentelemetry/api/dist/index.cjs`).href;
-const FIRST = [dist('runtime/required-builtins.js'), 'commander', 'pino', otel, 'prom-client'];
+const FIRST = ['runtime/required-builtins.js', 'commander', 'pino', 'prom-client'];
 const command = (component: string, main: string): LoadCase => ({
   name: `barelb ${component} (${flagsOf(component).join(' ')})`,
   flags: flagsOf(component),
-  steps: [[dist('runtime/early-stop.js')], ...FIRST.map((p) => [p]), programImports, [dist(main)]],
+  steps: [
+    [dist('runtime/early-stop.js')],
+    ...FIRST.map((p) => [p.endsWith('.js') ? dist(p) : p]),
+    programImports,
+    [dist(main)],
+  ],
   stepNames: [
     'runtime/early-stop.js (the first file import)',
     'node:http, https, crypto (required-builtins.js)',
     'commander',
     'pino',
-    "@opentelemetry/api (prom-client's)",
     'prom-client',
     "program.js's other imports",
     main,
   ],
 });
+/**
+ * BENCH_BASELINE_DIST: the dist/ of another build (say a checkout's `npm run build`, with this
+ * node_modules linked beside it), loaded the same way in the same rounds: before and after in one run.
+ */
+const baselineDist = process.env.BENCH_BASELINE_DIST;
+const baseline = (component: string, main: string): LoadCase[] => {
+  if (!baselineDist) return [];
+  const at = distOf(baselineDist);
+  const steps = [[at('runtime/early-stop.js')], programImportsOf(baselineDist), [at(main)]];
+  return [{ name: `baseline: barelb ${component}`, flags: flagsOf(component), steps }];
+};
 const clientNode = pathToFileURL(`${root}node_modules/@kubernetes/client-node/dist/`).href;
 const extra = (process.env.BENCH_MODULES ?? '')
   .split(',')
@@ -81,24 +95,33 @@ const cases: LoadCase[] = [
   { name: 'client-node (index.js)', flags: [], steps: [[`${clientNode}index.js`]] },
   { name: 'client-node KubeConfig (config.js)', flags: [], steps: [[`${clientNode}config.js`]] },
   ...extra,
+  ...baseline('speaker', 'speaker/main.js'),
   command('speaker', 'speaker/main.js'),
+  ...baseline('controller', 'controller/main.js'),
   command('controller', 'controller/main.js'),
 ];
 
 /** The child: loads the steps, then reports; --expose-gc only lets it collect before weighing the heap. */
 const probe = (steps: LoadCase['steps']) => `
+// RSS also counts file pages (Node's own binary, as its code paths are first touched), shared and
+// reclaimable; Anonymous is the process's own memory.
+const { readFileSync } = process.getBuiltinModule('node:fs');
 const rss = () => process.memoryUsage().rss / 1048576;
+const anon = () => Number(/^Anonymous:\\s+(\\d+)/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1]) / 1024;
 const stepRssMiB = [rss()];
+const stepAnonMiB = [anon()];
 const t0 = performance.now();
 for (const step of ${JSON.stringify(steps)}) {
   await Promise.all(step.map((m) => import(m)));
   stepRssMiB.push(rss());
+  stepAnonMiB.push(anon());
 }
 const importMs = performance.now() - t0;
 const rssMiB = rss();
+const anonMiB = anon();
 globalThis.gc();
 const heapMiB = process.memoryUsage().heapUsed / 1048576;
-console.log(JSON.stringify({ rssMiB, heapMiB, importMs, stepRssMiB }));
+console.log(JSON.stringify({ rssMiB, anonMiB, heapMiB, importMs, stepRssMiB, stepAnonMiB }));
 `;
 
 async function sample(c: LoadCase): Promise<LoadSample> {
@@ -122,7 +145,7 @@ const fmt = (xs: number[], digits: number) => {
   return `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
 };
 console.log(`node ${process.version}, ${ROUNDS} rounds; median [min–max]`);
-console.log(['case', 'RSS MiB', 'heap after GC MiB', 'import ms'].join('\t'));
+console.log(['case', 'RSS MiB', 'anonymous MiB', 'heap after GC MiB', 'import ms'].join('\t'));
 for (const c of cases) {
   const xs = samples.get(c.name) ?? [];
   console.log(
@@ -130,6 +153,10 @@ for (const c of cases) {
       c.name,
       fmt(
         xs.map((x) => x.rssMiB),
+        1,
+      ),
+      fmt(
+        xs.map((x) => x.anonMiB),
         1,
       ),
       fmt(
@@ -145,7 +172,14 @@ for (const c of cases) {
 }
 for (const c of cases) {
   if (!c.stepNames) continue;
-  console.log(`\n${c.name}: RSS each step adds, MiB, median [min–max]`);
-  for (const s of stepCosts(c.stepNames, samples.get(c.name) ?? []))
-    console.log(`  ${s.name}\t${s.median.toFixed(1)} [${s.min.toFixed(1)}–${s.max.toFixed(1)}]`);
+  const xs = samples.get(c.name) ?? [];
+  const rss = stepCosts(c.stepNames, xs, (s) => s.stepRssMiB);
+  const anon = stepCosts(c.stepNames, xs, (s) => s.stepAnonMiB);
+  const f = (s: { median: number; min: number; max: number }) =>
+    `${s.median.toFixed(1)} [${s.min.toFixed(1)}–${s.max.toFixed(1)}]`;
+  console.log(`\n${c.name}: what each step adds, MiB, median [min–max]\n  step\tRSS\tanonymous`);
+  rss.forEach((r, i) => {
+    const a = anon[i];
+    console.log(`  ${r.name}\t${f(r)}\t${a ? f(a) : ''}`);
+  });
 }
