@@ -46,8 +46,9 @@ RUN arch=${TARGETARCH:-$(dpkg --print-architecture)}; \
  && scripts/build-prebuilds.sh "$node_arch"
 
 # --- build: dependencies, TypeScript, then production-only node_modules, on the build machine's platform ---
-# node_modules is pure JavaScript in production (the addon aside, which `npm ci` compiles here for the build
-# machine only and which the runtime stage takes from the addon stage instead), so it serves every CPU.
+# For Node, production node_modules is JavaScript alone, so it serves every CPU: the addon aside (`npm ci`
+# compiles it here for the build machine only; the runtime stage takes the addon stage's), and bare-fs & co.
+# (under @kubernetes/client-node) carry prebuilds for every platform, but for the Bare runtime, not Node.
 FROM --platform=$BUILDPLATFORM ${BUILD_IMAGE} AS build
 WORKDIR /app
 # The full Debian image already has python3, make and g++ for node-gyp; libpcap is not needed (the addon talks to
