@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Compiles the AF_PACKET addon for every platform the npm package ships it for, so `npm i -g barelb`
 # needs no compiler: native/af-packet/prebuilds/linux-x64/ and linux-arm64/ (cross-compiled with
-# Debian's gcc-aarch64-linux-gnu). Run by `npm pack` (prepack). The addon is plain C against N-API 8,
-# so one binary per CPU serves every Node version from 20 on; it needs only N-API's headers, which are
-# the same on every architecture.
+# Debian's gcc-aarch64-linux-gnu). Run by `npm pack` (prepack), and by the Dockerfile for the image's
+# CPU alone. The addon is plain C against N-API 8, so one binary per CPU serves every Node version from
+# 20 on; it needs only N-API's headers, which are the same on every architecture.
+#
+#   scripts/build-prebuilds.sh [x64|arm64 ...]     # Node's names for the CPUs (process.arch); default both
 set -euo pipefail
 cd "$(dirname "$0")/../native/af-packet"
 
@@ -25,5 +27,13 @@ build() {
     -I"$headers" -o "prebuilds/linux-$arch/af_packet.node" src/af_packet.c -lpthread
   echo "build-prebuilds: prebuilds/linux-$arch/af_packet.node"
 }
-build x64 "${CC_X64:-x86_64-linux-gnu-gcc}"
-build arm64 "${CC_ARM64:-aarch64-linux-gnu-gcc}"
+# Debian's triplet-named gcc is the native compiler on its own CPU and a cross compiler on the other.
+arches=("$@")
+((${#arches[@]} > 0)) || arches=(x64 arm64)
+for arch in "${arches[@]}"; do
+  case $arch in
+    x64) build x64 "${CC_X64:-x86_64-linux-gnu-gcc}" ;;
+    arm64) build arm64 "${CC_ARM64:-aarch64-linux-gnu-gcc}" ;;
+    *) echo "build-prebuilds: no prebuild for CPU $arch (x64 or arm64)" >&2; exit 1 ;;
+  esac
+done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh Debian machine for BareLB development and tests: Debian packages for the
 # lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load),
-# compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build),
+# compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build and
+# the arm64 image's check, test/multiarch-image.test.ts; mmdebstrap makes that image's base without binfmt_misc),
 # Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, the
 # lab's binaries built from their Go modules, the images its nodes run (built without a Docker engine),
 # promtool for the monitoring package's rule tests and helm for the chart's tests (all cached in
