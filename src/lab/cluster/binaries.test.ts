@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binariesScriptEnv } from './binaries.js';
+import { binariesScriptEnv, REPO_ROOT } from './binaries.js';
 
 describe('binariesScriptEnv', () => {
   it.each([
@@ -29,5 +31,29 @@ describe('binariesScriptEnv', () => {
     },
   ])('$name', ({ env, version, want }) => {
     expect(binariesScriptEnv(env, version)).toEqual(want);
+  });
+});
+
+// The script picks the wrapper module before it builds anything, so these rows run in milliseconds: a
+// missing BARELB_K8S_BIN_DIR stops it right after a version it accepted.
+describe('scripts/build-lab-binaries.sh: BARELB_K8S_VERSION', () => {
+  const script = join(REPO_ROOT, 'scripts', 'build-lab-binaries.sh');
+  it.each([
+    {
+      version: '1.30',
+      stderr: /no module tools\/lab-binaries\/kube-1\.30; known: 1\.37 \(default\) 1\.33/,
+    },
+    { version: '1.33.13', stderr: /give a major\.minor such as 1\.33/ },
+    { version: 'latest', stderr: /give a major\.minor/ },
+    { version: '1.33', stderr: /BARELB_K8S_BIN_DIR=\/nonexistent has no executable etcd/ },
+    { version: 'v1.33', stderr: /BARELB_K8S_BIN_DIR=\/nonexistent has no executable etcd/ },
+    { version: '1.37', stderr: /BARELB_K8S_BIN_DIR=\/nonexistent has no executable etcd/ },
+  ])('$version → $stderr', ({ version, stderr }) => {
+    const r = spawnSync(script, [], {
+      env: { PATH: process.env.PATH, BARELB_K8S_VERSION: version, BARELB_K8S_BIN_DIR: '/nonexistent' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(stderr);
   });
 });
