@@ -100,7 +100,10 @@ export function labCommand(): Command {
     .description("show the lab's processes, nodes and pods")
     .addOption(stateOpt())
     .action(async (opts: { stateDir: string }) => {
-      const [{ Lab }, { CoreV1Api }] = await Promise.all([labModule(), import('@kubernetes/client-node')]);
+      const [{ Lab }, { CoreV1Api, VersionApi }] = await Promise.all([
+        labModule(),
+        import('@kubernetes/client-node'),
+      ]);
       const l = await Lab.attach(opts.stateDir);
       const lines = [
         `lab ${l.names.prefix}  kubeconfig ${l.kubeconfig}`,
@@ -116,6 +119,9 @@ export function labCommand(): Command {
       lines.push('', 'NODE  IP');
       for (const n of l.nodes) lines.push(`${n.padEnd(5)} ${l.nodeIp(n)}`);
       try {
+        // Labs of several Kubernetes versions can run (docs/compatibility.md): say which one this is.
+        const version = await l.kubeConfig().makeApiClient(VersionApi).getCode();
+        lines.splice(1, 0, `kubernetes ${version.gitVersion}`);
         const core = l.kubeConfig().makeApiClient(CoreV1Api);
         const svcs = await core.listServiceForAllNamespaces();
         const lbs = svcs.items.filter((s) => s.spec?.type === 'LoadBalancer');
