@@ -5,7 +5,12 @@
 # work tree, and reuses them when present. runc and the CNI plugins come from Debian (setup.sh).
 #
 #   scripts/build-lab-binaries.sh            # build what is missing, print the directory
+#   BARELB_K8S_VERSION=1.33 ...              # the Kubernetes binaries of another supported minor
 #   BARELB_K8S_BIN_DIR=/path ...             # use ready binaries instead (nothing is built)
+#
+# The default Kubernetes is tools/lab-binaries/kube; each older minor the project is tested on has its own
+# wrapper module, tools/lab-binaries/kube-<major.minor> (docs/compatibility.md). Every version builds
+# into its own cache directory, so switching back and forth rebuilds nothing.
 #
 # A cold build takes well over ten minutes on two cores, so every step prints progress and a
 # heartbeat line every 30 s: nothing hangs silently.
@@ -13,7 +18,26 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 mods="$here/tools/lab-binaries"
-kube_version=$(grep -oE "^\s*(require )?k8s.io/kubernetes v[0-9.]+" "$mods/kube/go.mod" | awk "{print \$NF}")
+kube_version_of() { grep -oE "^\s*(require )?k8s.io/kubernetes v[0-9.]+" "$mods/$1/go.mod" | awk "{print \$NF}"; }
+# The wrapper module of BARELB_K8S_VERSION (major.minor, a leading v allowed): the default one when it
+# names the default's minor, else kube-<major.minor>.
+kube_mod=kube
+if [[ -n "${BARELB_K8S_VERSION:-}" ]]; then
+  want=${BARELB_K8S_VERSION#v}
+  default_minor=$(kube_version_of kube | sed -E 's/^v([0-9]+\.[0-9]+)\..*/\1/')
+  if [[ ! $want =~ ^[0-9]+\.[0-9]+$ ]]; then
+    echo "BARELB_K8S_VERSION=$BARELB_K8S_VERSION: give a major.minor such as 1.33" >&2
+    exit 1
+  elif [[ $want != "$default_minor" ]]; then
+    kube_mod="kube-$want"
+    if [[ ! -f "$mods/$kube_mod/go.mod" ]]; then
+      known=$(cd "$mods" && ls -d kube-* 2>/dev/null | sed 's/^kube-//' | tr '\n' ' ' || true)
+      echo "BARELB_K8S_VERSION=$BARELB_K8S_VERSION: no module tools/lab-binaries/$kube_mod; known: $default_minor (default) ${known}" >&2
+      exit 1
+    fi
+  fi
+fi
+kube_version=$(kube_version_of "$kube_mod")
 etcd_version=$(grep -oE "^\s*(require )?go.etcd.io/etcd/server/v3 v[0-9.]+" "$mods/etcd/go.mod" | awk "{print \$NF}")
 containerd_version=$(grep -oE "^\s*(require )?github.com/containerd/containerd/v2 v[0-9.]+" "$mods/containerd/go.mod" | awk "{print \$NF}")
 kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubectl kubelet)
@@ -55,7 +79,7 @@ build_kube() {
     ld+=" -X $pkg.gitVersion=$kube_version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
     ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
-  (cd "$mods/kube" && go build -trimpath -ldflags "$ld" -o "$cache/$b.tmp" "k8s.io/kubernetes/cmd/$b")
+  (cd "$mods/$kube_mod" && go build -trimpath -ldflags "$ld" -o "$cache/$b.tmp" "k8s.io/kubernetes/cmd/$b")
   mv "$cache/$b.tmp" "$cache/$b"
 }
 
@@ -94,7 +118,7 @@ fi
 
 log "building ${missing[*]} (kubernetes $kube_version, etcd $etcd_version, containerd $containerd_version) into $cache"
 log "downloading modules"
-for m in kube etcd containerd; do
+for m in "$kube_mod" etcd containerd; do
   with_heartbeat "go mod download ($m)" bash -c "cd '$mods/$m' && go mod download"
 done
 for b in "${missing[@]}"; do

@@ -39,7 +39,11 @@ done
 source "$here/scripts/ensure-toolchains.sh"
 ensure_go
 export GOTOOLCHAIN=local
-bin_dir=$("$here/scripts/build-lab-binaries.sh")
+# The podserver comes from the default version's binaries, also under BARELB_K8S_VERSION: the images
+# are shared by labs of every Kubernetes version, so one version must not rebuild them for another.
+bin_dir=$(env -u BARELB_K8S_VERSION "$here/scripts/build-lab-binaries.sh")
+# The pause image too is the default Kubernetes module's: containerd, not the kubelet, picks the sandbox
+# image (pinned in its configuration), so one pause serves every version.
 kube_version=$(grep -oE "^\s*(require )?k8s.io/kubernetes v[0-9.]+" "$here/tools/lab-binaries/kube/go.mod" | awk "{print \$NF}")
 kube_src="$(cd "$here/tools/lab-binaries/kube" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' k8s.io/kubernetes)"
 pause_tag=$(grep -oE "^TAG \?= [0-9.]+" "$kube_src/build/pause/Makefile" | awk '{print $3}')

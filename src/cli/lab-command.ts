@@ -8,6 +8,14 @@ import { cliInvocation } from './invocation.js';
 // point, and loading the lab would add to their start-up time and memory.
 const labModule = () => import('../lab/lab.js');
 
+interface UpOptions {
+  readonly nodes: string;
+  readonly stateDir: string;
+  readonly bare?: boolean;
+  readonly hostProcesses?: boolean;
+  readonly kubernetesVersion?: string;
+}
+
 /** `barelb lab ...`: bring a real local cluster up and down, and rehearse failures in it. */
 export function labCommand(): Command {
   const lab = new Command('lab').description(
@@ -27,7 +35,12 @@ export function labCommand(): Command {
       'faster, for development: no kubelet; pods and BareLB run as processes the lab starts itself ' +
         '(default: real nodes with a kubelet and containerd, BareLB installed from deploy/)',
     )
-    .action(async (opts: { nodes: string; stateDir: string; bare?: boolean; hostProcesses?: boolean }) => {
+    .option(
+      '--kubernetes-version <major.minor>',
+      'an older supported Kubernetes, such as 1.33, built into its own cache (default: ' +
+        'BARELB_K8S_VERSION, else the newest tested; docs/compatibility.md)',
+    )
+    .action(async (opts: UpOptions) => {
       const nodes = Number(opts.nodes);
       const { Lab } = await labModule();
       // Ctrl-C while starting must not leave half a lab behind.
@@ -43,6 +56,7 @@ export function labCommand(): Command {
         stateDir: opts.stateDir,
         bare: opts.bare ?? false,
         realNodes: !(opts.hostProcesses ?? false),
+        ...(opts.kubernetesVersion ? { kubernetesVersion: opts.kubernetesVersion } : {}),
         progress: (line) =>
           process.stderr.write(`[lab ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
       });
@@ -86,7 +100,10 @@ export function labCommand(): Command {
     .description("show the lab's processes, nodes and pods")
     .addOption(stateOpt())
     .action(async (opts: { stateDir: string }) => {
-      const [{ Lab }, { CoreV1Api }] = await Promise.all([labModule(), import('@kubernetes/client-node')]);
+      const [{ Lab }, { CoreV1Api, VersionApi }] = await Promise.all([
+        labModule(),
+        import('@kubernetes/client-node'),
+      ]);
       const l = await Lab.attach(opts.stateDir);
       const lines = [
         `lab ${l.names.prefix}  kubeconfig ${l.kubeconfig}`,
@@ -102,6 +119,9 @@ export function labCommand(): Command {
       lines.push('', 'NODE  IP');
       for (const n of l.nodes) lines.push(`${n.padEnd(5)} ${l.nodeIp(n)}`);
       try {
+        // Labs of several Kubernetes versions can run (docs/compatibility.md): say which one this is.
+        const version = await l.kubeConfig().makeApiClient(VersionApi).getCode();
+        lines.splice(1, 0, `kubernetes ${version.gitVersion}`);
         const core = l.kubeConfig().makeApiClient(CoreV1Api);
         const svcs = await core.listServiceForAllNamespaces();
         const lbs = svcs.items.filter((s) => s.spec?.type === 'LoadBalancer');

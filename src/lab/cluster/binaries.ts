@@ -18,17 +18,31 @@ export type LabBinary = (typeof LAB_BINARIES)[number];
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * Returns the directory holding the lab's binaries: `BARELB_K8S_BIN_DIR` when set, otherwise the
- * cache, building what is missing first. The build prints its progress to our stderr.
+ * The environment scripts/build-lab-binaries.sh runs in: ours, with `BARELB_K8S_VERSION` set to the
+ * lab's Kubernetes minor when one was asked for. The script alone knows which minors have a wrapper
+ * module (tools/lab-binaries/kube-<minor>) and refuses the others, so the choice is checked once.
  */
-export async function ensureBinaries(binDir = process.env.BARELB_K8S_BIN_DIR): Promise<string> {
+export function binariesScriptEnv(env: NodeJS.ProcessEnv, kubernetesVersion?: string): NodeJS.ProcessEnv {
+  return kubernetesVersion === undefined ? env : { ...env, BARELB_K8S_VERSION: kubernetesVersion };
+}
+
+/**
+ * Returns the directory holding the lab's binaries: `BARELB_K8S_BIN_DIR` when set, otherwise the
+ * cache of the Kubernetes minor asked for (else `BARELB_K8S_VERSION`, else the default), building
+ * what is missing first. The build prints its progress to our stderr.
+ */
+export async function ensureBinaries(
+  binDir = process.env.BARELB_K8S_BIN_DIR,
+  kubernetesVersion?: string,
+): Promise<string> {
   if (binDir) {
     await checkAll(binDir);
     return binDir;
   }
   const script = join(REPO_ROOT, 'scripts', 'build-lab-binaries.sh');
+  const env = binariesScriptEnv(process.env, kubernetesVersion);
   const dir = await new Promise<string>((resolve, reject) => {
-    const child = spawn(script, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(script, [], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;

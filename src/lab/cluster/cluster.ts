@@ -31,6 +31,11 @@ export interface ClusterOptions {
   /** Ready binaries instead of the cached build (else `BARELB_K8S_BIN_DIR`, else build). */
   readonly binDir?: string;
   /**
+   * The Kubernetes minor of the control plane and kubelets, such as `1.33` (else `BARELB_K8S_VERSION`,
+   * else the default module's): the older minors the project is tested on (docs/compatibility.md).
+   */
+  readonly kubernetesVersion?: string;
+  /**
    * Kill the lab's processes when this process dies (tests). `barelb lab up` leaves them running
    * detached instead, for `lab down` to stop.
    */
@@ -157,7 +162,7 @@ export class Cluster {
         );
       await Cluster.down(stateDir);
     }
-    const binDir = await ensureBinaries(opts.binDir);
+    const binDir = await ensureBinaries(opts.binDir, opts.kubernetesVersion);
     const nodeCount = opts.nodes ?? 3;
     const index = await claimIndex();
     const state: LabState = {
