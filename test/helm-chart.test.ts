@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
+import { helmBinary } from '../src/lab/install/helm-install.js';
 import type { Lab } from '../src/lab/lab.js';
 import { startTestLab } from './support/test-lab.js';
 
@@ -20,10 +21,7 @@ describe('helm chart', () => {
   let helm = '';
 
   beforeAll(async () => {
-    const found = spawnSync(join(REPO_ROOT, 'scripts/build-helm.sh'), ['--no-build'], { encoding: 'utf8' });
-    if (found.status !== 0)
-      throw new Error(`helm is missing: run scripts/setup.sh (or scripts/build-helm.sh)\n${found.stderr}`);
-    helm = found.stdout.trim();
+    helm = helmBinary();
     lab = await startTestLab('helm-chart', { nodes: 1, speakers: false, demo: false });
     // What `helm install --create-namespace` does first.
     await lab.exec('cp', ['kubectl', 'create', 'namespace', NAMESPACE]);

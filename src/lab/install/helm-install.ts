@@ -9,7 +9,7 @@ import type { Installer, InstallTarget } from './installer.js';
 import { labHelmValues } from './lab-helm-values.js';
 
 /** helm as scripts/setup.sh built it (scripts/build-helm.sh), or a clear error saying how to get it. */
-function helmBinary(): string {
+export function helmBinary(): string {
   const found = spawnSync(join(REPO_ROOT, 'scripts/build-helm.sh'), ['--no-build'], { encoding: 'utf8' });
   if (found.status !== 0)
     throw new Error(`helm is missing: run scripts/setup.sh (or scripts/build-helm.sh)\n${found.stderr}`);
