@@ -38,20 +38,21 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const clock = systemClock;
   const identity = opts.identity || `${hostname()}-${process.pid}`;
   let elector: LeaderElector | undefined;
+  const events = new ApiEventRecorder(
+    api,
+    'barelb-controller',
+    identity,
+    log.child({ component: 'events' }),
+    clock,
+    // Called only once events flow, after the controller exists.
+    () => controller.busy,
+  );
   const controller: Controller = new Controller({
     api,
     log: log.child({ component: 'controller' }),
     clock,
     metrics,
-    events: new ApiEventRecorder(
-      api,
-      'barelb-controller',
-      identity,
-      log.child({ component: 'events' }),
-      clock,
-      // Called only once events flow, after construction.
-      () => controller.busy,
-    ),
+    events,
     services: apiServiceStatusWriter(api),
     pools: apiPoolStatusWriter(api),
     lbClass: opts.lbClass,
@@ -110,5 +111,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   log.info({ event: 'shutdown', signal: sig }, 'shutting down');
   await elector.stop();
   await controller.stop();
+  // After the Lease is released: a successor takes over while the last Events are written.
+  await events.stop();
   server.close();
 }

@@ -93,4 +93,38 @@ describe('ApiEventRecorder', () => {
     await sleep(200);
     expect(s.open()).toBe(1);
   });
+
+  it.each([
+    // An answering server: every waiting event is written before stop resolves.
+    { answers: true, wantWritten: 10, wantDropped: 0 },
+    // A server that never answers: the four in flight stay open, the other six are dropped at the
+    // deadline, and stop resolves anyway instead of keeping the process alive.
+    { answers: false, wantWritten: 4, wantDropped: 6 },
+  ])('stop(): answers=$answers → $wantWritten written, $wantDropped dropped', async (row) => {
+    const s = await holdingServer();
+    let received = 0;
+    s.server.on('request', () => {
+      received++;
+      if (row.answers) s.releaseAll();
+    });
+    close = () => {
+      s.server.closeAllConnections();
+      s.server.close();
+    };
+    const logged: { dropped?: number }[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    const rec = new ApiEventRecorder(s.api, 'test', 'host', log, systemClock, () => true);
+    // Busy: all ten wait (less than 2 s), so stop() is what sends them.
+    for (let i = 0; i < 10; i++) rec.record(ref(i), 'Normal', 'IPAllocated', `ip ${i}`);
+    const t0 = performance.now();
+    await rec.stop(500);
+    const took = performance.now() - t0;
+    rec.record(ref(99), 'Normal', 'IPAllocated', 'after stop');
+    await sleep(100);
+    expect(received).toBe(row.wantWritten);
+    expect(logged.reduce((n, l) => n + (l.dropped ?? 0), 0)).toBe(row.wantDropped);
+    // Not answered: it waited for the deadline, and not much past it.
+    if (!row.answers) expect(took).toBeGreaterThanOrEqual(490);
+    expect(took).toBeLessThan(5_000);
+  });
 });

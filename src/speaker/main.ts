@@ -55,6 +55,13 @@ export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<voi
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_speaker_' });
   const metrics = speakerMetrics(registry);
+  const events = new ApiEventRecorder(
+    api,
+    'barelb-speaker',
+    o.node,
+    log.child({ component: 'events' }),
+    systemClock,
+  );
   const speaker = new Speaker(
     {
       node: o.node,
@@ -79,13 +86,7 @@ export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<voi
       api,
       log: log.child({ component: 'speaker', node: o.node }),
       metrics,
-      events: new ApiEventRecorder(
-        api,
-        'barelb-speaker',
-        o.node,
-        log.child({ component: 'events' }),
-        systemClock,
-      ),
+      events,
       leases: apiLeaseClient(api),
       openFrames: openFrameConnection,
       interfaces: () => announceInterfaces(o.excludeInterfaces),
@@ -105,5 +106,6 @@ export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<voi
   const sig = await signal.stopped;
   log.info({ event: 'shutdown', signal: sig }, 'handing over and stopping');
   await speaker.stop();
+  await events.stop();
   server.close();
 }
