@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Allocator } from '../allocator/index.js';
 import { API_VERSION, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
 import { buildConfig, type Config } from '../config/index.js';
-import type { Clock } from '../k8s/clock.js';
+import type { Clock, TimerHandle } from '../k8s/clock.js';
 import type { EventRecorder } from '../k8s/event-recorder.js';
 import { type KubeApi, statusCode } from '../k8s/kube-api.js';
 import type { PoolStatusWriter } from '../k8s/pool-status-writer.js';
@@ -19,6 +19,7 @@ import { reconcileFailureLog } from './reconcile-failure-log.js';
 import { reconcileService } from './reconcile-service.js';
 import { serviceKey } from './service-class.js';
 import { SpecChanges } from './spec-changes.js';
+import { LEASE_FIRST_WAIT_MS, mustRelistOnLead } from './takeover-list.js';
 
 export interface ControllerDeps {
   readonly api: KubeApi;
@@ -116,11 +117,24 @@ export class Controller {
     );
   }
 
-  /** Starts the informers and waits until every cache is filled. */
-  async start(): Promise<void> {
-    const informers = [this.svcInformer, this.nsInformer, this.poolInformer, this.adInformer];
-    await Promise.all(informers.map((i) => i.start()));
-    await Promise.all(informers.map((i) => i.synced()));
+  /**
+   * Starts the informers and waits until every cache is filled. The Services informer first waits
+   * for `servicesAfter` (the first Lease attempt; at most LEASE_FIRST_WAIT_MS), so a replica that
+   * wins the Lease at start-up lists Services once, after winning (see takeover-list.ts).
+   */
+  async start(servicesAfter: Promise<unknown> = Promise.resolve()): Promise<void> {
+    const small = [this.nsInformer, this.poolInformer, this.adInformer];
+    await Promise.all(small.map((i) => i.start()));
+    let timer: TimerHandle | undefined;
+    await Promise.race([
+      servicesAfter.catch(() => undefined),
+      new Promise<void>((r) => {
+        timer = this.d.clock.setTimeout(r, LEASE_FIRST_WAIT_MS);
+      }),
+    ]);
+    if (timer) this.d.clock.clearTimeout(timer);
+    await this.svcInformer.start();
+    await Promise.all([...small, this.svcInformer].map((i) => i.synced()));
   }
 
   /** Ready when every watch runs. */
@@ -151,12 +165,16 @@ export class Controller {
   }
 
   /**
-   * Leadership gained: rebuild the allocator from a fresh, consistent list of Services (the cache may
-   * lag behind what the previous leader wrote), Services holding IPs first, then reconcile everything.
+   * Leadership gained (at `leadingSince`, on the controller's clock): rebuild the allocator from a
+   * fresh, consistent list of Services (a cache listed before then may lag behind what the previous
+   * leader wrote; one listed after is used as it is), Services holding IPs first, then reconcile all.
    */
-  async lead(): Promise<void> {
-    const list = await this.d.api.request<{ items?: unknown[] }>('GET', '/api/v1/services');
-    const fresh = { items: (list.items ?? []).map(trimService) };
+  async lead(leadingSince: number): Promise<void> {
+    let fresh: { items: readonly V1Service[] };
+    if (mustRelistOnLead(this.svcInformer.listedAt(), leadingSince)) {
+      const list = await this.d.api.request<{ items?: unknown[] }>('GET', '/api/v1/services');
+      fresh = { items: (list.items ?? []).map(trimService) };
+    } else fresh = { items: this.svcInformer.items() };
     this.config = this.buildConfig();
     this.alloc = new Allocator();
     // Every Service is reconciled again below; what another leader resolved meanwhile must not linger.

@@ -70,12 +70,10 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     },
     log.child({ component: 'http' }),
   );
-  // Informers and leader election start together: the Lease round trips overlap the first lists,
-  // and a new leader starts work as soon as its caches are in (issue 14: start -> first IP).
-  const cachesSynced = controller.start().then(() => {
-    synced = true;
-    log.info({ event: 'caches_synced' }, 'caches synced');
-  });
+  // The Lease comes first and the Services list right after it: a replica that wins the Lease at
+  // start-up then builds on that one list instead of listing 1,000 Services twice (takeover-list.ts;
+  // issue 14: start -> first IP). The small caches fill meanwhile.
+  let cachesSynced: Promise<void> = Promise.resolve();
   elector = new LeaderElector(
     apiLeaseClient(api),
     opts.namespace,
@@ -84,9 +82,10 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     {
       onStartedLeading: () => {
         metrics.isLeader.set(1);
+        const leadingSince = clock.now();
         void cachesSynced
           // Lost again while the caches filled: onStoppedLeading already ran; nothing to take over.
-          .then(() => (elector?.isLeader() ? controller.lead() : undefined))
+          .then(() => (elector?.isLeader() ? controller.lead(leadingSince) : undefined))
           .catch((err: unknown) => {
             const fields = apiErrorFields(err);
             log.error(
@@ -105,6 +104,10 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     log.child({ component: 'leader-election' }),
   );
   elector.start();
+  cachesSynced = controller.start(elector.firstAttempt).then(() => {
+    synced = true;
+    log.info({ event: 'caches_synced' }, 'caches synced');
+  });
   await cachesSynced;
   signal.running();
   const sig = await signal.stopped;

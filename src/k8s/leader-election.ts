@@ -37,6 +37,11 @@ export class LeaderElector {
   private lastRenew = 0;
   private timer: TimerHandle | undefined;
   private stopped = true;
+  private attempted: () => void = () => {};
+  /** Resolves once the first try to acquire the Lease has finished, won or not. */
+  readonly firstAttempt = new Promise<void>((r) => {
+    this.attempted = r;
+  });
 
   constructor(
     private readonly client: LeaseClient,
@@ -83,6 +88,7 @@ export class LeaderElector {
       );
       return false;
     });
+    this.attempted();
     if (this.stopped) return;
     const now = this.clock.now();
     if (ok) {

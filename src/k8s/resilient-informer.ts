@@ -68,6 +68,7 @@ export class ResilientInformer<T extends Versioned> {
   private cache = new Map<string, T>();
   private itemsView: T[] | undefined;
   private rv: string | undefined;
+  private listSentAt: number | undefined;
   private failures = 0;
   private stopped = true;
   private healthy = false;
@@ -123,6 +124,7 @@ export class ResilientInformer<T extends Versioned> {
     const items: T[] = [];
     let continueToken: string | undefined;
     let rv: string | undefined;
+    const sentAt = this.clock.now();
     // The pages are one consistent snapshot: the server keeps the first page's resourceVersion in
     // the token. A token too old (410 Gone) fails the list, and the run loop lists again from the start.
     do {
@@ -137,6 +139,7 @@ export class ResilientInformer<T extends Versioned> {
     this.cache = next;
     this.itemsView = undefined;
     this.rv = rv;
+    this.listSentAt = sentAt;
     this.emit(events);
     if (!this.hasSynced) {
       this.hasSynced = true;
@@ -251,6 +254,14 @@ export class ResilientInformer<T extends Versioned> {
   }
 
   /** The cached objects; the same array until the cache changes (callers must not mutate it). */
+  /**
+   * When (on the informer's clock) the list the cache is built on was asked for: the cache holds
+   * every change the API server had committed by then, and what its watch delivered since.
+   */
+  listedAt(): number | undefined {
+    return this.listSentAt;
+  }
+
   items(): readonly T[] {
     this.itemsView ??= [...this.cache.values()];
     return this.itemsView;
