@@ -32,6 +32,7 @@ import {
   seriesChanges,
 } from './announcement-report.js';
 import { Announcer, type Interfaces } from './announcer.js';
+import { electDelayMs } from './elect-pacing.js';
 import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
 import { l2StatusObjects } from './l2-status-gc.js';
 import { L2StatusWriter } from './l2-status-writer.js';
@@ -95,6 +96,10 @@ export class Speaker {
   /** The last gate decision, to log changes rather than every election. */
   private lastGate: AnnounceGate | undefined;
   private electScheduled = false;
+  /** Monotonic time of the last election, and the timer of an object change waiting for the next. */
+  private lastElectAt = Number.NEGATIVE_INFINITY;
+  private lastElectCostMs = 0;
+  private pacedTimer: NodeJS.Timeout | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
   private safetyTimer: NodeJS.Timeout | undefined;
   private frozen = false;
@@ -169,9 +174,9 @@ export class Speaker {
 
     const ilog = log.child({ component: 'informer' });
     const on = {
-      onAdd: () => this.requestElect(),
-      onUpdate: () => this.requestElect(),
-      onDelete: () => this.requestElect(),
+      onAdd: () => this.requestElectPaced(),
+      onUpdate: () => this.requestElectPaced(),
+      onDelete: () => this.requestElectPaced(),
     };
     this.services = new ResilientInformer<V1Service>(d.api, '/api/v1/services', on, ilog, {
       trim: trimService,
@@ -291,10 +296,29 @@ export class Speaker {
     });
   }
 
+  /** An object changed: elect at once if none ran lately, else once the pacing interval is over. */
+  private requestElectPaced(): void {
+    if (this.stopped || this.electScheduled || this.pacedTimer) return;
+    const delay = electDelayMs(systemMembershipClock.now(), this.lastElectAt, this.lastElectCostMs);
+    if (delay === 0) {
+      this.requestElect();
+      return;
+    }
+    this.pacedTimer = setTimeout(() => {
+      this.pacedTimer = undefined;
+      this.requestElect();
+    }, delay);
+    this.pacedTimer.unref();
+  }
+
   private elect(): void {
     if (this.stopped || this.frozen || !this.started) return;
     // One monotonic clock for every timeout: an NTP step must not make peers look dead.
     const now = systemMembershipClock.now();
+    this.lastElectAt = now;
+    // This election sees every change so far, paced ones included.
+    if (this.pacedTimer) clearTimeout(this.pacedTimer);
+    this.pacedTimer = undefined;
     this.d.metrics.elections.inc();
     this.updatePeers();
     const alive = this.membership.alivePeers(now);
@@ -302,13 +326,16 @@ export class Speaker {
       const l = this.leaseSeen.get(p);
       if (l) this.leaseSeen.set(p, heardAgain(l));
     }
-    const input = this.planInput(now, alive);
+    // One scan of the links per election: the plan and the announcer see the same interfaces.
+    const ifaces = this.d.interfaces();
+    const input = this.planInput(now, alive, ifaces);
     this.d.metrics.peersAlive.set(input.membership.heard.length);
-    this.apply(planAnnouncements(input), now);
+    this.apply(planAnnouncements(input), now, ifaces);
+    this.lastElectCostMs = systemMembershipClock.now() - now;
   }
 
   /** Gathers what the plan decides from: caches, membership, Leases and this node's probes, at one instant. */
-  private planInput(now: number, alive: readonly string[]): PlanInput {
+  private planInput(now: number, alive: readonly string[], ifaces: Interfaces): PlanInput {
     const facts = new Map<string, NodeFacts>();
     for (const p of alive) {
       const f = this.membership.facts(p);
@@ -347,7 +374,7 @@ export class Speaker {
       isolationMs: this.o.isolationMs,
       lastPeerHeard: this.lastPeerHeard,
       announcing: this.announcing,
-      defaultInterfaces: this.d.interfaces().defaults.map((i) => i.name),
+      defaultInterfaces: ifaces.defaults.map((i) => i.name),
       statuses: l2StatusObjects(this.l2statuses.items()),
       statusWritten: this.statusWritten,
       staleSince: this.staleSince,
@@ -357,7 +384,7 @@ export class Speaker {
   }
 
   /** Applies a plan: the announcer, the prober's targets, status writes and deletes, the next look. */
-  private apply(plan: AnnouncementPlan, now: number): void {
+  private apply(plan: AnnouncementPlan, now: number, ifaces: Interfaces): void {
     this.lastPeerHeard = plan.lastPeerHeard;
     this.halfSince = plan.halfSince;
     this.statusWritten = plan.statusWritten;
@@ -367,7 +394,7 @@ export class Speaker {
     this.report(plan);
     this.logGate(plan);
     this.prober.setTargets(plan.probeTargets);
-    this.announcer.update(plan.owned, this.d.interfaces());
+    this.announcer.update(plan.owned, ifaces);
     this.announcing = new Set(plan.owned.keys());
     // Announce first, then tell peers: they let go of this node's IPs only once it answers for them.
     if (plan.withheld !== 'warming-up' && this.prober.current().warmingUp === true) this.prober.setWarmedUp();
