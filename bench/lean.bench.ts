@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig, type V1Service, Watch } from '@kubernetes/client-node';
 import { Lab } from '../src/lab/lab.js';
 import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
-import { cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
+import { anonMiB, cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
 const START_ROUNDS = Number(process.env.BENCH_START_ROUNDS ?? 5);
@@ -66,19 +66,28 @@ async function watchIps(kc: KubeConfig, ns: string) {
   };
 }
 
-/** RSS of the named components sampled every second for `seconds`: the last sample and the highest. */
+/**
+ * RSS of the named components sampled every second for `seconds`: the last sample and the highest,
+ * and the anonymous part of the last (see anonMiB: the rest is Node's binary mapped in).
+ */
 async function sampleRss(lab: Lab, names: readonly string[], seconds: number) {
   const max = new Map<string, number>();
   const last = new Map<string, number>();
+  const anon = new Map<string, number>();
   for (let s = 0; s < seconds; s++) {
     for (const n of names) {
-      const v = rssMiB(await lab.componentPid(n));
+      const pid = await lab.componentPid(n);
+      const v = rssMiB(pid);
       last.set(n, v);
+      anon.set(n, anonMiB(pid));
       max.set(n, Math.max(max.get(n) ?? 0, v));
     }
     await sleep(1_000);
   }
-  return names.map((n) => `${n} ${mib(last.get(n) ?? Number.NaN)} (max ${mib(max.get(n) ?? Number.NaN)})`);
+  return names.map(
+    (n) =>
+      `${n} ${mib(last.get(n) ?? Number.NaN)} (max ${mib(max.get(n) ?? Number.NaN)}, anonymous ${mib(anon.get(n) ?? Number.NaN)})`,
+  );
 }
 
 const lab = await Lab.start({
