@@ -8,7 +8,24 @@ import type { LeaseClient } from './lease-client.js';
 export class FakeLeaseStore {
   private leases = new Map<string, V1Lease>();
   private rv = 0;
+  /** While set, every replace waits for it, in arrival order (see hold). */
+  private gate: Promise<void> | undefined;
   writes = 0;
+
+  /**
+   * Holds every replace from now until the returned function is called; they then run in the order
+   * they arrived. A test uses it to stretch a renewal in flight.
+   */
+  hold(): () => void {
+    let open: () => void = () => {};
+    this.gate = new Promise<void>((r) => {
+      open = r;
+    });
+    return () => {
+      this.gate = undefined;
+      open();
+    };
+  }
 
   client(opts: { failing?: () => boolean } = {}): LeaseClient {
     const check = () => {
@@ -27,6 +44,7 @@ export class FakeLeaseStore {
         return this.store(key, lease);
       },
       replace: async (lease) => {
+        if (this.gate) await this.gate;
         check();
         const key = `${lease.metadata?.namespace}/${lease.metadata?.name}`;
         const cur = this.leases.get(key);

@@ -85,6 +85,25 @@ describe('LeaderElector', () => {
     expect(b.e.isLeader()).toBe(true);
   });
 
+  // Seen in bench:vs-metallb: a stop during a renewal read the Lease before the renewal wrote it, and
+  // its release failed with 409; the successor then waited for the Lease to expire.
+  it('a stop during a renewal releases the lease after the renewal, not against it', async () => {
+    const clock = new FakeClock(0);
+    const store = new FakeLeaseStore();
+    const a = candidate(store, clock, 'a');
+    a.e.start();
+    await clock.advance(1);
+    expect(a.e.isLeader()).toBe(true);
+    const open = store.hold();
+    await clock.advance(2_000);
+    const stopped = a.e.stop();
+    await clock.advance(1);
+    open();
+    await stopped;
+    expect(store.get('barelb-system', 'barelb-controller')?.spec?.holderIdentity).toBe('');
+    expect(a.events).toEqual(['start', 'stop']);
+  });
+
   // Issue 14: client-go's leader renews once per RetryPeriod (wait.Until over a poll of
   // tryAcquireOrRenew), 0.5 writes/s at the defaults; a standby only reads until the Lease expires.
   it("writes no more often than client-go's defaults: one renewal per retry period, none by a standby", async () => {

@@ -36,6 +36,8 @@ export class LeaderElector {
   private observed: { holder: string; renew: string; at: number } | undefined;
   private lastRenew = 0;
   private timer: TimerHandle | undefined;
+  /** The acquire-or-renew attempt running now, if any (stop waits for it). */
+  private inflight: Promise<void> | undefined;
   private stopped = true;
   private attempted: () => void = () => {};
   /** Resolves once the first try to acquire the Lease has finished, won or not. */
@@ -64,19 +66,31 @@ export class LeaderElector {
     this.schedule(0);
   }
 
-  /** Stops; a leader releases the lease so a successor need not wait for it to expire. */
+  /**
+   * Stops; a leader releases the lease so a successor need not wait for it to expire. The release
+   * waits for an acquire or renewal still in flight: read before that write lands, it would be
+   * refused (409) and leave the successor waiting out the lease.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.clock.clearTimeout(this.timer);
-    if (this.leading) {
-      this.loseLeadership('stopping');
+    const wasLeading = this.leading;
+    const attempt = this.inflight;
+    this.loseLeadership('stopping');
+    // An attempt in flight may also be the one that acquires the lease: release checks who holds it.
+    if (attempt) await attempt.catch(() => {});
+    if (wasLeading || attempt)
       await this.release().catch((err: unknown) => this.log.warn({ err }, 'could not release the lease'));
-    }
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = this.clock.setTimeout(() => void this.tick(), ms);
+    this.timer = this.clock.setTimeout(() => {
+      const attempt = this.tick().finally(() => {
+        if (this.inflight === attempt) this.inflight = undefined;
+      });
+      this.inflight = attempt;
+    }, ms);
   }
 
   private async tick(): Promise<void> {
