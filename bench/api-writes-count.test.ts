@@ -42,6 +42,20 @@ describe('writerOf', () => {
       want: 'controller',
     },
     {
+      name: "MetalLB's speaker, by its node address",
+      e: {
+        user: { username: 'admin' },
+        impersonatedUser: { username: 'system:serviceaccount:metallb-system:speaker' },
+        sourceIPs: ['198.18.0.12'],
+      },
+      want: 'metallb speaker n2',
+    },
+    {
+      name: "MetalLB's controller",
+      e: { impersonatedUser: { username: 'system:serviceaccount:metallb-system:controller' } },
+      want: 'metallb controller',
+    },
+    {
       name: "the apiserver's own Lease",
       e: { user: { username: 'system:apiserver' } },
       want: 'system:apiserver',

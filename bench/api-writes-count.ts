@@ -19,22 +19,32 @@ export interface AuditEvent {
   readonly requestReceivedTimestamp?: string;
 }
 
-const SPEAKER_SA = 'system:serviceaccount:barelb-system:barelb-speaker';
-const CONTROLLER_SA = 'system:serviceaccount:barelb-system:barelb-controller';
+/**
+ * Load balancers' ServiceAccounts and the writer each is reported as: BareLB's, and MetalLB's as
+ * `npm run bench:vs-metallb` installs it (its release manifest's `metallb-system` ServiceAccounts).
+ */
+const SPEAKER_SAS: ReadonlyMap<string, string> = new Map([
+  ['system:serviceaccount:barelb-system:barelb-speaker', 'speaker'],
+  ['system:serviceaccount:metallb-system:speaker', 'metallb speaker'],
+]);
+const CONTROLLER_SAS: ReadonlyMap<string, string> = new Map([
+  ['system:serviceaccount:barelb-system:barelb-controller', 'controller'],
+  ['system:serviceaccount:metallb-system:controller', 'metallb controller'],
+]);
 
 /**
  * Who made a write: `speaker <node>` (by the source address: speakers run on their node's network),
- * `controller`, or the API user for everyone else (the apiserver's own Lease, kube-controller-manager,
- * the lab's admin).
+ * `controller`, the same prefixed `metallb ` for MetalLB's, or the API user for everyone else (the
+ * apiserver's own Lease, kube-controller-manager, the lab's admin).
  */
 export function writerOf(e: AuditEvent, nodeByIp: ReadonlyMap<string, string>): string {
   const who = e.impersonatedUser?.username ?? e.user?.username ?? '?';
-  if (who === SPEAKER_SA) {
+  const speaker = SPEAKER_SAS.get(who);
+  if (speaker !== undefined) {
     const ip = e.sourceIPs?.[0] ?? '?';
-    return `speaker ${nodeByIp.get(ip) ?? ip}`;
+    return `${speaker} ${nodeByIp.get(ip) ?? ip}`;
   }
-  if (who === CONTROLLER_SA) return 'controller';
-  return who;
+  return CONTROLLER_SAS.get(who) ?? who;
 }
 
 /** `leases`, `services/status`, `servicel2statuses.barelb.io`: resource, subresource, group. */

@@ -12,21 +12,12 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CoreV1Api,
-  type KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Service,
-  Watch,
-} from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Lab } from '../src/lab/lab.js';
-import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
+import { createServices, deleteServices, watchCreateToIp } from './bulk-services.js';
 import { cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
-const CONCURRENCY = 32;
 /**
  * The bare client patches with as many requests in flight as the controller has workers, and with
  * four times as many; the faster is the limit. On this apiserver more in flight is often faster, so
@@ -35,67 +26,6 @@ const CONCURRENCY = 32;
 const LIMIT_CONCURRENCY = [32, 128] as const;
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-const svc = (name: string, ns: string, cls?: string): V1Service => ({
-  metadata: { name, namespace: ns },
-  spec: {
-    type: 'LoadBalancer',
-    ports: [{ port: 80, targetPort: 8080 }],
-    selector: { app: name },
-    // The lab's IPv4 ClusterIP range (/22) holds about 1,000 Services, so the limit's Services take
-    // IPv6 ClusterIPs; only their LoadBalancer status is written, which costs the same either way.
-    ...(cls ? { loadBalancerClass: cls, ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' } : {}),
-  },
-});
-
-/** Creates N LoadBalancer Services `<prefix><i>` in `ns` as fast as the apiserver takes them. */
-async function createServices(
-  core: CoreV1Api,
-  ns: string,
-  opts: { prefix?: string; cls?: string; concurrency?: number; before?: (i: number) => void } = {},
-): Promise<void> {
-  await ensureNamespace(core, ns);
-  await pool([...Array(N).keys()], opts.concurrency ?? CONCURRENCY, async (i) => {
-    opts.before?.(i);
-    await core.createNamespacedService({
-      namespace: ns,
-      body: svc(`${opts.prefix ?? 'b'}${i}`, ns, opts.cls),
-    });
-  });
-}
-
-/** Deletes the N Services `<prefix><i>` in `ns` and waits until they are gone. */
-async function deleteServices(core: CoreV1Api, ns: string, prefix: string): Promise<void> {
-  await pool([...Array(N).keys()], CONCURRENCY, async (i) => {
-    await core.deleteNamespacedService({ namespace: ns, name: `${prefix}${i}` });
-  });
-  while ((await core.listNamespacedService({ namespace: ns })).items.length > 0) await sleep(200);
-}
-
-/** Watches a namespace's Services and records, per name, the time from `created` to an IP in status. */
-async function watchIps(kc: KubeConfig, ns: string, n: number) {
-  const created = new Map<string, number>();
-  const latency = new Map<string, number>();
-  let done: () => void = () => {};
-  const all = new Promise<void>((r) => {
-    done = r;
-  });
-  const req = await new Watch(kc).watch(
-    `/api/v1/namespaces/${ns}/services`,
-    {},
-    (_type, obj: V1Service) => {
-      const name = obj.metadata?.name ?? '';
-      const t0 = created.get(name);
-      if (t0 !== undefined && !latency.has(name) && (obj.status?.loadBalancer?.ingress?.length ?? 0) > 0) {
-        latency.set(name, performance.now() - t0);
-        if (latency.size === n) done();
-      }
-    },
-    () => {},
-  );
-  const timeout = new Promise<void>((r) => setTimeout(r, 300_000).unref());
-  return { created, latency, allDone: Promise.race([all, timeout]), stop: () => req.abort() };
-}
 
 // Host processes: the backlog needs one controller that stays stopped while Services queue up. On real
 // nodes deploy/'s standby replica takes over at once and the kubelet restarts a stopped container, so the
@@ -119,14 +49,19 @@ try {
 
   // 1. The physical limit: a bare client, one status patch per Service, on Services no controller owns.
   const limitCreateStart = performance.now();
-  await createServices(core, 'limit', { prefix: 'l', cls: 'example.com/nobody' });
+  await createServices(core, 'limit', N, { prefix: 'l', cls: 'example.com/nobody', ipv6ClusterIp: true });
   const limitCreateMs = performance.now() - limitCreateStart;
   // The same creates with more in flight: if they went faster, the live run would be creating too
   // slowly. These Services go again before the live run, so every later list stays the same size.
   const moreCreateStart = performance.now();
-  await createServices(core, 'creates', { prefix: 'c', cls: 'example.com/nobody', concurrency: 128 });
+  await createServices(core, 'creates', N, {
+    prefix: 'c',
+    cls: 'example.com/nobody',
+    ipv6ClusterIp: true,
+    concurrency: 128,
+  });
   const moreCreateMs = performance.now() - moreCreateStart;
-  await deleteServices(core, 'creates', 'c');
+  await deleteServices(core, 'creates', N, 'c');
   const patch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   // Each round writes other addresses, so every patch is a real write. The limit is measured before
   // the live run and again before the backlog run: the machine's noise moves it, and the mean of
@@ -161,9 +96,9 @@ try {
   const limit1 = await measureLimit();
 
   // 2. Live: create N Services, watch for their IPs.
-  const live = await watchIps(kc, 'bench', N);
+  const live = await watchCreateToIp(kc, 'bench', N);
   const start = performance.now();
-  await createServices(core, 'bench', { before: (i) => live.created.set(`b${i}`, performance.now()) });
+  await createServices(core, 'bench', N, { before: (i) => live.created.set(`b${i}`, performance.now()) });
   const createdMs = performance.now() - start;
   await live.allDone;
   const totalMs = performance.now() - start;
@@ -176,9 +111,9 @@ try {
   await lab.stopComponent('controller');
   const limit2 = await measureLimit();
   const limitMs = (limit1 + limit2) / 2;
-  await deleteServices(core, 'bench', 'b');
-  const backlog = await watchIps(kc, 'backlog', N);
-  await createServices(core, 'backlog');
+  await deleteServices(core, 'bench', N, 'b');
+  const backlog = await watchCreateToIp(kc, 'backlog', N);
+  await createServices(core, 'backlog', N);
   const apiserverCpu0 = cpuSeconds(await lab.componentPid('kube-apiserver'));
   const restartAt = performance.now();
   for (let i = 0; i < N; i++) backlog.created.set(`b${i}`, restartAt);

@@ -92,6 +92,17 @@ export async function hardKillRounds(
   settleMs = 60_000,
   /** Called with the victim once it is revived (bench:flap puts its CPU load back). */
   revived: (node: string) => void = () => {},
+  /**
+   * Around each kill, once owners are steady: `beforeKill` runs just before the kill is armed,
+   * `beforeRevive` once the round is timed (bench:vs-metallb stops the API server for the kill and
+   * starts it again before the node comes back).
+   */
+  hooks: {
+    beforeKill?: () => Promise<void>;
+    beforeRevive?: () => Promise<void>;
+    /** After the revive: bench:vs-metallb waits here for MetalLB's speaker (steadyOwnersNow knows BareLB's). */
+    afterRevive?: (node: string) => Promise<void>;
+  } = {},
 ): Promise<KillRound[]> {
   const out: KillRound[] = [];
   for (let round = 1; round <= rounds; round++) {
@@ -101,6 +112,7 @@ export async function hardKillRounds(
     const victim = owning[(round - 1) % Math.max(1, owning.length)] ?? owners?.get(ips[0] ?? '') ?? '';
     const owned = ips.filter((ip) => owners?.get(ip) === victim);
     if (!owners) console.log(`round ${round}: no steady owners within ${settleMs} ms; killing anyway`);
+    await hooks.beforeKill?.();
     // Armed first: the links go down within moments of `fire`, not after an `ip` process has started
     // (hundreds of ms on a loaded machine, which would count against BareLB).
     const fire = await lab.armKill(victim);
@@ -127,8 +139,10 @@ export async function hardKillRounds(
         `(GETs failed after the ARP answer: ${per.map((p) => p.failedAfterArp).join('/')}) ` +
         `[load ${loadAverage()}]`,
     );
+    await hooks.beforeRevive?.();
     await lab.revive(victim);
     revived(victim);
+    await hooks.afterRevive?.(victim);
   }
   return out;
 }

@@ -16,14 +16,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig, type V1Service, Watch } from '@kubernetes/client-node';
 import { Lab } from '../src/lab/lab.js';
 import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
-import { anonMiB, cpuSeconds, pool, quantile, rssMiB } from './lab-bench-util.js';
+import { cpuSeconds, pool, quantile } from './lab-bench-util.js';
+import { rssText, sampleRss } from './rss-sampling.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
 const START_ROUNDS = Number(process.env.BENCH_START_ROUNDS ?? 5);
 const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 20);
 const NODES = Number(process.env.BENCH_NODES ?? 1);
 
-const mib = (v: number) => `${v.toFixed(1)} MiB`;
 const svc = (name: string, ns: string): V1Service => ({
   metadata: { name, namespace: ns },
   spec: { type: 'LoadBalancer', ports: [{ port: 80, targetPort: 8080 }], selector: { app: name } },
@@ -66,30 +66,6 @@ async function watchIps(kc: KubeConfig, ns: string) {
   };
 }
 
-/**
- * RSS of the named components sampled every second for `seconds`: the last sample and the highest,
- * and the anonymous part of the last (see anonMiB: the rest is Node's binary mapped in).
- */
-async function sampleRss(lab: Lab, names: readonly string[], seconds: number) {
-  const max = new Map<string, number>();
-  const last = new Map<string, number>();
-  const anon = new Map<string, number>();
-  for (let s = 0; s < seconds; s++) {
-    for (const n of names) {
-      const pid = await lab.componentPid(n);
-      const v = rssMiB(pid);
-      last.set(n, v);
-      anon.set(n, anonMiB(pid));
-      max.set(n, Math.max(max.get(n) ?? 0, v));
-    }
-    await sleep(1_000);
-  }
-  return names.map(
-    (n) =>
-      `${n} ${mib(last.get(n) ?? Number.NaN)} (max ${mib(max.get(n) ?? Number.NaN)}, anonymous ${mib(anon.get(n) ?? Number.NaN)})`,
-  );
-}
-
 const lab = await Lab.start({
   nodes: NODES,
   realNodes: false,
@@ -110,7 +86,7 @@ try {
   const ips = await watchIps(kc, 'bench');
 
   // 1. Idle.
-  const idle = await sampleRss(lab, components, SETTLE_S);
+  const idle = (await sampleRss(lab, components, SETTLE_S)).map(rssText);
 
   // 2. Controller start -> first IP, each round a fresh process and one waiting Service.
   const startMs: number[] = [];
@@ -138,7 +114,7 @@ try {
   await ips.all(N + START_ROUNDS);
   const allocatedS = (performance.now() - t0) / 1000;
   const cpu = (await cpuOf()).map((c, i) => c - (cpu0[i] ?? 0));
-  const loaded = await sampleRss(lab, components, SETTLE_S);
+  const loaded = (await sampleRss(lab, components, SETTLE_S)).map(rssText);
   ips.stop();
 
   console.log(`nodes ${NODES}, services ${N}, settle ${SETTLE_S} s, node ${process.version}`);

@@ -162,6 +162,13 @@ export class Lab {
   exec(target: string, argv: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
     return this.cluster.exec(target, argv, opts);
   }
+  /**
+   * Writes a kubeconfig for processes inside the lab that acts as `user` (impersonation), so a
+   * component run as a host process has exactly the rights RBAC gives that user.
+   */
+  writeClientKubeconfig(file: string, user: string): Promise<void> {
+    return this.cluster.writeClientKubeconfig(file, user);
+  }
   /** Applies YAML through the lab's kubectl. */
   apply(yaml: string): Promise<void> {
     return this.cluster.apply(yaml);

@@ -2,6 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../src/lab/lab.js';
 import { speakerReady } from './test-lab.js';
 
+/** Which component is a node's speaker, and how to wait until it is ready again. */
+export interface RestartedSpeakers {
+  readonly component: (node: string) => string;
+  readonly ready: (lab: Lab, node: string) => Promise<void>;
+}
+
+const BARELB_SPEAKERS: RestartedSpeakers = {
+  component: (n) => `speaker-${n}`,
+  ready: (lab, n) => speakerReady(lab, n),
+};
+
 /**
  * Restarts every speaker gracefully, one after the other, while the client keeps sending requests
  * to `ip`; returns how many succeeded and when and how the others failed. Like a DaemonSet's rolling
@@ -12,6 +23,8 @@ export async function rollingRestartUnderLoad(
   lab: Lab,
   ip: string,
   gapMs: number,
+  /** The speakers restarted: BareLB's by default; bench:vs-metallb passes MetalLB's. */
+  speakers: RestartedSpeakers = BARELB_SPEAKERS,
 ): Promise<{ ok: number; failures: string[] }> {
   let stop = false;
   let ok = 0;
@@ -29,8 +42,8 @@ export async function rollingRestartUnderLoad(
     }
   })();
   for (const n of lab.nodes) {
-    await lab.restart(`speaker-${n}`);
-    await speakerReady(lab, n);
+    await lab.restart(speakers.component(n));
+    await speakers.ready(lab, n);
     await sleep(3_000);
   }
   stop = true;
