@@ -29,6 +29,15 @@ const peerOpen: OpenMessage = {
   capabilities: [{ kind: 'four-octet-as', asn: 64513 }],
 };
 const msg = (message: BgpMessage): FsmEvent => ({ type: 'message', message });
+/** What every failure ends with: close, timers off, down, retry in 1 s. */
+const FAILED = [
+  'close',
+  'cancel connect-retry',
+  'cancel hold',
+  'cancel keepalive',
+  'down',
+  'timer connect-retry 1000',
+];
 const UP: FsmEvent[] = [{ type: 'start' }, { type: 'tcp-up' }, msg(peerOpen), msg({ type: 'keepalive' })];
 
 /** Runs events from Idle; returns the final phase and every action, each as a short word. */
@@ -95,15 +104,7 @@ describe('BGP session state machine', () => {
       name: 'hold timer expiry: NOTIFICATION 4/0, close, retry in 1 s',
       events: [...UP, { type: 'timer', timer: 'hold' }],
       phase: 'active',
-      last: [
-        'send notification 4/0',
-        'close',
-        'cancel connect-retry',
-        'cancel hold',
-        'cancel keepalive',
-        'down',
-        'timer connect-retry 1000',
-      ],
+      last: ['send notification 4/0', ...FAILED],
     },
     {
       name: 'wrong peer AS: OPEN error 2/2, close, retry',
@@ -113,43 +114,19 @@ describe('BGP session state machine', () => {
         msg({ ...peerOpen, capabilities: [{ kind: 'four-octet-as', asn: 65000 }] }),
       ],
       phase: 'active',
-      last: [
-        'send notification 2/2',
-        'close',
-        'cancel connect-retry',
-        'cancel hold',
-        'cancel keepalive',
-        'down',
-        'timer connect-retry 1000',
-      ],
+      last: ['send notification 2/2', ...FAILED],
     },
     {
       name: 'a malformed message: its NOTIFICATION, close',
       events: [...UP, { type: 'decode-error', error: new WireError(3, 10, 'invalid prefix') }],
       phase: 'active',
-      last: [
-        'send notification 3/10',
-        'close',
-        'cancel connect-retry',
-        'cancel hold',
-        'cancel keepalive',
-        'down',
-        'timer connect-retry 1000',
-      ],
+      last: ['send notification 3/10', ...FAILED],
     },
     {
       name: 'an OPEN while Established: FSM error 5/3 (RFC 6608)',
       events: [...UP, msg(peerOpen)],
       phase: 'active',
-      last: [
-        'send notification 5/3',
-        'close',
-        'cancel connect-retry',
-        'cancel hold',
-        'cancel keepalive',
-        'down',
-        'timer connect-retry 1000',
-      ],
+      last: ['send notification 5/3', ...FAILED],
     },
     {
       name: 'an UPDATE before the OPEN: FSM error 5/1',
@@ -159,41 +136,19 @@ describe('BGP session state machine', () => {
         msg({ type: 'update', withdrawn: [], attributes: {}, nlri: [] }),
       ],
       phase: 'active',
-      last: [
-        'send notification 5/1',
-        'close',
-        'cancel connect-retry',
-        'cancel hold',
-        'cancel keepalive',
-        'down',
-        'timer connect-retry 1000',
-      ],
+      last: ['send notification 5/1', ...FAILED],
     },
     {
       name: "the peer's NOTIFICATION: close without answering",
       events: [...UP, msg({ type: 'notification', code: 6, subcode: 2, data: new Uint8Array(0) })],
       phase: 'active',
-      last: [
-        'close',
-        'cancel connect-retry',
-        'cancel hold',
-        'cancel keepalive',
-        'down',
-        'timer connect-retry 1000',
-      ],
+      last: [...FAILED],
     },
     {
       name: 'connection refused while connecting: wait for the retry timer',
       events: [{ type: 'start' }, { type: 'tcp-down', reason: 'ECONNREFUSED' }],
       phase: 'active',
-      last: [
-        'close',
-        'cancel connect-retry',
-        'cancel hold',
-        'cancel keepalive',
-        'down',
-        'timer connect-retry 1000',
-      ],
+      last: [...FAILED],
     },
     {
       name: 'the retry timer: connect again',
