@@ -308,6 +308,11 @@ const TYPE_CODES: Readonly<Record<BgpMessage['type'], number>> = {
   'route-refresh': MessageType.ROUTE_REFRESH,
 };
 
+/** A message's length on the wire, header included, whether or not it fits the limit. */
+export function encodedLength(m: BgpMessage, ctx: WireContext): number {
+  return HEADER_LENGTH + body(m, ctx).length;
+}
+
 /** One message with its header. Throws RangeError past 4,096 bytes: the caller packs UPDATEs smaller. */
 export function encodeMessage(m: BgpMessage, ctx: WireContext): Uint8Array {
   const b = body(m, ctx).done();
