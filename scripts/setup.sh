@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 packages=(iproute2 iptables nftables conntrack arping iputils-ping ndisc6 curl tcpdump openssl util-linux procps stress-ng
   psmisc kmod make g++ python3 libpcap-dev
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user
-  runc containernetworking-plugins buildah mmdebstrap)
+  runc containernetworking-plugins buildah mmdebstrap
+  frr)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -21,8 +22,15 @@ done
 if ((${#missing[@]} > 0)); then
   echo "[setup] installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # frr's package would start its routing daemons on the host; the lab runs its own, in a namespace
+  # (test/support/frr-router.ts). Where no policy says otherwise, forbid service starts meanwhile.
+  own_policy=
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  [[ -z "$own_policy" ]] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # shellcheck source=scripts/ensure-toolchains.sh

@@ -158,6 +158,13 @@ export class Lab {
   execEnv(): NodeJS.ProcessEnv {
     return this.cluster.execEnv();
   }
+  /**
+   * Adds a router's namespace on the lab's segment at LabAddresses.routerIp (target `router`), for
+   * BGP peers (issue 17); `lab down` removes it with the rest.
+   */
+  addRouter(): Promise<void> {
+    return this.cluster.addRouter();
+  }
   /** Runs a command in a lab namespace (`cp`, `client`, a node or a pod) with the lab's binaries and kubeconfig. */
   exec(target: string, argv: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
     return this.cluster.exec(target, argv, opts);

@@ -4,7 +4,7 @@
  * gets a /20 block of 198.18.0.0/16 for its segment and services, and the matching /20 of
  * 198.19.0.0/16 for pod networks, so up to 16 labs run side by side.
  *
- *   198.18.B.0/23      the L2 segment (bridge): cp .1, nodes .11.., client .250; B+1.0/24 is the
+ *   198.18.B.0/23      the L2 segment (bridge): cp .1, nodes .11.., router .240, client .250; B+1.0/24 is the
  *                      LoadBalancer range the sample pool hands out (on-link for the client)
  *   198.18.B+4.0/22    Service ClusterIPs (IPv4)
  *   198.18.B+15.0/30   the one link from the host into the lab (host .1, cp .2): tests and users reach
@@ -22,6 +22,8 @@ export interface LabAddresses {
   readonly segmentPrefix: number;
   readonly cpIp: string;
   readonly clientIp: string;
+  /** The BGP router's address on the segment (issue 17). */
+  readonly routerIp: string;
   readonly nodeIps: readonly string[];
   readonly podCidrs: readonly string[];
   readonly podGateways: readonly string[];
@@ -50,6 +52,7 @@ export function labAddresses(index: number, nodes: number): LabAddresses {
     segmentPrefix: 23,
     cpIp: `198.18.${b}.1`,
     clientIp: `198.18.${b}.250`,
+    routerIp: `198.18.${b}.240`,
     nodeIps: seq.map((n) => `198.18.${b}.${10 + n}`),
     podCidrs: seq.map((n) => `198.19.${b + n}.0/24`),
     podGateways: seq.map((n) => `198.19.${b + n}.1`),

@@ -15,7 +15,7 @@ import { claimIndex, removeLabNamespaces } from './lab-slots.js';
 import { DEFAULT_STATE_DIR, type LabState, readState, writeState } from './lab-state.js';
 import { type LabNames, labNames, nodeName } from './names.js';
 import { armCut, listNamespaces, reviveNamespace } from './netns.js';
-import { createNodePodNetwork, createSegment, restoreNodeRoutes } from './network.js';
+import { createNodePodNetwork, createRouterNamespace, createSegment, restoreNodeRoutes } from './network.js';
 import type { LabNode, NodeAgents } from './node-agents.js';
 import { KubeletPods, type PodHost } from './pod-host.js';
 import { type ForcedStop, ProcessTable, stopAll } from './process-table.js';
@@ -242,6 +242,12 @@ export class Cluster {
     await waitFor('default ServiceAccount', () => hasDefaultServiceAccount(core), 60_000, this.paths().logs);
   }
 
+  /** Adds the router namespace on the segment (target `router`), once. */
+  async addRouter(): Promise<void> {
+    if ((await run('ip', ['netns', 'list'])).stdout.includes(this.names.routerNs)) return;
+    await createRouterNamespace(this.names, this.addresses);
+  }
+
   /** Waits for the apiserver's /readyz, with the admin certificate, from inside the lab. */
   waitApiserver(timeoutMs: number): Promise<void> {
     return waitApiserver(this.names, this.paths(), timeoutMs);
@@ -251,6 +257,7 @@ export class Cluster {
   namespaceOf(target: string): string {
     if (target === 'cp') return this.names.cpNs;
     if (target === 'client') return this.names.clientNs;
+    if (target === 'router') return this.names.routerNs;
     if (this.state.nodes.includes(target)) return this.names.nodeNs(target);
     const pod = this.pods.pods.find((p) => p.name === target || `${p.namespace}/${p.name}` === target);
     if (pod) return pod.netns;

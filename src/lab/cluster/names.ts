@@ -7,6 +7,8 @@ export interface LabNames {
   readonly prefix: string;
   readonly cpNs: string;
   readonly clientNs: string;
+  /** A router on the segment, for BGP mode (issue 17): made on demand by `Lab.addRouter`. */
+  readonly routerNs: string;
   /** The host's end of the host<->cp link, in the root namespace (so it must be globally unique). */
   readonly hostLink: string;
   nodeNs(node: string): string;
@@ -21,6 +23,7 @@ export function labNames(index: number): LabNames {
     prefix,
     cpNs: `${prefix}-cp`,
     clientNs: `${prefix}-client`,
+    routerNs: `${prefix}-router`,
     hostLink: `${prefix}-host`,
     nodeNs: (node) => `${prefix}-${node}`,
     podNs: (pod) => `${prefix}-pod-${pod}`,

@@ -38,6 +38,12 @@ export async function createSegment(
   await attachToBridge(names, 'client', names.clientNs, `${addrs.clientIp}/${p}`);
 }
 
+/** A router's namespace on the segment (BGP mode, issue 17), like the client's. */
+export async function createRouterNamespace(names: LabNames, addrs: LabAddresses): Promise<void> {
+  await run('ip', ['netns', 'add', names.routerNs]);
+  await attachToBridge(names, 'router', names.routerNs, `${addrs.routerIp}/${addrs.segmentPrefix}`);
+}
+
 async function attachToBridge(names: LabNames, port: string, ns: string, cidr: string): Promise<void> {
   await ipBatch(
     [

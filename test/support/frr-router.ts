@@ -1,0 +1,112 @@
+import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Lab } from '../../src/lab/lab.js';
+
+/** Where Debian's frr package puts its daemons. */
+const FRR_LIB = '/usr/lib/frr';
+
+export interface FrrNeighbor {
+  readonly ip: string;
+  readonly asn: number;
+  readonly password?: string;
+}
+
+export interface FrrRouter {
+  /** `vtysh -c <command>` against this router, its JSON output parsed. */
+  json(command: string): Promise<unknown>;
+  /** The router's kernel routes for `prefix` (`ip route show <prefix>`), one line per route. */
+  kernelRoutes(prefix: string): Promise<string>;
+  /**
+   * bgpd's log so far. A NOTIFICATION received on a connection the router accepted shows only here:
+   * bgpd counts it against the connection, not the configured neighbour `show bgp neighbors` reports.
+   */
+  log(): Promise<string>;
+}
+
+/**
+ * A real router for BGP tests (issue 17): FRR's zebra and bgpd from Debian's frr package, run as lab
+ * processes in the lab's router namespace, with every file in the lab's state directory. The
+ * neighbours are passive: BareLB connects, as it always does. eBGP routes are accepted without a
+ * policy (`no bgp ebgp-requires-policy`) and installed in the router's kernel table by zebra, with
+ * one next hop per speaker (multipath).
+ */
+export async function startFrr(lab: Lab, asn: number, neighbors: readonly FrrNeighbor[]): Promise<FrrRouter> {
+  await lab.addRouter();
+  const dir = join(lab.stateDir, 'frr');
+  await mkdir(dir, { recursive: true });
+  const routerId = lab.addresses.routerIp;
+  const conf = [
+    'hostname lab-router',
+    'log stdout informational',
+    '!',
+    `router bgp ${asn}`,
+    ` bgp router-id ${routerId}`,
+    ' no bgp ebgp-requires-policy',
+    ' bgp log-neighbor-changes',
+    ' bgp bestpath as-path multipath-relax',
+    ...neighbors.flatMap((n) => [
+      ` neighbor ${n.ip} remote-as ${n.asn}`,
+      ` neighbor ${n.ip} passive`,
+      ` neighbor ${n.ip} timers connect 1`,
+      ...(n.password ? [` neighbor ${n.ip} password ${n.password}`] : []),
+    ]),
+    ' address-family ipv4 unicast',
+    '  maximum-paths 16',
+    '  maximum-paths ibgp 16',
+    ' exit-address-family',
+    '!',
+  ].join('\n');
+  const confFile = join(dir, 'frr.conf');
+  await writeFile(confFile, `${conf}\n`);
+  // The daemons run as the package's frr user (they keep the capabilities they need): Debian's build
+  // wants the daemon user in the frrvty group, which root is not. It must own their directory.
+  const frr = userInfo({ encoding: 'utf8' }).uid === 0 ? await frrIds() : undefined;
+  if (frr) for (const f of [dir, confFile]) await chown(f, frr.uid, frr.gid);
+  const ns = lab.namespaceOf('router');
+  const common = ['-u', 'frr', '-g', 'frr', '--vty_socket', dir, '-z', join(dir, 'zserv.api')];
+  await lab.startComponent({
+    name: 'router-zebra',
+    ns,
+    cmd: join(FRR_LIB, 'zebra'),
+    args: [...common, '-i', join(dir, 'zebra.pid'), '-f', confFile],
+    logFile: join(lab.paths().logs, 'router-zebra.log'),
+  });
+  await lab.startComponent({
+    name: 'router-bgpd',
+    ns,
+    cmd: join(FRR_LIB, 'bgpd'),
+    args: [...common, '-i', join(dir, 'bgpd.pid'), '-f', confFile, '-l', routerId],
+    logFile: join(lab.paths().logs, 'router-bgpd.log'),
+  });
+  const router: FrrRouter = {
+    async json(command) {
+      const r = await lab.exec('router', ['vtysh', '--vty_socket', dir, '-c', command]);
+      return JSON.parse(r.stdout) as unknown;
+    },
+    log: () => readFile(join(lab.paths().logs, 'router-bgpd.log'), 'utf8'),
+    async kernelRoutes(prefix) {
+      return (await lab.exec('router', ['ip', 'route', 'show', prefix])).stdout.trim();
+    },
+  };
+  // bgpd answers vtysh once it has read its configuration.
+  for (let i = 0; ; i++) {
+    try {
+      await router.json('show bgp summary json');
+      return router;
+    } catch (err) {
+      if (i >= 50) throw err;
+      await sleep(200);
+    }
+  }
+}
+
+/** The frr user's uid and gid, which Debian's frr package creates. */
+async function frrIds(): Promise<{ uid: number; gid: number }> {
+  const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith('frr:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  if (uid === undefined || gid === undefined)
+    throw new Error('no frr user: install the frr package (scripts/setup.sh)');
+  return { uid: Number(uid), gid: Number(gid) };
+}
