@@ -1,0 +1,233 @@
+/**
+ * One BGP session to one peer over TCP: the imperative shell around the pure state machine (fsm.ts),
+ * the codec (wire/) and the Adj-RIB-Out (adj-rib-out.ts). It connects, feeds what arrives to the
+ * state machine, carries out what it returns (send, close, timers), and keeps the peer's routes in
+ * step with `setRoutes`: the whole table plus End-of-RIB once Established, then only differences.
+ */
+import { connect, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { type Clock, monotonicClock, type TimerHandle } from '../../k8s/clock.js';
+import { decodeMessage, encodeMessage, nextFrame } from '../wire/codec.js';
+import type { BgpMessage, WireContext } from '../wire/messages.js';
+import { endOfRib, packUpdates, type Route, ribDiff } from './adj-rib-out.js';
+import {
+  type FsmAction,
+  type FsmEvent,
+  type FsmState,
+  initialState,
+  type Phase,
+  step,
+  type Timer,
+} from './fsm.js';
+import type { LocalSession, Negotiated } from './negotiate.js';
+
+export const BGP_PORT = 179;
+
+export interface SessionOptions {
+  readonly local: LocalSession;
+  readonly peerAddress: string;
+  readonly peerPort?: number;
+  /** Source address of the connection (BGPPeer sourceAddress); the kernel picks one when absent. */
+  readonly localAddress?: string;
+  /** Set after this speaker restarted: the first OPEN carries graceful restart's R bit. */
+  readonly restarting?: boolean;
+  readonly log: Logger;
+  readonly clock?: Clock;
+}
+
+export interface SessionEvents {
+  onEstablished?(session: Negotiated): void;
+  onDown?(reason: string, wasEstablished: boolean): void;
+}
+
+export class BgpSession {
+  private state: FsmState;
+  private socket: Socket | undefined;
+  private inbound: Uint8Array = new Uint8Array(0);
+  private readonly timers = new Map<Timer, TimerHandle>();
+  private readonly clock: Clock;
+  private wanted = new Map<string, Route>();
+  /** What the peer has from us in this session; empty until Established. */
+  private sent = new Map<string, Route>();
+  private ctx: WireContext = { fourOctetAs: false };
+  private lastReason = '';
+
+  constructor(
+    private readonly opts: SessionOptions,
+    private readonly events: SessionEvents = {},
+  ) {
+    this.clock = opts.clock ?? monotonicClock;
+    this.state = initialState(opts.restarting ?? false);
+  }
+
+  get phase(): Phase {
+    return this.state.phase;
+  }
+  /** Why the session last went down (for status conditions and Events). */
+  get reason(): string {
+    return this.lastReason;
+  }
+
+  start(): void {
+    this.dispatch({ type: 'start' });
+  }
+
+  /** Sends Cease (administrative shutdown) when a session is up, and closes. */
+  async stop(reason = 'stopping'): Promise<void> {
+    const socket = this.socket;
+    this.dispatch({ type: 'stop', reason });
+    if (socket && !socket.destroyed) await new Promise<void>((r) => socket.once('close', () => r()));
+  }
+
+  /** The routes this peer should have (keyed by prefixKey); sent at once when Established. */
+  setRoutes(routes: ReadonlyMap<string, Route>): void {
+    this.wanted = new Map(routes);
+    if (this.state.phase === 'established') this.sync();
+  }
+
+  private sync(): void {
+    const { announce, withdraw } = ribDiff(this.sent, this.wanted);
+    for (const m of packUpdates(announce, withdraw, this.ctx)) this.send(m);
+    this.sent = new Map(this.wanted);
+  }
+
+  private dispatch(e: FsmEvent): void {
+    const r = step(this.state, e, this.opts.local);
+    this.state = r.state;
+    for (const a of r.actions) this.apply(a);
+  }
+
+  private apply(a: FsmAction): void {
+    switch (a.type) {
+      case 'connect':
+        this.connect();
+        break;
+      case 'send':
+        this.send(a.message);
+        break;
+      case 'close':
+        this.closeSocket();
+        break;
+      case 'start-timer':
+        this.cancel(a.timer);
+        this.timers.set(
+          a.timer,
+          this.clock.setTimeout(() => {
+            this.timers.delete(a.timer);
+            this.dispatch({ type: 'timer', timer: a.timer });
+          }, a.ms),
+        );
+        break;
+      case 'cancel-timer':
+        this.cancel(a.timer);
+        break;
+      case 'established':
+        this.ctx = { fourOctetAs: a.session.fourOctetAs };
+        this.opts.log.info(
+          {
+            event: 'bgp_established',
+            peer: this.opts.peerAddress,
+            holdTimeS: a.session.holdTimeS,
+            families: a.session.families,
+          },
+          'BGP session established',
+        );
+        this.events.onEstablished?.(a.session);
+        // The whole table, then End-of-RIB for each family: a peer keeping our routes over a
+        // restart (graceful restart) drops the stale ones it did not get again.
+        this.sent = new Map();
+        this.sync();
+        for (const f of a.session.families) this.send(endOfRib(f));
+        break;
+      case 'down':
+        this.lastReason = a.reason;
+        this.sent = new Map();
+        this.opts.log.warn(
+          {
+            event: 'bgp_down',
+            peer: this.opts.peerAddress,
+            reason: a.reason,
+            wasEstablished: a.wasEstablished,
+          },
+          `BGP session down: ${a.reason}`,
+        );
+        this.events.onDown?.(a.reason, a.wasEstablished);
+        break;
+    }
+  }
+
+  private connect(): void {
+    this.closeSocket();
+    this.inbound = new Uint8Array(0);
+    const socket = connect({
+      host: this.opts.peerAddress,
+      port: this.opts.peerPort ?? BGP_PORT,
+      ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
+    });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    // Events from a socket we have since replaced or closed are old news.
+    const current = () => this.socket === socket;
+    socket.on('connect', () => current() && this.dispatch({ type: 'tcp-up' }));
+    socket.on('data', (chunk: Buffer) => current() && this.receive(chunk));
+    socket.on('error', (err) => {
+      if (current()) this.lastReason = err.message;
+    });
+    socket.on('close', () => {
+      if (!current()) return;
+      this.socket = undefined;
+      this.dispatch({ type: 'tcp-down', reason: this.lastReason || 'closed by the peer' });
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    const merged = new Uint8Array(this.inbound.length + chunk.length);
+    merged.set(this.inbound);
+    merged.set(chunk, this.inbound.length);
+    let buf: Uint8Array = merged;
+    for (;;) {
+      const f = nextFrame(buf);
+      if (f.kind === 'incomplete') break;
+      if (f.kind === 'error') {
+        this.dispatch({ type: 'decode-error', error: f.error });
+        return;
+      }
+      buf = f.rest;
+      const d = decodeMessage(f.bytes, this.ctx);
+      if (!d.ok) {
+        this.dispatch({ type: 'decode-error', error: d.error });
+        return;
+      }
+      if (d.withdrawReasons.length > 0)
+        this.opts.log.debug(
+          { event: 'bgp_update_withdrawn', reasons: d.withdrawReasons },
+          'malformed UPDATE treated as withdraw',
+        );
+      this.dispatch({ type: 'message', message: d.message });
+      if (!this.socket) return;
+    }
+    this.inbound = buf.slice();
+  }
+
+  private send(m: BgpMessage): void {
+    const s = this.socket;
+    if (!s || s.destroyed) return;
+    s.write(encodeMessage(m, this.ctx));
+  }
+
+  private closeSocket(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    // end() lets a NOTIFICATION written just before leave; destroy after a moment if the peer lingers.
+    if (s && !s.destroyed) {
+      s.end();
+      setTimeout(() => s.destroy(), 1_000).unref();
+    }
+  }
+
+  private cancel(t: Timer): void {
+    const h = this.timers.get(t);
+    if (h) this.clock.clearTimeout(h);
+    this.timers.delete(t);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * BGP mode against a real router (issue 17): FRR's bgpd and zebra in the lab's router namespace,
+ * BareLB's session code in each node's namespace. What the router reports (vtysh JSON) and what it
+ * puts in its kernel table are the proof, not what our side believes.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '../src/lab/lab.js';
+import { type FrrRouter, startFrr } from './support/frr-router.js';
+import { eventually, startTestLab } from './support/test-lab.js';
+
+const ROUTER_ASN = 64513;
+const NODE_ASN = 64512;
+
+describe('BGP sessions with FRR', () => {
+  let lab: Lab;
+  let router: FrrRouter;
+  const ip = () => `198.18.${lab.addresses.index * 16 + 1}.20`;
+
+  /** A BareLB BGP session in node `node`'s namespace, announcing `ips`. */
+  const speak = (
+    node: string,
+    opts: { ips: string[]; peerAsn?: number; holdTimeS?: number; name?: string },
+  ) =>
+    lab.startComponent({
+      name: opts.name ?? `bgp-${node}`,
+      ns: lab.namespaceOf(node),
+      cmd: process.execPath,
+      args: [
+        '--import',
+        'tsx',
+        join('test', 'support', 'bgp-peer-process.ts'),
+        JSON.stringify({
+          peer: lab.addresses.routerIp,
+          source: lab.nodeIp(node),
+          myAsn: NODE_ASN,
+          peerAsn: opts.peerAsn ?? ROUTER_ASN,
+          holdTimeS: opts.holdTimeS ?? 9,
+          ips: opts.ips,
+        }),
+      ],
+      logFile: join(lab.paths().logs, `${opts.name ?? `bgp-${node}`}.log`),
+      stopBoundMs: 5_000,
+    });
+
+  /** The neighbour's state as FRR reports it. */
+  const peerState = async (node: string) => {
+    const s = (await router.json('show bgp neighbors json')) as Record<
+      string,
+      { bgpState?: string; lastNotificationReason?: string; lastResetDueTo?: string }
+    >;
+    return s[lab.nodeIp(node)];
+  };
+
+  beforeAll(async () => {
+    lab = await startTestLab('bgp', { nodes: 2, realNodes: false, bare: true });
+    router = await startFrr(
+      lab,
+      ROUTER_ASN,
+      lab.nodes.map((n) => ({ ip: lab.nodeIp(n), asn: NODE_ASN })),
+    );
+  }, 240_000);
+  afterAll(async () => {
+    await lab?.stop();
+  }, 120_000);
+
+  it('both nodes establish eBGP and the router installs the IP with one next hop per node (ECMP)', async () => {
+    for (const n of lab.nodes) await speak(n, { ips: [ip()] });
+    for (const n of lab.nodes)
+      await eventually(`${n} Established at the router`, async () =>
+        (await peerState(n))?.bgpState === 'Established' ? true : undefined,
+      );
+    const route = await eventually('the router kernel route with two next hops', async () => {
+      const r = await router.kernelRoutes(ip());
+      return lab.nodes.every((n) => r.includes(`via ${lab.nodeIp(n)}`)) ? r : undefined;
+    });
+    expect(route).toContain('proto bgp');
+    const rib = (await router.json(`show ip bgp ${ip()}/32 json`)) as {
+      paths?: { aspath?: { string?: string } }[];
+    };
+    expect(rib.paths?.map((p) => p.aspath?.string)).toEqual([String(NODE_ASN), String(NODE_ASN)]);
+  }, 120_000);
+
+  it("a speaker stopped gracefully sends Cease; the router drops that node's next hop", async () => {
+    const [first = '', second = ''] = lab.nodes;
+    await lab.stopComponent(`bgp-${first}`);
+    await eventually(`router sees ${first} down`, async () =>
+      (await peerState(first))?.bgpState !== 'Established' ? true : undefined,
+    );
+    const route = await eventually('one next hop left', async () => {
+      const r = await router.kernelRoutes(ip());
+      return r.includes(`via ${lab.nodeIp(second)}`) && !r.includes(`via ${lab.nodeIp(first)}`)
+        ? r
+        : undefined;
+    });
+    expect(route).toContain(lab.nodeIp(second));
+    expect(JSON.stringify(await peerState(first))).toMatch(/Cease|Administrative Shutdown/i);
+  }, 60_000);
+
+  it('a wrong peer ASN is refused with Bad Peer AS, and the process keeps running and retrying', async () => {
+    const [first = ''] = lab.nodes;
+    await speak(first, { ips: [ip()], peerAsn: 65000, name: 'bgp-wrong-asn' });
+    const ip1 = lab.nodeIp(first).replaceAll('.', '\\.');
+    const notified = new RegExp(`received from neighbor ${ip1} 2/2 \\(OPEN Message Error/Bad Peer AS\\)`);
+    // Twice: the first attempt, and the retry after the backoff (1 s, then 2 s).
+    const lines = await eventually('the router logs our Bad Peer AS twice', async () => {
+      const found = (await router.log()).split('\n').filter((l) => notified.test(l));
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(lines[0]).toMatch(/2 bytes fc 01/); // the AS the router sent, 64513, as RFC 4271 §6.2 asks
+    expect((await peerState(first))?.bgpState).not.toBe('Established');
+    expect(await lab.componentPid('bgp-wrong-asn')).toBeDefined();
+    await lab.stopComponent('bgp-wrong-asn');
+  }, 60_000);
+});
