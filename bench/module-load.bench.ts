@@ -49,7 +49,7 @@ const flagsOf = (component: string): string[] => {
  * API client needs anyway (as runtime/required-builtins.js loads them), then the packages every
  * command loads. The totals are those of program.js's own order: the same modules, once each.
  */
-const FIRST = ['runtime/required-builtins.js', 'commander', 'pino', 'metrics/prom.js'];
+const FIRST = ['runtime/required-builtins.js', 'commander', 'pino', 'prom-client'];
 const command = (component: string, main: string): LoadCase => ({
   name: `barelb ${component} (${flagsOf(component).join(' ')})`,
   flags: flagsOf(component),
@@ -64,7 +64,7 @@ const command = (component: string, main: string): LoadCase => ({
     'node:http, https, crypto (required-builtins.js)',
     'commander',
     'pino',
-    "prom-client's four metric classes (metrics/prom.js)",
+    'prom-client',
     "program.js's other imports",
     main,
   ],

@@ -1,5 +1,5 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { Registry } from '../metrics/prom.js';
 import { type ControllerReadings, controllerMetrics } from './controller-metrics.js';
 
 const reading = (loaded: 0 | 1, stale: 0 | 1, pending: Record<string, number> = {}): ControllerReadings => ({

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from '../metrics/prom.js';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ConfigHealth } from './config-health.js';
 
 /** What the controller's gauges read at each scrape, so they never go stale between reconciles. */

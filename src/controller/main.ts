@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { apiErrorFields } from '../k8s/api-error-text.js';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
@@ -9,8 +10,6 @@ import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { apiPoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { apiServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { startHttpServer } from '../metrics/http-server.js';
-import { registerProcessMetrics } from '../metrics/process-metrics.js';
-import { Registry } from '../metrics/prom.js';
 import { stopSignal } from '../runtime/stop-signal.js';
 import { Controller } from './controller.js';
 import { controllerMetrics } from './controller-metrics.js';
@@ -30,7 +29,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const signal = stopSignal(log);
   const api = await loadKubeApi(opts.kubeconfig, log.child({ component: 'kubeconfig' }));
   const registry = new Registry();
-  registerProcessMetrics(registry, 'barelb_controller_');
+  collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
   // Read at scrape time only, once the controller exists.
   const metrics = controllerMetrics(registry, {
     configHealth: () => controller.configHealth(),

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { http } from '../runtime/required-builtins.js';
-import type { Registry } from './prom.js';
 
 export interface HealthChecks {
   /** Liveness: the process can make progress. */

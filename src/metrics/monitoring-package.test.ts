@@ -2,14 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { controllerMetrics } from '../controller/controller-metrics.js';
 import { speakerMetrics } from '../speaker/speaker-metrics.js';
 import { metricsRead, PROMETHEUS_MADE, readMonitoringPackage } from './monitoring-package.js';
-import { registerProcessMetrics } from './process-metrics.js';
-import { Registry } from './prom.js';
 
 /**
  * deploy/monitoring/ tested for real: promtool (built from the Prometheus module by scripts/setup.sh via
@@ -28,13 +26,13 @@ const alerts = rules.flatMap((r) => (r.alert ? [r.alert] : []));
 /** The names a scrape of each component shows, from the same constructors main uses. */
 async function exportedNames(): Promise<Set<string>> {
   const controller = new Registry();
-  registerProcessMetrics(controller, 'barelb_controller_');
+  collectDefaultMetrics({ register: controller, prefix: 'barelb_controller_' });
   controllerMetrics(controller, {
     configHealth: () => ({ loaded: 1, stale: 0 }),
     pendingByReason: () => new Map(),
   });
   const speaker = new Registry();
-  registerProcessMetrics(speaker, 'barelb_speaker_');
+  collectDefaultMetrics({ register: speaker, prefix: 'barelb_speaker_' });
   speakerMetrics(speaker);
   const names = new Set<string>();
   for (const registry of [controller, speaker]) {

@@ -1,7 +1,7 @@
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FrameConnection } from '../layer2/frame-socket.js';
-import { Registry } from '../metrics/prom.js';
 import { type AnnounceInterface, Announcer, newInterfaces } from './announcer.js';
 import { speakerMetrics } from './speaker-metrics.js';
 

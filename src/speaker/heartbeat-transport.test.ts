@@ -1,10 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
+import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeMessage, type Message } from '../election/heartbeat-codec.js';
 import { DEFAULT_MEMBERSHIP_TIMING, Membership } from '../election/membership.js';
-import { Counter, Registry } from '../metrics/prom.js';
 import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
 
 describe('peerAddress', () => {

@@ -1,9 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import type { Counter, Gauge } from 'prom-client';
 import { decodeMessage, encodeMessage, type NodeFacts } from '../election/heartbeat-codec.js';
 import { FactsTooLargeError, type Membership, type Outgoing } from '../election/membership.js';
-import type { Counter, Gauge } from '../metrics/prom.js';
 import { type MembershipClock, systemMembershipClock } from './monotonic-clock.js';
 
 export interface HeartbeatOptions {

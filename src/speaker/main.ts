@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ElectionChecks } from '../election/candidates.js';
 import { systemClock } from '../k8s/clock.js';
 import { ApiEventRecorder } from '../k8s/event-recorder.js';
@@ -7,8 +8,6 @@ import { apiLeaseClient } from '../k8s/lease-client.js';
 import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { openFrameConnection } from '../layer2/frame-socket.js';
 import { startHttpServer } from '../metrics/http-server.js';
-import { registerProcessMetrics } from '../metrics/process-metrics.js';
-import { Registry } from '../metrics/prom.js';
 import { stopSignal } from '../runtime/stop-signal.js';
 import { announceInterfaces } from './default-interfaces.js';
 import { Speaker } from './speaker.js';
@@ -54,7 +53,7 @@ export async function runSpeaker(o: SpeakerCliOptions, log: Logger): Promise<voi
   assertTiming(o);
   const api = await loadKubeApi(o.kubeconfig, log.child({ component: 'kubeconfig' }));
   const registry = new Registry();
-  registerProcessMetrics(registry, 'barelb_speaker_');
+  collectDefaultMetrics({ register: registry, prefix: 'barelb_speaker_' });
   const metrics = speakerMetrics(registry);
   const events = new ApiEventRecorder(
     api,

@@ -1,5 +1,5 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { RESPONDER_DROP_REASONS } from '../layer2/responder.js';
-import { Counter, Gauge, type Registry } from '../metrics/prom.js';
 
 export function speakerMetrics(registry: Registry) {
   const registers = [registry];
