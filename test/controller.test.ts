@@ -1,6 +1,6 @@
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installMethodFrom } from '../src/lab/install/lab-helm-values.js';
+import { installMethodFrom } from '../src/lab/install/install-method.js';
 import type { Lab } from '../src/lab/lab.js';
 import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
 import {

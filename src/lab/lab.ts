@@ -13,9 +13,9 @@ import type { ProcessSpec, StopResult } from './cluster/processes.js';
 import { BareLbPodComponents } from './install/barelb-pod-components.js';
 import { HelmInstall } from './install/helm-install.js';
 import { HostProcessInstall } from './install/host-process-install.js';
+import { installMethodFrom } from './install/install-method.js';
 import type { Installer } from './install/installer.js';
 import { KustomizeInstall } from './install/kustomize-install.js';
-import { installMethodFrom } from './install/lab-helm-values.js';
 import { deployPinnedPods, removePinnedPod } from './workloads/pinned-pods.js';
 import { deployDeployment, deployWorkload, podserverImage } from './workloads/workload.js';
 

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { installMethodFrom, labHelmValues } from './lab-helm-values.js';
-
-describe('installMethodFrom', () => {
-  it.each([
-    [{}, 'kustomize'],
-    [{ BARELB_LAB_INSTALL: '' }, 'kustomize'],
-    [{ BARELB_LAB_INSTALL: 'kustomize' }, 'kustomize'],
-    [{ BARELB_LAB_INSTALL: 'helm' }, 'helm'],
-  ])('%j → %s', (env, want) => {
-    expect(installMethodFrom(env)).toBe(want);
-  });
-
-  it('refuses a method it does not know, naming the choices', () => {
-    expect(() => installMethodFrom({ BARELB_LAB_INSTALL: 'Helm' })).toThrow(/expected kustomize or helm/);
-  });
-});
+import { labHelmValues } from './lab-helm-values.js';
 
 describe('labHelmValues', () => {
   it('sets the local image, never pulled, and the lab pool with its advertisement', () => {
