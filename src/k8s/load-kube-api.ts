@@ -12,6 +12,7 @@ import {
   type KubeconfigDoc,
   resolveKubeconfig,
 } from './kubeconfig-resolve.js';
+import { parseKubeconfigText } from './kubeconfig-text.js';
 
 /** Which kubeconfig files the default chain reads, in kubectl's order; [] means in-cluster. */
 export function kubeconfigFiles(
@@ -42,9 +43,9 @@ export async function loadKubeApi(file: string | undefined, log: Logger): Promis
   let access: AccessConfig | undefined;
   if (files.length === 0) access = inClusterAccess(process.env);
   else {
-    const { parse } = await import('yaml');
     const docs: KubeconfigDoc[] = [];
-    for (const f of files) docs.push({ dir: dirname(f), doc: parse(await readFile(f, 'utf8')) });
+    for (const f of files)
+      docs.push({ dir: dirname(f), doc: await parseKubeconfigText(await readFile(f, 'utf8')) });
     const r = resolveKubeconfig(docs);
     if (r.ok) access = r.access;
     else if (r.unsupported) {

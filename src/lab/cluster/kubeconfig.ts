@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 
 /**
  * Writes a kubeconfig with the certificates embedded, so the file works when copied elsewhere and no
@@ -34,5 +33,7 @@ export async function writeKubeconfig(
     contexts: [{ name: 'barelb-lab', context: { cluster: 'barelb-lab', user: identity } }],
     'current-context': 'barelb-lab',
   };
-  await writeFile(file, stringify(config), { mode: 0o600 });
+  // JSON, which every kubeconfig reader takes (YAML includes it): BareLB's processes then read it
+  // without loading a YAML parser, as in a cluster, where they read no kubeconfig at all (issue 14).
+  await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 }
