@@ -82,10 +82,11 @@ try {
   for (const n of lab.nodes) load(n, workers(n), killSeconds);
   const killProbe = await startBenchProbe(lab, ips, ROUNDS * 240_000 + 120_000);
   // A killed node loses its stress-ng with its other processes: give it back its load once revived.
-  const reload = (n: string) =>
+  const reload = async (n: string): Promise<void> => {
     load(n, workers(n), Math.max(1, Math.round((killEnd - performance.now()) / 1000)));
-  const rounds = await hardKillRounds(lab, killProbe, ips, ROUNDS, 180_000, reload).finally(() =>
-    killProbe.stop(),
+  };
+  const rounds = await hardKillRounds(lab, killProbe, ips, ROUNDS, 180_000, { afterRevive: reload }).finally(
+    () => killProbe.stop(),
   );
   printKillRounds('hard failure under load -> served through another node', rounds);
   console.log(`  load average after the kill rounds: ${loadAverage()}`);

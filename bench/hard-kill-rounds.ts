@@ -14,6 +14,19 @@ const WARM_UP_MS = 1_000;
 /** A round whose IPs are not all served again within this long counts as failed (NaN). */
 const GIVE_UP_MS = 30_000;
 
+/**
+ * Around each kill, once owners are steady: `beforeKill` runs just before the kill is armed,
+ * `beforeRevive` once the round is timed (bench:vs-metallb stops the API server for the kill and
+ * starts it again before the node comes back), `afterRevive` with the victim once it is back
+ * (bench:flap puts its CPU load back; bench:vs-metallb waits for MetalLB's speaker, which
+ * steadyOwnersNow does not know).
+ */
+export interface KillRoundHooks {
+  readonly beforeKill?: () => Promise<void>;
+  readonly beforeRevive?: () => Promise<void>;
+  readonly afterRevive?: (node: string) => Promise<void>;
+}
+
 /** One kill: failover times in ms from the start of the kill call, on the probe's clock. */
 export interface KillRound {
   readonly victim: string;
@@ -90,19 +103,7 @@ export async function hardKillRounds(
   ips: readonly string[],
   rounds: number,
   settleMs = 60_000,
-  /** Called with the victim once it is revived (bench:flap puts its CPU load back). */
-  revived: (node: string) => void = () => {},
-  /**
-   * Around each kill, once owners are steady: `beforeKill` runs just before the kill is armed,
-   * `beforeRevive` once the round is timed (bench:vs-metallb stops the API server for the kill and
-   * starts it again before the node comes back).
-   */
-  hooks: {
-    beforeKill?: () => Promise<void>;
-    beforeRevive?: () => Promise<void>;
-    /** After the revive: bench:vs-metallb waits here for MetalLB's speaker (steadyOwnersNow knows BareLB's). */
-    afterRevive?: (node: string) => Promise<void>;
-  } = {},
+  hooks: KillRoundHooks = {},
 ): Promise<KillRound[]> {
   const out: KillRound[] = [];
   for (let round = 1; round <= rounds; round++) {
@@ -141,7 +142,6 @@ export async function hardKillRounds(
     );
     await hooks.beforeRevive?.();
     await lab.revive(victim);
-    revived(victim);
     await hooks.afterRevive?.(victim);
   }
   return out;

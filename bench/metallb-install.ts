@@ -16,6 +16,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
 import { createRunningPod } from '../src/lab/cluster/cluster-objects.js';
 import type { Lab } from '../src/lab/lab.js';
+import { eventually } from '../test/support/test-lab.js';
 
 export const METALLB_NS = 'metallb-system';
 /** MetalLB handles only Services of this class (--lb-class); BareLB leaves them alone. */
@@ -174,15 +175,13 @@ export async function installMetallb(lab: Lab, dir: string, pools: MetallbPools)
 
 /** Waits until a node's MetalLB speaker answers its readiness probe (from inside the node). */
 export async function metallbSpeakerReady(lab: Lab, node: string, timeoutMs = 120_000): Promise<void> {
-  const give = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await lab.exec(
-      node,
-      ['curl', '-sf', '--max-time', '2', `http://127.0.0.1:${HEALTH_PORT}/readyz`],
-      { check: false },
-    );
-    if (r.code === 0) return;
-    if (Date.now() > give) throw new Error(`${metallbSpeaker(node)} not ready within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await eventually(
+    `${metallbSpeaker(node)} ready`,
+    async () => {
+      const url = `http://127.0.0.1:${HEALTH_PORT}/readyz`;
+      const r = await lab.exec(node, ['curl', '-sf', '--max-time', '2', url], { check: false });
+      return r.code === 0 ? true : undefined;
+    },
+    timeoutMs,
+  );
 }

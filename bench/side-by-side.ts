@@ -3,7 +3,7 @@
  * and which is ahead by how much (pure; table-tested).
  */
 
-/** One measured row. `lowerIsBetter`: times, memory, writes (every row today). */
+/** One measured row; every compared figure is better lower (times, memory, writes, CPU). */
 export interface Row {
   readonly name: string;
   readonly metallb: string;

@@ -202,7 +202,7 @@ spec:
   const kills: Record<Side, KillRound[]> = { barelb: [], metallb: [] };
   for (const s of SIDES) {
     console.log(`${s}: hard node kills`);
-    kills[s] = await hardKillRounds(lab, probe, ips[s], ROUNDS, 60_000, () => {}, hooksOf(s));
+    kills[s] = await hardKillRounds(lab, probe, ips[s], ROUNDS, 60_000, hooksOf(s));
   }
   const loadAfterKills = loadAverage();
 
@@ -221,7 +221,7 @@ spec:
   const apiDown: Record<Side, KillRound[]> = { barelb: [], metallb: [] };
   for (const s of SIDES) {
     console.log(`${s}: hard node kills with the API server down`);
-    apiDown[s] = await hardKillRounds(lab, probe, ips[s], API_DOWN_ROUNDS, 120_000, () => {}, {
+    apiDown[s] = await hardKillRounds(lab, probe, ips[s], API_DOWN_ROUNDS, 120_000, {
       ...hooksOf(s),
       beforeKill: async () => {
         await lab.stopComponent('kube-apiserver');

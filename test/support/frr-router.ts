@@ -1,5 +1,4 @@
 import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../src/lab/lab.js';
@@ -62,8 +61,8 @@ export async function startFrr(lab: Lab, asn: number, neighbors: readonly FrrNei
   await writeFile(confFile, `${conf}\n`);
   // The daemons run as the package's frr user (they keep the capabilities they need): Debian's build
   // wants the daemon user in the frrvty group, which root is not. It must own their directory.
-  const frr = userInfo({ encoding: 'utf8' }).uid === 0 ? await frrIds() : undefined;
-  if (frr) for (const f of [dir, confFile]) await chown(f, frr.uid, frr.gid);
+  const frr = await frrIds();
+  for (const f of [dir, confFile]) await chown(f, frr.uid, frr.gid);
   const ns = lab.namespaceOf('router');
   const common = ['-u', 'frr', '-g', 'frr', '--vty_socket', dir, '-z', join(dir, 'zserv.api')];
   await lab.startComponent({

@@ -15,8 +15,8 @@ import { addressBytes, addressFrom, readPrefixes, writePrefix } from './prefix.j
 /** RFC 6793 §3: a 2-octet peer gets AS_TRANS in AS_PATH and the real path in AS4_PATH. */
 const AS4_PATH = 17;
 
-/** The flags each known attribute must carry (optional and transitive bits only). */
-const WELL_KNOWN_FLAGS: Readonly<Record<number, number>> = {
+/** The optional and transitive bits each attribute BareLB knows must carry (RFC 4271 §5, RFC 4760, RFC 8092). */
+const EXPECTED_FLAGS: Readonly<Record<number, number>> = {
   [AttrType.ORIGIN]: AttrFlag.TRANSITIVE,
   [AttrType.AS_PATH]: AttrFlag.TRANSITIVE,
   [AttrType.NEXT_HOP]: AttrFlag.TRANSITIVE,
@@ -37,12 +37,7 @@ export const afiOf = (f: Family): number => (f === 'IPv4' ? Afi.IPV4 : Afi.IPV6)
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-function writeAttribute(
-  w: Writer,
-  code: number,
-  value: Uint8Array,
-  flags = WELL_KNOWN_FLAGS[code] ?? 0,
-): void {
+function writeAttribute(w: Writer, code: number, value: Uint8Array, flags = EXPECTED_FLAGS[code] ?? 0): void {
   if (value.length > 255)
     w.u8(flags | AttrFlag.EXTENDED_LENGTH)
       .u8(code)
@@ -219,7 +214,7 @@ export function readAttributes(field: Uint8Array, ctx: WireContext, hasNlri: boo
       continue; // RFC 7606 §3g: all but the first are discarded.
     }
     seen.add(code);
-    const want = WELL_KNOWN_FLAGS[code];
+    const want = EXPECTED_FLAGS[code];
     if (want === undefined) {
       if (!(flags & AttrFlag.OPTIONAL))
         throw updateError(
