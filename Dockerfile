@@ -62,7 +62,7 @@ COPY package.json package-lock.json ./
 COPY native/ ./native/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/write-build-info.mjs ./scripts/
+COPY scripts/write-build-info.mjs scripts/bundle.mjs ./scripts/
 COPY src/ ./src/
 # No .git in the build context: the commit for `barelb --version` comes in as REVISION.
 ARG REVISION=unknown
@@ -105,5 +105,5 @@ COPY config/crd ./config/crd
 USER 65532:65532
 # The controller and speaker handle SIGTERM themselves (graceful handover), so no init is needed. deploy/ runs
 # them with shareProcessNamespace, so Node is not PID 1 and a SIGTERM that comes while it starts is not dropped.
-ENTRYPOINT ["node", "/app/dist/cli/main.js"]
+ENTRYPOINT ["node", "/app/dist/bin/barelb.js"]
 CMD ["--help"]

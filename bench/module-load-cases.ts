@@ -42,7 +42,7 @@ export function stepCosts(
 }
 
 /**
- * Node's flags for each component as deploy/ runs it (`command: [node, <flags>, …/cli/main.js]`,
+ * Node's flags for each component as deploy/ runs it (`command: [node, <flags>, …/bin/barelb.js]`,
  * `args: [component]`), read from the manifests so the figures follow them when they change.
  */
 export function deployNodeFlags(manifests: readonly string[]): Map<string, string[]> {
@@ -54,7 +54,8 @@ export function deployNodeFlags(manifests: readonly string[]): Map<string, strin
       for (const c of Array.isArray(containers) ? containers : []) {
         const command: unknown[] = Array.isArray(c?.command) ? c.command : [];
         const args: unknown[] = Array.isArray(c?.args) ? c.args : [];
-        const main = command.findIndex((a) => String(a).endsWith('/cli/main.js'));
+        // The script is the first argument that is a .js file; Node's flags come before it.
+        const main = command.findIndex((a) => String(a).endsWith('.js'));
         if (command[0] !== 'node' || main < 0 || typeof args[0] !== 'string') continue;
         flags.set(args[0], command.slice(1, main).map(String));
       }

@@ -5,7 +5,9 @@
  * - @kubernetes/client-node whole, and its KubeConfig module alone (dist/config.js);
  * - what `barelb speaker` and `barelb controller` load before their first API call: the CLI's early
  *   signal handlers, program.js's static imports (every command's definition) and the command's
- *   main module, from dist/ (run `npm run build` first; the npm script does), with deploy/'s flags.
+ *   main module, from dist/ (run `npm run build` first; the npm script does), with deploy/'s flags,
+ *   one step per package so each one's cost is printed;
+ * - the same as shipped: from the bundle in dist/bin/ (scripts/bundle.mjs), which the image runs.
  * Each round runs every case once, in order, so cases compare within one round on a noisy machine;
  * the summary gives the median and range over BENCH_ROUNDS rounds (default 7).
  * More cases: BENCH_MODULES='label=/abs/path/or/specifier,…' (e.g. another client-node version
@@ -89,6 +91,28 @@ const extra = (process.env.BENCH_MODULES ?? '')
     return { name: label, flags: [], steps: [[spec.startsWith('/') ? pathToFileURL(spec).href : spec]] };
   });
 
+/**
+ * The bundle as the image runs it: barelb.js's static imports (the signal handlers and esbuild's
+ * helpers), the static imports of the program chunk it loads next (commander and the commands'
+ * definitions; the chunk itself would run the CLI), then the role's main, as the CLI's dynamic
+ * import loads it.
+ */
+const bin = distOf(`${root}dist/bin`);
+const binImportsOf = (file: string) =>
+  staticImports(readFileSync(`${root}dist/bin/${file}`, 'utf8')).map((s) =>
+    s.startsWith('./') ? bin(s.slice(2)) : s,
+  );
+const programChunk = /import\("\.\/(program-[A-Z0-9]+\.js)"\)/.exec(
+  readFileSync(`${root}dist/bin/barelb.js`, 'utf8'),
+)?.[1];
+if (!programChunk) throw new Error('dist/bin/barelb.js: no dynamic import of the program chunk');
+const shipped = (component: string): LoadCase => ({
+  name: `barelb ${component} as shipped (dist/bin/)`,
+  flags: flagsOf(component),
+  steps: [binImportsOf('barelb.js'), binImportsOf(programChunk), [bin(`${component}.js`)]],
+  stepNames: ['barelb.js (signal handlers)', "the program chunk's imports", `${component}.js`],
+});
+
 const cases: LoadCase[] = [
   { name: 'node alone', flags: [], steps: [] },
   { name: "node alone (the speaker's flags)", flags: flagsOf('speaker'), steps: [] },
@@ -99,6 +123,8 @@ const cases: LoadCase[] = [
   command('speaker', 'speaker/main.js'),
   ...baseline('controller', 'controller/main.js'),
   command('controller', 'controller/main.js'),
+  shipped('speaker'),
+  shipped('controller'),
 ];
 
 /** The child: loads the steps, then reports; --expose-gc only lets it collect before weighing the heap. */

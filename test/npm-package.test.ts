@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticImports } from '../bench/module-load-cases.js';
 import { REPO_ROOT } from '../src/lab/cluster/binaries.js';
 import { run } from '../src/lab/cluster/command.js';
 
@@ -55,6 +56,44 @@ describe('the npm package', () => {
     const r = await run(barelb, ['--version'], { env: noCompiler });
     expect(r.stdout.trim()).toBe(`barelb 0.1.0 (commit ${head})`);
   });
+
+  // The installed command is the bundle (scripts/bundle.mjs). Its entry must still install the
+  // signal handlers before it loads anything: what it imports statically imports nothing of ours
+  // in turn (entry-point.test.ts says why), and the rest comes with a dynamic import.
+  it('barelb is the bundle, whose entry statically loads only the signal handlers', () => {
+    const entry = realpathSync(barelb);
+    expect(entry.endsWith(join('dist', 'bin', 'barelb.js'))).toBe(true);
+    const local = (file: string) =>
+      staticImports(readFileSync(file, 'utf8')).filter((s) => s.startsWith('.'));
+    const first = local(entry);
+    expect(first.length).toBeGreaterThan(0);
+    const texts = first.map((s) => readFileSync(join(dirname(entry), s), 'utf8'));
+    expect(texts.some((t) => t.includes('process.on('))).toBe(true);
+    for (const s of first) expect(local(join(dirname(entry), s))).toEqual([]);
+    expect(readFileSync(entry, 'utf8')).toMatch(/await import\("\.\/program-[A-Z0-9]+\.js"\)/);
+  });
+
+  // What the speaker and controller load statically from the bundle must not reach the Kubernetes
+  // client (75 MiB and most of a second, issue 14); lean-imports.test.ts checks the same of src/.
+  it.each(['speaker', 'controller'])(
+    "the bundle's %s does not statically load @kubernetes/client-node or yaml",
+    (role) => {
+      const dir = dirname(realpathSync(barelb));
+      const seen = new Set<string>();
+      const bare = new Set<string>();
+      const walk = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const s of staticImports(readFileSync(join(dir, file), 'utf8'))) {
+          if (s.startsWith('./')) walk(s.slice(2));
+          else bare.add(s);
+        }
+      };
+      walk(`${role}.js`);
+      expect(seen.size).toBeGreaterThan(1);
+      expect([...bare].filter((s) => !s.startsWith('node:'))).toEqual([]);
+    },
+  );
 
   it('barelb migrate converts from stdin to stdout, nothing else on stdout', async () => {
     const r = await run(barelb, ['migrate'], { input: SAMPLE, env: noCompiler });

@@ -3,10 +3,10 @@ import { bareLbRole, environValue, innermostPid, nodeOfCgroup } from './barelb-p
 
 describe('bareLbRole', () => {
   it.each<{ argv: string[]; want: string | undefined }>([
-    { argv: ['node', '--max-semi-space-size=1', '/app/dist/cli/main.js', 'speaker'], want: 'speaker' },
-    { argv: ['node', '/app/dist/cli/main.js', 'controller', '--x'], want: 'controller' },
+    { argv: ['node', '--max-semi-space-size=1', '/app/dist/bin/barelb.js', 'speaker'], want: 'speaker' },
+    { argv: ['node', '/app/dist/bin/barelb.js', 'controller', '--x'], want: 'controller' },
     // The init container that makes the heartbeat key is not a component.
-    { argv: ['node', '/app/dist/cli/main.js', 'heartbeat-key'], want: undefined },
+    { argv: ['node', '/app/dist/bin/barelb.js', 'heartbeat-key'], want: undefined },
     // A host-process speaker of another lab runs the checkout's dist, not the image's.
     { argv: ['node', '/work/main/dist/cli/main.js', 'speaker'], want: undefined },
     { argv: [''], want: undefined },

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 export type BareLbRole = 'speaker' | 'controller';
 
 /** The image's entry point (Dockerfile): any process running it with a role is BareLB's. */
-const IMAGE_MAIN = '/app/dist/cli/main.js';
+const IMAGE_MAIN = '/app/dist/bin/barelb.js';
 
 /** A BareLB process that a kubelet runs in one of this lab's nodes. */
 export interface PodProcess {

@@ -34,7 +34,8 @@ export const NODE_FLAGS = {
 export function barelbCommand(nodeFlags: readonly string[] = []): { cmd: string; args: string[] } {
   // BARELB_LAB_RUNTIME=dist runs the built JavaScript even from tsx (benchmarks measure what ships).
   const runningBuilt = import.meta.url.includes('/dist/') || process.env.BARELB_LAB_RUNTIME === 'dist';
-  const built = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  // dist/bin/: the bundle the image runs (scripts/bundle.mjs), so the lab weighs what users run.
+  const built = join(REPO_ROOT, 'dist', 'bin', 'barelb.js');
   if (runningBuilt && existsSync(built)) return { cmd: process.execPath, args: [...nodeFlags, built] };
   return {
     cmd: process.execPath,
