@@ -24,6 +24,11 @@ export interface BulkOptions {
   readonly concurrency?: number;
   /** Called just before Service i's create is sent. */
   readonly before?: (i: number) => void;
+  /**
+   * Called once the API server has answered Service i's create: from then on the object is stored
+   * and the controller's watch can see it, so what follows until its IP is the controller's part.
+   */
+  readonly after?: (i: number) => void;
 }
 
 function bulkService(name: string, ns: string, o: BulkOptions): V1Service {
@@ -50,6 +55,7 @@ export async function createServices(
   await pool([...Array(n).keys()], o.concurrency ?? CONCURRENCY, async (i) => {
     o.before?.(i);
     await core.createNamespacedService({ namespace: ns, body: bulkService(`${o.prefix ?? 'b'}${i}`, ns, o) });
+    o.after?.(i);
   });
 }
 

@@ -240,6 +240,9 @@ spec:
   interface Burst {
     p50: number;
     p99: number;
+    /** From the create's answer to the IP: the controller's part, without the API server's queue. */
+    answeredP50: number;
+    answeredP99: number;
     lastCreateToLastIp: number;
     controllerCpu: number;
     apiserverCpu: number;
@@ -262,10 +265,12 @@ spec:
         cpuSeconds(await lab.componentPid(controller)),
         cpuSeconds(await lab.componentPid('kube-apiserver')),
       ];
+      const answered = new Map<string, number>();
       await createServices(core, bulkNs, N, {
         prefix: 'u',
         cls,
         before: (i) => w.created.set(`u${i}`, performance.now()),
+        after: (i) => answered.set(`u${i}`, performance.now()),
       });
       const lastCreate = performance.now();
       await w.allDone;
@@ -279,9 +284,16 @@ spec:
         throw new Error(`${s}: only ${w.latency.size} of ${N} burst Services got an IP`);
       await sleep(5_000);
       const l = [...w.latency.values()];
+      // An IP can land before this process reads the create's answer (both arrive on a busy event
+      // loop): that counts as 0, the controller having added nothing after the answer.
+      const a = [...w.latency].map(([name, ms]) =>
+        Math.max(0, (w.created.get(name) ?? 0) + ms - (answered.get(name) ?? Number.NaN)),
+      );
       bursts[s].push({
         p50: quantile(l, 0.5),
         p99: quantile(l, 0.99),
+        answeredP50: quantile(a, 0.5),
+        answeredP99: quantile(a, 0.99),
         lastCreateToLastIp: Math.max(...ipAt) - lastCreate,
         controllerCpu: (cpu1[0] ?? 0) - (cpu0[0] ?? 0),
         apiserverCpu: (cpu1[1] ?? 0) - (cpu0[1] ?? 0),
@@ -372,6 +384,12 @@ spec:
       (s) => `${s1(median(bursts[s].map((x) => x.p50)))} / ${s1(median(bursts[s].map((x) => x.p99)))}`,
     ),
     timeRow(
+      "burst: create answered -> IP p50 / p99 (the controller's part)",
+      (s) => median(bursts[s].map((x) => x.answeredP99)),
+      (s) =>
+        `${s1(median(bursts[s].map((x) => x.answeredP50)))} / ${s1(median(bursts[s].map((x) => x.answeredP99)))}`,
+    ),
+    timeRow(
       'burst: last create -> last IP',
       (s) => median(bursts[s].map((x) => x.lastCreateToLastIp)),
       (s) => s1(median(bursts[s].map((x) => x.lastCreateToLastIp))),
@@ -418,7 +436,7 @@ spec:
       `${s}: speaker writes per node ${speakerWrites(s)
         .map((w) => w.toFixed(3))
         .join(', ')}/s; controller ${controllerWrites(s).toFixed(3)}/s; ` +
-        `bursts ${bursts[s].map((x) => `p50 ${s1(x.p50)} p99 ${s1(x.p99)} tail ${s1(x.lastCreateToLastIp)} cpu ${x.controllerCpu.toFixed(1)}/${x.apiserverCpu.toFixed(1)} s rss ${mib(x.rssAfter)} rewatches ${x.rewatches}`).join('; ')}; ` +
+        `bursts ${bursts[s].map((x) => `p50 ${s1(x.p50)} p99 ${s1(x.p99)} answered p50 ${s1(x.answeredP50)} p99 ${s1(x.answeredP99)} tail ${s1(x.lastCreateToLastIp)} cpu ${x.controllerCpu.toFixed(1)}/${x.apiserverCpu.toFixed(1)} s rss ${mib(x.rssAfter)} rewatches ${x.rewatches}`).join('; ')}; ` +
         `backlogs ${backlogs[s].map((x) => `${s1(x.first)} -> ${s1(x.last)} (rewatches ${x.rewatches})`).join('; ')}`,
     );
   console.log(`logs: ${lab.paths().logs}`);
