@@ -74,7 +74,11 @@ export function buildConfig(pools: readonly unknown[], ads: readonly unknown[]):
 }
 
 /** Reports each name used by more than one object once; returns those names. Unnamed objects are already invalid. */
-function reportDuplicates(names: readonly string[], kind: ObjectKind, errors: ConfigError[]): Set<string> {
+export function reportDuplicates(
+  names: readonly string[],
+  kind: ObjectKind,
+  errors: ConfigError[],
+): Set<string> {
   const counts = new Map<string, number>();
   for (const n of names) if (n !== '') counts.set(n, (counts.get(n) ?? 0) + 1);
   const duplicates = new Set<string>();
@@ -140,13 +144,21 @@ function creationOf(raw: unknown): string {
   return typeof ts === 'string' ? ts : '';
 }
 
-const KIND_ORDER: Readonly<Record<ObjectKind, number>> = { IPAddressPool: 0, L2Advertisement: 1 };
+const KIND_ORDER: Readonly<Record<ObjectKind, number>> = {
+  IPAddressPool: 0,
+  L2Advertisement: 1,
+  BGPPeer: 2,
+  BGPAdvertisement: 3,
+  BFDProfile: 4,
+  Community: 5,
+};
 
-function compareErrors(a: ConfigError, b: ConfigError): number {
+/** Errors by kind, then object name: a stable order, so status updates do not churn. */
+export function compareErrors(a: ConfigError, b: ConfigError): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareNames(a.name, b.name);
 }
 
 /** Code-unit order, not locale order, so the result is the same on every machine. */
-function compareNames(a: string, b: string): number {
+export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

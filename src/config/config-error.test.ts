@@ -31,7 +31,7 @@ describe('formatConfigError', () => {
 
 describe('isWarning', () => {
   it.each(Object.values(ConfigErrorReason))('%s', (reason) => {
-    expect(isWarning(e({ reason }))).toBe(reason === 'UnknownPool');
+    expect(isWarning(e({ reason }))).toBe(reason === 'UnknownPool' || reason === 'UnknownPeer');
   });
 });
 

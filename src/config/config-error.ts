@@ -19,6 +19,16 @@ export const ConfigErrorReason = {
   BadInterface: 'BadInterface',
   /** An L2Advertisement names a pool that does not exist. A warning: the advertisement still applies. */
   UnknownPool: 'UnknownPool',
+  /** A BGPAdvertisement names a BGPPeer that does not exist. A warning, as UnknownPool. */
+  UnknownPeer: 'UnknownPeer',
+  /**
+   * An object names another it cannot do without: a BGPPeer its BFD profile, a BGPAdvertisement a
+   * community alias. Left out until the other exists: BFD silently off, or a route sent without its
+   * NO_EXPORT, would be worse than waiting.
+   */
+  UnknownReference: 'UnknownReference',
+  /** A setting MetalLB has that BareLB does not implement (say a VRF): refused, not ignored. */
+  Unsupported: 'Unsupported',
 } as const;
 
 export type ConfigErrorReason = (typeof ConfigErrorReason)[keyof typeof ConfigErrorReason];
@@ -28,7 +38,10 @@ export type ConfigErrorReason = (typeof ConfigErrorReason)[keyof typeof ConfigEr
  * it is created (or after it was deleted) is normal during rollouts; dropping the whole advertisement would
  * stop announcements for every other pool it names.
  */
-const WARNING_REASONS: ReadonlySet<string> = new Set<string>([ConfigErrorReason.UnknownPool]);
+const WARNING_REASONS: ReadonlySet<string> = new Set<string>([
+  ConfigErrorReason.UnknownPool,
+  ConfigErrorReason.UnknownPeer,
+]);
 
 /** True when the error is informational: the object it names is still part of the Config. */
 export function isWarning(e: ConfigError): boolean {
@@ -38,6 +51,10 @@ export function isWarning(e: ConfigError): boolean {
 const KIND_WORD: Readonly<Record<ObjectKind, string>> = {
   IPAddressPool: 'pool',
   L2Advertisement: 'l2advertisement',
+  BGPPeer: 'bgppeer',
+  BGPAdvertisement: 'bgpadvertisement',
+  BFDProfile: 'bfdprofile',
+  Community: 'community',
 };
 
 /** `pool "lan": spec.addresses[2]: range start after end`; the path part is left out when empty. */

@@ -75,3 +75,31 @@ export function readStringList(
   });
   return out;
 }
+
+/** An optional integer within [min, max]; undefined when absent or (after reporting) when not. */
+export function readInteger(
+  v: unknown,
+  path: string,
+  min: number,
+  max: number,
+  sink: ErrorSink,
+): number | undefined {
+  if (isAbsent(v)) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    sink.add(path, ConfigErrorReason.InvalidField, `want an integer, got ${show(v)}`);
+    return undefined;
+  }
+  if (v < min || v > max) {
+    sink.add(path, ConfigErrorReason.InvalidField, `${v} is outside ${min}..${max}`);
+    return undefined;
+  }
+  return v;
+}
+
+/** An optional string; undefined when absent or (after reporting) when not a string. */
+export function readString(v: unknown, path: string, sink: ErrorSink): string | undefined {
+  if (isAbsent(v)) return undefined;
+  if (typeof v === 'string') return v;
+  sink.add(path, ConfigErrorReason.InvalidField, `want a string, got ${describe(v)}`);
+  return undefined;
+}

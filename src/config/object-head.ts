@@ -1,5 +1,5 @@
 import { ConfigErrorReason, type ErrorSink, errorSink } from './config-error.js';
-import { describe, isAbsent, isRecord } from './fields.js';
+import { describe, isAbsent, isRecord, readObject } from './fields.js';
 import type { ConfigError, ObjectKind } from './types.js';
 
 /** The parts every CRD object shares, read defensively. */
@@ -41,4 +41,21 @@ export function readObjectHead(
       }
   }
   return { name, labels, spec: raw.spec, sink };
+}
+
+/** An object's name, its error sink, and its spec as an object (undefined when the object is unusable). */
+export interface ObjectSpec {
+  readonly name: string;
+  readonly sink: ErrorSink;
+  /** An absent spec reads as {} (every kind here has defaults for all of it); undefined after an error. */
+  readonly spec: Record<string, unknown> | undefined;
+  readonly errors: ConfigError[];
+}
+
+/** The opening every parser shares: the head, then the spec, with the errors of both collected. */
+export function readObjectSpec(raw: unknown, kind: ObjectKind): ObjectSpec {
+  const errors: ConfigError[] = [];
+  const head = readObjectHead(raw, kind, errors);
+  if (!head) return { name: '', sink: errorSink(kind, '', errors), spec: undefined, errors };
+  return { name: head.name, sink: head.sink, spec: readObject(head.spec, 'spec', head.sink), errors };
 }

@@ -1,8 +1,9 @@
-import { ConfigErrorReason } from './config-error.js';
-import { readObject, readStringList } from './fields.js';
+import { ConfigErrorReason, type ErrorSink } from './config-error.js';
+import { readStringList } from './fields.js';
 import { interfaceNameProblem } from './interface-name.js';
 import { dns1123SubdomainProblem } from './k8s-names.js';
-import { readObjectHead } from './object-head.js';
+import type { LabelSelector } from './label-selector.js';
+import { readObjectSpec } from './object-head.js';
 import { parseLabelSelectors } from './parse-label-selector.js';
 import type { ConfigError, L2AdvertisementConfig } from './types.js';
 
@@ -19,24 +20,13 @@ export interface L2AdvertisementParse {
 
 /** Validates one L2Advertisement on its own; whether its pools exist is checked in buildConfig. */
 export function parseL2Advertisement(raw: unknown): L2AdvertisementParse {
-  const errors: ConfigError[] = [];
-  const head = readObjectHead(raw, 'L2Advertisement', errors);
-  if (!head) return { name: '', advertisement: undefined, errors };
-  const { name, sink } = head;
   // An absent spec is valid: it advertises every pool from every node, MetalLB's simplest setup.
-  const s = readObject(head.spec, 'spec', sink);
+  const { name, sink, spec: s, errors } = readObjectSpec(raw, 'L2Advertisement');
   if (!s) return { name, advertisement: undefined, errors };
 
   const advertisement: L2AdvertisementConfig = {
     name,
-    poolNames: readStringList(
-      s.ipAddressPools,
-      'spec.ipAddressPools',
-      sink,
-      ConfigErrorReason.InvalidField,
-      dns1123SubdomainProblem,
-    ),
-    poolSelectors: parseLabelSelectors(s.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', sink),
+    ...readPoolRefs(s, sink),
     nodeSelectors: parseLabelSelectors(s.nodeSelectors, 'spec.nodeSelectors', sink),
     serviceSelectors: parseLabelSelectors(s.serviceSelectors, 'spec.serviceSelectors', sink),
     interfaces: readStringList(
@@ -48,4 +38,21 @@ export function parseL2Advertisement(raw: unknown): L2AdvertisementParse {
     ),
   };
   return { name, advertisement: errors.length === 0 ? advertisement : undefined, errors };
+}
+
+/** The pools an advertisement covers, by name and by label (L2Advertisement and BGPAdvertisement alike). */
+export function readPoolRefs(
+  s: Record<string, unknown>,
+  sink: ErrorSink,
+): { poolNames: string[]; poolSelectors: LabelSelector[] } {
+  return {
+    poolNames: readStringList(
+      s.ipAddressPools,
+      'spec.ipAddressPools',
+      sink,
+      ConfigErrorReason.InvalidField,
+      dns1123SubdomainProblem,
+    ),
+    poolSelectors: parseLabelSelectors(s.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', sink),
+  };
 }

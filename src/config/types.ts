@@ -2,7 +2,13 @@ import type { AddressRange } from '../net/range.js';
 import type { LabelSelector } from './label-selector.js';
 
 /** Which CRD an error is about; used in messages as `pool "lan"` / `l2advertisement "all"`. */
-export type ObjectKind = 'IPAddressPool' | 'L2Advertisement';
+export type ObjectKind =
+  | 'IPAddressPool'
+  | 'L2Advertisement'
+  | 'BGPPeer'
+  | 'BGPAdvertisement'
+  | 'BFDProfile'
+  | 'Community';
 
 /**
  * A validation error pinned to one object and one field, printed as
