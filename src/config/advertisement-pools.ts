@@ -5,7 +5,10 @@ import type { L2AdvertisementConfig, PoolConfig } from './types.js';
  * Whether the advertisement announces the pool's addresses: named in `ipAddressPools`, or matched by one of
  * `ipAddressPoolSelectors`; with neither given it covers every pool.
  */
-export function advertisementCoversPool(ad: L2AdvertisementConfig, pool: PoolConfig): boolean {
+export function advertisementCoversPool(
+  ad: Pick<L2AdvertisementConfig, 'poolNames' | 'poolSelectors'>,
+  pool: PoolConfig,
+): boolean {
   if (ad.poolNames.length === 0 && ad.poolSelectors.length === 0) return true;
   return ad.poolNames.includes(pool.name) || matchesAny(ad.poolSelectors, pool.labels);
 }
