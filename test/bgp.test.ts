@@ -43,6 +43,40 @@ describe('BGP sessions with FRR', () => {
       stopBoundMs: 5_000,
     });
 
+  /**
+   * A session whose routes come from BareLB's configuration path (BGPPeer, BGPAdvertisement and
+   * Community objects through buildBgpConfig and planBgp), not from a list of IPs.
+   */
+  const speakPlanned = (node: string, bgp: Record<string, unknown[]>, services: unknown[]) =>
+    lab.startComponent({
+      name: `bgp-plan-${node}`,
+      ns: lab.namespaceOf(node),
+      cmd: process.execPath,
+      args: [
+        '--import',
+        'tsx',
+        join('test', 'support', 'bgp-peer-process.ts'),
+        JSON.stringify({
+          peer: lab.addresses.routerIp,
+          source: lab.nodeIp(node),
+          myAsn: NODE_ASN,
+          peerAsn: ROUTER_ASN,
+          holdTimeS: 9,
+          ips: [],
+          config: {
+            pools: [{ metadata: { name: 'bgp' }, spec: { addresses: [`${subnet()}.0/24`] } }],
+            bgp: { peers: [], advertisements: [], bfdProfiles: [], communities: [], ...bgp },
+            services,
+            peer: 'router',
+            node: { name: node, labels: {} },
+          },
+        }),
+      ],
+      logFile: join(lab.paths().logs, `bgp-plan-${node}.log`),
+      stopBoundMs: 5_000,
+    });
+  const subnet = () => `198.18.${lab.addresses.index * 16 + 1}`;
+
   /** The neighbour's state as FRR reports it. */
   const peerState = async (node: string) => {
     const s = (await router.json('show bgp neighbors json')) as Record<
@@ -112,4 +146,45 @@ describe('BGP sessions with FRR', () => {
     expect(await lab.componentPid('bgp-wrong-asn')).toBeDefined();
     await lab.stopComponent('bgp-wrong-asn');
   }, 60_000);
+
+  it('BGPAdvertisements reach the router: communities (literal, alias, large) and an aggregate, from both nodes', async () => {
+    for (const n of lab.nodes) if (await lab.componentPid(`bgp-${n}`)) await lab.stopComponent(`bgp-${n}`);
+    const bgp = {
+      peers: [
+        {
+          metadata: { name: 'router' },
+          spec: { myASN: NODE_ASN, peerASN: ROUTER_ASN, peerAddress: lab.addresses.routerIp },
+        },
+      ],
+      advertisements: [
+        { metadata: { name: 'each' }, spec: { communities: ['64512:100', 'EDGE', 'large:64512:1:2'] } },
+        { metadata: { name: 'aggregate' }, spec: { aggregationLength: 24 } },
+      ],
+      communities: [
+        { metadata: { name: 'site' }, spec: { communities: [{ name: 'EDGE', value: '64512:200' }] } },
+      ],
+    };
+    const services = [
+      { key: 'default/a', ips: [`${subnet()}.30`], pool: 'bgp', servedHere: true },
+      { key: 'default/b', ips: [`${subnet()}.31`], pool: 'bgp', servedHere: true },
+    ];
+    for (const n of lab.nodes) await speakPlanned(n, bgp, services);
+    const aggregate = await eventually('the /24 aggregate with a next hop per node', async () => {
+      const r = await router.kernelRoutes(`${subnet()}.0/24`);
+      return lab.nodes.every((n) => r.includes(`via ${lab.nodeIp(n)}`)) ? r : undefined;
+    });
+    expect(aggregate).toContain('proto bgp');
+    for (const host of ['30', '31']) {
+      const rib = await eventually(`${subnet()}.${host}/32 from both nodes`, async () => {
+        const r = (await router.json(`show ip bgp ${subnet()}.${host}/32 json`)) as {
+          paths?: { community?: { string?: string }; largeCommunity?: { string?: string } }[];
+        };
+        return r.paths?.length === lab.nodes.length ? r : undefined;
+      });
+      for (const path of rib.paths ?? []) {
+        expect(path.community?.string).toBe('64512:100 64512:200');
+        expect(path.largeCommunity?.string).toBe('64512:1:2');
+      }
+    }
+  }, 120_000);
 });
