@@ -17,39 +17,10 @@ describe('BGP sessions with FRR', () => {
   let router: FrrRouter;
   const ip = () => `198.18.${lab.addresses.index * 16 + 1}.20`;
 
-  /** A BareLB BGP session in node `node`'s namespace, announcing `ips`. */
-  const speak = (
-    node: string,
-    opts: { ips: string[]; peerAsn?: number; holdTimeS?: number; name?: string },
-  ) =>
+  /** A BareLB BGP session in node `node`'s namespace (bgp-peer-process.ts with these options). */
+  const startSession = (name: string, node: string, options: Record<string, unknown>) =>
     lab.startComponent({
-      name: opts.name ?? `bgp-${node}`,
-      ns: lab.namespaceOf(node),
-      cmd: process.execPath,
-      args: [
-        '--import',
-        'tsx',
-        join('test', 'support', 'bgp-peer-process.ts'),
-        JSON.stringify({
-          peer: lab.addresses.routerIp,
-          source: lab.nodeIp(node),
-          myAsn: NODE_ASN,
-          peerAsn: opts.peerAsn ?? ROUTER_ASN,
-          holdTimeS: opts.holdTimeS ?? 9,
-          ips: opts.ips,
-        }),
-      ],
-      logFile: join(lab.paths().logs, `${opts.name ?? `bgp-${node}`}.log`),
-      stopBoundMs: 5_000,
-    });
-
-  /**
-   * A session whose routes come from BareLB's configuration path (BGPPeer, BGPAdvertisement and
-   * Community objects through buildBgpConfig and planBgp), not from a list of IPs.
-   */
-  const speakPlanned = (node: string, bgp: Record<string, unknown[]>, services: unknown[]) =>
-    lab.startComponent({
-      name: `bgp-plan-${node}`,
+      name,
       ns: lab.namespaceOf(node),
       cmd: process.execPath,
       args: [
@@ -63,17 +34,35 @@ describe('BGP sessions with FRR', () => {
           peerAsn: ROUTER_ASN,
           holdTimeS: 9,
           ips: [],
-          config: {
-            pools: [{ metadata: { name: 'bgp' }, spec: { addresses: [`${subnet()}.0/24`] } }],
-            bgp: { peers: [], advertisements: [], bfdProfiles: [], communities: [], ...bgp },
-            services,
-            peer: 'router',
-            node: { name: node, labels: {} },
-          },
+          ...options,
         }),
       ],
-      logFile: join(lab.paths().logs, `bgp-plan-${node}.log`),
+      logFile: join(lab.paths().logs, `${name}.log`),
       stopBoundMs: 5_000,
+    });
+
+  /** A session announcing `ips` as /32s. */
+  const speak = (
+    node: string,
+    opts: { ips: string[]; peerAsn?: number; holdTimeS?: number; name?: string },
+  ) => {
+    const { name, ...options } = opts;
+    return startSession(name ?? `bgp-${node}`, node, options);
+  };
+
+  /**
+   * A session whose routes come from BareLB's configuration path (BGPPeer, BGPAdvertisement and
+   * Community objects through buildBgpConfig and planBgp), not from a list of IPs.
+   */
+  const speakPlanned = (node: string, bgp: Record<string, unknown[]>, services: unknown[]) =>
+    startSession(`bgp-plan-${node}`, node, {
+      config: {
+        pools: [{ metadata: { name: 'bgp' }, spec: { addresses: [`${subnet()}.0/24`] } }],
+        bgp: { peers: [], advertisements: [], bfdProfiles: [], communities: [], ...bgp },
+        services,
+        peer: 'router',
+        node: { name: node, labels: {} },
+      },
     });
   const subnet = () => `198.18.${lab.addresses.index * 16 + 1}`;
 
