@@ -60,7 +60,6 @@ describe('BGP sessions with FRR', () => {
         pools: [{ metadata: { name: 'bgp' }, spec: { addresses: [`${subnet()}.0/24`] } }],
         bgp: { peers: [], advertisements: [], bfdProfiles: [], communities: [], ...bgp },
         services,
-        peer: 'router',
         node: { name: node, labels: {} },
       },
     });
@@ -176,4 +175,24 @@ describe('BGP sessions with FRR', () => {
       }
     }
   }, 120_000);
+
+  it('a node that stops being healthy withdraws its routes and keeps its session; back healthy, it returns', async () => {
+    const [first = '', second = ''] = lab.nodes;
+    const nextHops = async () => {
+      const r = await router.kernelRoutes(`${subnet()}.0/24`);
+      return lab.nodes.filter((n) => r.includes(`via ${lab.nodeIp(n)}`));
+    };
+    expect(await nextHops()).toEqual(lab.nodes);
+    await lab.signalComponent(`bgp-plan-${first}`, 'SIGUSR2');
+    await eventually(`only ${second} left as next hop`, async () =>
+      JSON.stringify(await nextHops()) === JSON.stringify([second]) ? true : undefined,
+    );
+    const rib = (await router.json(`show ip bgp ${subnet()}.30/32 json`)) as { paths?: unknown[] };
+    expect(rib.paths).toHaveLength(1);
+    expect((await peerState(first))?.bgpState).toBe('Established');
+    await lab.signalComponent(`bgp-plan-${first}`, 'SIGUSR2');
+    await eventually('both next hops back', async () =>
+      (await nextHops()).length === lab.nodes.length ? true : undefined,
+    );
+  }, 60_000);
 });

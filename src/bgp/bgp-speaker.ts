@@ -1,0 +1,126 @@
+/**
+ * The speaker's BGP side, imperative shell (issue 17): it holds one BgpSession per BGPPeer the plan
+ * picks for this node, starts, restarts and stops them as the plan changes (sessionChanges), and
+ * hands each the routes planBgp gave its peer. The decisions are pure (bgp-plan.ts,
+ * session-settings.ts, session-changes.ts); this file only carries them out.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../k8s/clock.js';
+import { parseAddress } from '../net/address.js';
+import { type BgpPlan, wireRoute } from './bgp-plan.js';
+import type { Route } from './session/adj-rib-out.js';
+import { BgpSession } from './session/bgp-session.js';
+import { sessionChanges } from './session-changes.js';
+import { type NodeAddresses, type SettingsResult, sessionSettings } from './session-settings.js';
+
+export type PeerState = 'connecting' | 'established' | 'down' | 'refused';
+
+export interface BgpSpeakerOptions {
+  readonly node: NodeAddresses;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** The speaker restarted: sessions open with graceful restart's R bit (RFC 4724). */
+  readonly restarting?: boolean;
+  /** Each peer's state as it changes, with why (for status conditions, Events and metrics). */
+  readonly onPeerState?: (peer: string, state: PeerState, reason: string) => void;
+}
+
+interface Running {
+  readonly key: string;
+  readonly session: BgpSession;
+  readonly families: readonly ('IPv4' | 'IPv6')[];
+  /** The address the session connects from: the next hop of its own family's routes. */
+  readonly localAddress: string | undefined;
+}
+
+export class BgpSpeaker {
+  private readonly running = new Map<string, Running>();
+  /** The last refusal reported per peer, so a plan applied every second does not repeat it. */
+  private readonly refused = new Map<string, string>();
+
+  constructor(private readonly opts: BgpSpeakerOptions) {}
+
+  /** Makes the sessions and their routes what the plan says. */
+  apply(plan: BgpPlan): void {
+    const wanted = new Map<string, Extract<SettingsResult, { ok: true }>>();
+    for (const peer of plan.sessions) {
+      const r = sessionSettings(peer, this.opts.node);
+      if (r.ok) {
+        wanted.set(peer.name, r);
+        this.refused.delete(peer.name);
+        continue;
+      }
+      const why = r.reasons.join('; ');
+      if (this.refused.get(peer.name) === why) continue;
+      this.refused.set(peer.name, why);
+      this.opts.log.warn(
+        { event: 'bgp_peer_refused', peer: peer.name, reasons: r.reasons },
+        `BGPPeer ${peer.name}: ${why}`,
+      );
+      this.opts.onPeerState?.(peer.name, 'refused', why);
+    }
+    for (const name of this.refused.keys())
+      if (!plan.sessions.some((p) => p.name === name)) this.refused.delete(name);
+
+    const { stop, start } = sessionChanges(
+      new Map([...this.running].map(([name, r]) => [name, r.key])),
+      new Map([...wanted].map(([name, r]) => [name, r.key])),
+    );
+    for (const name of stop) {
+      const r = this.running.get(name);
+      this.running.delete(name);
+      void r?.session.stop(wanted.has(name) ? 'configuration changed' : 'peer removed');
+    }
+    for (const name of start) {
+      const w = wanted.get(name);
+      if (!w) continue;
+      const s = w.settings;
+      const session = new BgpSession(
+        {
+          local: s.local,
+          peerAddress: s.peerAddress,
+          peerPort: s.peerPort,
+          ...(s.localAddress ? { localAddress: s.localAddress } : {}),
+          restarting: this.opts.restarting ?? false,
+          log: this.opts.log.child({ peer: name }),
+          ...(this.opts.clock ? { clock: this.opts.clock } : {}),
+        },
+        {
+          onEstablished: () => this.opts.onPeerState?.(name, 'established', ''),
+          onDown: (reason) => this.opts.onPeerState?.(name, 'down', reason),
+        },
+      );
+      this.running.set(name, {
+        key: w.key,
+        session,
+        families: s.local.families,
+        localAddress: s.localAddress,
+      });
+      this.opts.onPeerState?.(name, 'connecting', '');
+      session.start();
+    }
+
+    for (const peer of plan.sessions) {
+      const r = this.running.get(peer.name);
+      if (!r) continue;
+      const routes = new Map<string, Route>();
+      for (const [key, intent] of plan.routes.get(peer.name) ?? []) {
+        const family = intent.prefix.address.family;
+        const from =
+          r.localAddress && parseAddress(r.localAddress)?.family === family ? r.localAddress : undefined;
+        const nextHop = parseAddress(from ?? this.opts.node[family] ?? '');
+        // A family the session did not open, or one this node has no address in: no next hop to give.
+        if (!r.families.includes(family) || !nextHop) continue;
+        routes.set(key, wireRoute(intent, peer, nextHop));
+      }
+      r.session.setRoutes(routes);
+    }
+  }
+
+  /** Ends every session with Cease (administrative shutdown). */
+  async stop(): Promise<void> {
+    const all = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(all.map((r) => r.session.stop('speaker stopping')));
+  }
+}

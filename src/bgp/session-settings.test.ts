@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { buildBgpConfig } from '../config/index.js';
+import { sessionSettings } from './session-settings.js';
+
+const peerOf = (spec: Record<string, unknown>, profiles: unknown[] = []) => {
+  const c = buildBgpConfig(
+    {
+      peers: [
+        {
+          metadata: { name: 'p' },
+          spec: { myASN: 64512, peerASN: 64513, peerAddress: '198.18.0.240', ...spec },
+        },
+      ],
+      advertisements: [],
+      bfdProfiles: profiles,
+      communities: [],
+    },
+    new Set(),
+  );
+  const p = c.peers.get('p');
+  if (!p) throw new Error(JSON.stringify(c.errors));
+  return p;
+};
+const node = { IPv4: '198.18.0.11', IPv6: '2001:db8::11' };
+
+describe('sessionSettings', () => {
+  it.each([
+    {
+      name: 'eBGP over IPv4 from the node address, router ID from it, GR off',
+      spec: {},
+      want: {
+        local: {
+          myAsn: 64512,
+          peerAsn: 64513,
+          holdTimeS: 90,
+          bgpId: 0xc612000b,
+          families: ['IPv4'],
+          gracefulRestartS: 0,
+        },
+        peerAddress: '198.18.0.240',
+        peerPort: 179,
+        localAddress: '198.18.0.11',
+      },
+    },
+    {
+      name: 'iBGP by dynamicASN internal; graceful restart; both families; source and router ID given',
+      spec: {
+        peerASN: 0,
+        dynamicASN: 'internal',
+        enableGracefulRestart: true,
+        dualStackAddressFamily: true,
+        sourceAddress: '198.18.0.99',
+        routerID: '198.18.0.1',
+        holdTime: '9s',
+      },
+      want: {
+        local: {
+          myAsn: 64512,
+          peerAsn: 64512,
+          holdTimeS: 9,
+          bgpId: 0xc6120001,
+          families: ['IPv4', 'IPv6'],
+          gracefulRestartS: 120,
+        },
+        localAddress: '198.18.0.99',
+      },
+    },
+    {
+      name: 'an IPv6 peer from the node IPv6 address',
+      spec: { peerAddress: '2001:db8::1' },
+      want: { local: { families: ['IPv6'] }, localAddress: '2001:db8::11' },
+    },
+    {
+      name: 'multi-hop needs nothing more',
+      spec: { ebgpMultiHop: true },
+      want: { peerAddress: '198.18.0.240' },
+    },
+  ])('$name', ({ spec, want }) => {
+    const r = sessionSettings(peerOf(spec), node);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.settings).toMatchObject(want);
+  });
+
+  it.each([
+    { name: 'a password', spec: { password: 'x' }, reason: /MD5/ },
+    { name: 'a password Secret', spec: { passwordSecret: { name: 's' } }, reason: /MD5/ },
+    { name: 'BFD', spec: { bfdProfile: 'fast' }, profiles: [{ metadata: { name: 'fast' } }], reason: /BFD/ },
+    {
+      name: 'dynamic external ASN',
+      spec: { peerASN: 0, dynamicASN: 'external' },
+      reason: /dynamicASN external/,
+    },
+    {
+      name: 'a keepalive of its own',
+      spec: { holdTime: '9s', keepaliveTime: '1s' },
+      reason: /keepaliveTime/,
+    },
+    { name: 'connectTime', spec: { connectTime: '5s' }, reason: /connectTime/ },
+    {
+      name: 'an IPv6 peer from a node without IPv6',
+      spec: { peerAddress: '2001:db8::1' },
+      node: { IPv4: '198.18.0.11' },
+      reason: /no IPv6 address/,
+    },
+    {
+      name: 'no IPv4 for the router ID',
+      spec: { peerAddress: '2001:db8::1' },
+      node: { IPv6: '2001:db8::11' },
+      reason: /routerID/,
+    },
+  ])('refuses $name, saying so', ({ spec, profiles, node: n, reason }) => {
+    const r = sessionSettings(peerOf(spec, profiles), n ?? node);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reasons.join('; ')).toMatch(reason);
+  });
+
+  it('the key changes with anything the session was opened with, and only then', () => {
+    const key = (spec: Record<string, unknown>) => {
+      const r = sessionSettings(peerOf(spec), node);
+      return r.ok ? r.key : '';
+    };
+    expect(key({})).toBe(key({}));
+    expect(key({ holdTime: '30s' })).not.toBe(key({}));
+    expect(key({ peerPort: 1179 })).not.toBe(key({}));
+    expect(key({ enableGracefulRestart: true })).not.toBe(key({}));
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * From a BGPPeer to the options of one BgpSession on this node (pure), or the reasons it cannot run
+ * here yet. A setting the session does not implement is refused by name, never dropped: a session
+ * without the TCP MD5 password or the BFD it was given would come up (or not) for reasons the
+ * operator cannot see.
+ */
+import type { BgpPeerConfig } from '../config/bgp-types.js';
+import { parseAddress } from '../net/address.js';
+import { isInternal } from './bgp-plan.js';
+import type { LocalSession } from './session/negotiate.js';
+
+/** This node's addresses, one per family it has; the next hops of its routes. */
+export interface NodeAddresses {
+  readonly IPv4?: string | undefined;
+  readonly IPv6?: string | undefined;
+}
+
+export interface SessionSettings {
+  readonly local: LocalSession;
+  readonly peerAddress: string;
+  readonly peerPort: number;
+  readonly localAddress: string | undefined;
+}
+
+export type SettingsResult =
+  | { readonly ok: true; readonly settings: SessionSettings; readonly key: string }
+  | { readonly ok: false; readonly reasons: readonly string[] };
+
+/** Graceful restart's restart time (RFC 4724): how long the peer keeps our routes while we restart. */
+export const GRACEFUL_RESTART_S = 120;
+
+export function sessionSettings(peer: BgpPeerConfig, node: NodeAddresses): SettingsResult {
+  const reasons: string[] = [];
+  const family = parseAddress(peer.peerAddress)?.family;
+  if (!family) reasons.push(`peerAddress ${peer.peerAddress} is not an address`);
+  const own = family ? node[family] : undefined;
+  if (family && !own && !peer.sourceAddress)
+    reasons.push(`this node has no ${family} address to peer with ${peer.peerAddress} from`);
+  // ebgpMultiHop needs nothing here: sessions are sent with the kernel's default TTL (64), not 1.
+  const routerId = peer.routerId ?? node.IPv4;
+  if (!routerId) reasons.push('this node has no IPv4 address for a BGP identifier; set routerID');
+  if (peer.dynamicAsn === 'external') reasons.push('dynamicASN external is not supported yet; give peerASN');
+  if (peer.password !== undefined || peer.passwordSecret !== undefined)
+    reasons.push('TCP MD5 passwords are not supported yet');
+  if (peer.bfdProfile !== undefined) reasons.push('BFD is not supported yet');
+  if (peer.connectTimeMs !== undefined) reasons.push('connectTime is not supported yet');
+  const holdTimeS = peer.holdTimeMs / 1_000;
+  // The session keeps alive at a third of the negotiated hold time (RFC 4271 §10's suggestion).
+  if (peer.keepaliveTimeMs !== Math.floor(holdTimeS / 3) * 1_000)
+    reasons.push(
+      `keepaliveTime other than a third of holdTime (${Math.floor(holdTimeS / 3)}s) is not supported yet`,
+    );
+  if (reasons.length > 0 || !family || !routerId) return { ok: false, reasons };
+
+  const bgpId = Number(parseAddress(routerId)?.value ?? 0n);
+  const families: ('IPv4' | 'IPv6')[] = peer.dualStackAddressFamily ? ['IPv4', 'IPv6'] : [family];
+  const settings: SessionSettings = {
+    local: {
+      myAsn: peer.myAsn,
+      peerAsn: isInternal(peer) ? peer.myAsn : (peer.peerAsn ?? 0),
+      holdTimeS,
+      bgpId,
+      families,
+      gracefulRestartS: peer.enableGracefulRestart ? GRACEFUL_RESTART_S : 0,
+    },
+    peerAddress: peer.peerAddress,
+    peerPort: peer.peerPort,
+    localAddress: peer.sourceAddress ?? own,
+  };
+  // What a change must restart the session for: everything it was opened with.
+  return { ok: true, settings, key: JSON.stringify(settings) };
+}
