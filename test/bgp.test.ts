@@ -54,15 +54,35 @@ describe('BGP sessions with FRR', () => {
    * A session whose routes come from BareLB's configuration path (BGPPeer, BGPAdvertisement and
    * Community objects through buildBgpConfig and planBgp), not from a list of IPs.
    */
-  const speakPlanned = (node: string, bgp: Record<string, unknown[]>, services: unknown[]) =>
-    startSession(`bgp-plan-${node}`, node, {
+  const speakPlanned = (
+    node: string,
+    bgp: Record<string, unknown[]>,
+    services: unknown[],
+    o: { name?: string; restarting?: boolean } = {},
+  ) =>
+    startSession(o.name ?? `bgp-plan-${node}`, node, {
       config: {
         pools: [{ metadata: { name: 'bgp' }, spec: { addresses: [`${subnet()}.0/24`] } }],
         bgp: { peers: [], advertisements: [], bfdProfiles: [], communities: [], ...bgp },
         services,
         node: { name: node, labels: {} },
+        restarting: o.restarting ?? false,
       },
     });
+  /** The BGPPeer for the lab router, with more of its spec. */
+  const routerPeer = (spec: Record<string, unknown> = {}) => ({
+    metadata: { name: 'router' },
+    spec: { myASN: NODE_ASN, peerASN: ROUTER_ASN, peerAddress: lab.addresses.routerIp, ...spec },
+  });
+  const twoServices = () => [
+    { key: 'default/a', ips: [`${subnet()}.30`], pool: 'bgp', servedHere: true },
+    { key: 'default/b', ips: [`${subnet()}.31`], pool: 'bgp', servedHere: true },
+  ];
+  /** The nodes the router's kernel table names as next hops of the pool's /24 aggregate. */
+  const aggregateNextHops = async () => {
+    const r = await router.kernelRoutes(`${subnet()}.0/24`);
+    return lab.nodes.filter((n) => r.includes(`via ${lab.nodeIp(n)}`));
+  };
   const subnet = () => `198.18.${lab.addresses.index * 16 + 1}`;
 
   /** The neighbour's state as FRR reports it. */
@@ -138,12 +158,7 @@ describe('BGP sessions with FRR', () => {
   it('BGPAdvertisements reach the router: communities (literal, alias, large) and an aggregate, from both nodes', async () => {
     for (const n of lab.nodes) if (await lab.componentPid(`bgp-${n}`)) await lab.stopComponent(`bgp-${n}`);
     const bgp = {
-      peers: [
-        {
-          metadata: { name: 'router' },
-          spec: { myASN: NODE_ASN, peerASN: ROUTER_ASN, peerAddress: lab.addresses.routerIp },
-        },
-      ],
+      peers: [routerPeer()],
       advertisements: [
         { metadata: { name: 'each' }, spec: { communities: ['64512:100', 'EDGE', 'large:64512:1:2'] } },
         { metadata: { name: 'aggregate' }, spec: { aggregationLength: 24 } },
@@ -152,11 +167,7 @@ describe('BGP sessions with FRR', () => {
         { metadata: { name: 'site' }, spec: { communities: [{ name: 'EDGE', value: '64512:200' }] } },
       ],
     };
-    const services = [
-      { key: 'default/a', ips: [`${subnet()}.30`], pool: 'bgp', servedHere: true },
-      { key: 'default/b', ips: [`${subnet()}.31`], pool: 'bgp', servedHere: true },
-    ];
-    for (const n of lab.nodes) await speakPlanned(n, bgp, services);
+    for (const n of lab.nodes) await speakPlanned(n, bgp, twoServices());
     const aggregate = await eventually('the /24 aggregate with a next hop per node', async () => {
       const r = await router.kernelRoutes(`${subnet()}.0/24`);
       return lab.nodes.every((n) => r.includes(`via ${lab.nodeIp(n)}`)) ? r : undefined;
@@ -178,10 +189,7 @@ describe('BGP sessions with FRR', () => {
 
   it('a node that stops being healthy withdraws its routes and keeps its session; back healthy, it returns', async () => {
     const [first = '', second = ''] = lab.nodes;
-    const nextHops = async () => {
-      const r = await router.kernelRoutes(`${subnet()}.0/24`);
-      return lab.nodes.filter((n) => r.includes(`via ${lab.nodeIp(n)}`));
-    };
+    const nextHops = aggregateNextHops;
     expect(await nextHops()).toEqual(lab.nodes);
     await lab.signalComponent(`bgp-plan-${first}`, 'SIGUSR2');
     await eventually(`only ${second} left as next hop`, async () =>
@@ -195,4 +203,40 @@ describe('BGP sessions with FRR', () => {
       (await nextHops()).length === lab.nodes.length ? true : undefined,
     );
   }, 60_000);
+
+  it('graceful restart: a restarting speaker leaves without Cease; the router keeps its routes, stale, until it is back', async () => {
+    const [first = ''] = lab.nodes;
+    for (const n of lab.nodes) await lab.stopComponent(`bgp-plan-${n}`);
+    const bgp = {
+      peers: [routerPeer({ enableGracefulRestart: true })],
+      advertisements: [{ metadata: { name: 'aggregate' }, spec: { aggregationLength: 24 } }],
+    };
+    for (const n of lab.nodes) await speakPlanned(n, bgp, twoServices(), { name: `bgp-gr-${n}` });
+    await eventually('both next hops', async () =>
+      (await aggregateNextHops()).length === lab.nodes.length ? true : undefined,
+    );
+    await lab.stopComponent(`bgp-gr-${first}`);
+    await eventually(`the router sees ${first} down`, async () =>
+      (await peerState(first))?.bgpState !== 'Established' ? true : undefined,
+    );
+    // The kernel route keeps both next hops while the speaker is away: traffic keeps flowing.
+    for (let i = 0; i < 6; i++) {
+      expect(await aggregateNextHops()).toEqual(lab.nodes);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const paths = async () =>
+      ((await router.json(`show ip bgp ${subnet()}.0/24 json`)) as { paths?: { stale?: boolean }[] }).paths ??
+      [];
+    expect((await paths()).filter((p) => p.stale)).toHaveLength(1);
+    await speakPlanned(first, bgp, twoServices(), { name: `bgp-gr-again-${first}`, restarting: true });
+    await eventually(`${first} back, its path no longer stale`, async () => {
+      const ps = await paths();
+      return (await peerState(first))?.bgpState === 'Established' &&
+        ps.length === lab.nodes.length &&
+        !ps.some((p) => p.stale)
+        ? true
+        : undefined;
+    });
+    expect(await aggregateNextHops()).toEqual(lab.nodes);
+  }, 90_000);
 });

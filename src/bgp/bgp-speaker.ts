@@ -31,6 +31,7 @@ interface Running {
   readonly families: readonly ('IPv4' | 'IPv6')[];
   /** The address the session connects from: the next hop of its own family's routes. */
   readonly localAddress: string | undefined;
+  readonly gracefulRestart: boolean;
 }
 
 export class BgpSpeaker {
@@ -95,6 +96,7 @@ export class BgpSpeaker {
         session,
         families: s.local.families,
         localAddress: s.localAddress,
+        gracefulRestart: s.local.gracefulRestartS > 0,
       });
       this.opts.onPeerState?.(name, 'connecting', '');
       session.start();
@@ -117,10 +119,16 @@ export class BgpSpeaker {
     }
   }
 
-  /** Ends every session with Cease (administrative shutdown). */
+  /**
+   * Ends every session: with Cease (administrative shutdown), or, where graceful restart was
+   * negotiable, by closing without one, so the peer keeps forwarding to this node while the speaker
+   * restarts (a rolling upgrade) and takes the routes back from its End-of-RIB.
+   */
   async stop(): Promise<void> {
     const all = [...this.running.values()];
     this.running.clear();
-    await Promise.all(all.map((r) => r.session.stop('speaker stopping')));
+    await Promise.all(
+      all.map((r) => (r.gracefulRestart ? r.session.abandon() : r.session.stop('speaker stopping'))),
+    );
   }
 }

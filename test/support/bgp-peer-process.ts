@@ -29,6 +29,8 @@ interface Options {
     readonly bgp: BgpObjects;
     readonly services: readonly BgpService[];
     readonly node: { readonly name: string; readonly labels: Record<string, string> };
+    /** Started again after a stop: the sessions' OPEN says so (graceful restart's R bit). */
+    readonly restarting?: boolean;
   };
 }
 
@@ -51,6 +53,7 @@ function runPlanned(c: NonNullable<Options['config']>): { stop(): Promise<void> 
   const speaker = new BgpSpeaker({
     node: { IPv4: o.source },
     log,
+    restarting: c.restarting ?? false,
     onPeerState: (peer, state, reason) => console.log(JSON.stringify({ peer, state, reason })),
   });
   let healthy = true;

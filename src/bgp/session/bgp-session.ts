@@ -51,6 +51,8 @@ export class BgpSession {
   private sent = new Map<string, Route>();
   private ctx: WireContext = { fourOctetAs: false };
   private lastReason = '';
+  /** Set by abandon(): nothing more goes out, not even the Cease that stopping sends. */
+  private silent = false;
 
   constructor(
     private readonly opts: SessionOptions,
@@ -77,6 +79,17 @@ export class BgpSession {
     const socket = this.socket;
     this.dispatch({ type: 'stop', reason });
     if (socket && !socket.destroyed) await new Promise<void>((r) => socket.once('close', () => r()));
+  }
+
+  /**
+   * Leaves without a NOTIFICATION, as a restarting speaker does under graceful restart (RFC 4724):
+   * a peer that negotiated it keeps our routes, marked stale, until we are back and have sent
+   * End-of-RIB, or its restart timer runs out. A NOTIFICATION would make it drop them at once
+   * (RFC 8538 aside, which FRR and BIRD do not assume).
+   */
+  async abandon(): Promise<void> {
+    this.silent = true;
+    await this.stop('restarting');
   }
 
   /** The routes this peer should have (keyed by prefixKey); sent at once when Established. */
@@ -211,7 +224,7 @@ export class BgpSession {
 
   private send(m: BgpMessage): void {
     const s = this.socket;
-    if (!s || s.destroyed) return;
+    if (!s || s.destroyed || this.silent) return;
     s.write(encodeMessage(m, this.ctx));
   }
 
