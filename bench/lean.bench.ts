@@ -40,18 +40,27 @@ async function watchIps(kc: KubeConfig, ns: string) {
       else waiters.push(w);
     }
   };
-  const req = await new Watch(kc).watch(
-    `/api/v1/namespaces/${ns}/services`,
-    {},
-    (_type, obj: V1Service) => {
-      const name = obj.metadata?.name ?? '';
-      if (!seen.has(name) && (obj.status?.loadBalancer?.ingress?.length ?? 0) > 0) {
-        seen.set(name, performance.now());
-        check();
-      }
-    },
-    () => {},
-  );
+  // The API server closes a watch whose reader falls behind (as in a 1,000-Service burst, see
+  // bulk-services.ts); the watch starts again at once, and its initial list brings what it missed.
+  let stopped = false;
+  let req: AbortController | undefined;
+  const watch = async (): Promise<void> => {
+    req = await new Watch(kc).watch(
+      `/api/v1/namespaces/${ns}/services`,
+      {},
+      (_type, obj: V1Service) => {
+        const name = obj.metadata?.name ?? '';
+        if (!seen.has(name) && (obj.status?.loadBalancer?.ingress?.length ?? 0) > 0) {
+          seen.set(name, performance.now());
+          check();
+        }
+      },
+      () => {
+        if (!stopped) setTimeout(() => void watch().catch(() => {}), 100);
+      },
+    );
+  };
+  await watch();
   const wait = (name: string | undefined, count: number) =>
     new Promise<void>((resolve, reject) => {
       waiters.push({ name, count, resolve });
@@ -62,7 +71,10 @@ async function watchIps(kc: KubeConfig, ns: string) {
     seen,
     ip: (name: string) => wait(name, 0),
     all: (n: number) => wait(undefined, n),
-    stop: () => req.abort(),
+    stop: () => {
+      stopped = true;
+      req?.abort();
+    },
   };
 }
 
