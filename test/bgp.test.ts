@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
+import { formatAddress, parseAddress } from '../src/net/address.js';
 import { type FrrRouter, startFrr } from './support/frr-router.js';
 import { eventually, startTestLab } from './support/test-lab.js';
 
@@ -94,12 +95,33 @@ describe('BGP sessions with FRR', () => {
     return s[lab.nodeIp(node)];
   };
 
+  /**
+   * IPv6 on the segment, for this test only: the 6to4 prefix of the segment's 198.18.B.0 (as the lab's
+   * IPv6 ClusterIPs are, see addressing.ts), so even these addresses come from 198.18.0.0/15. A host
+   * keeps its IPv4 last octet: node .11 is ::b, the router .240 is ::f0.
+   */
+  const v6Group = (plus = 0) => (lab.addresses.index * 16 * 256 + plus).toString(16);
+  const ip6Of = (target: string) => {
+    const v4 = target === 'router' ? lab.addresses.routerIp : lab.nodeIp(target);
+    // In the form `ip` and FRR print it (2002:c612::b, not 2002:c612:0::b).
+    const a = parseAddress(`2002:c612:${v6Group()}::${Number(v4.split('.').at(-1)).toString(16)}`);
+    if (!a) throw new Error(`no IPv6 address for ${target}`);
+    return formatAddress(a);
+  };
+
   beforeAll(async () => {
     lab = await startTestLab('bgp', { nodes: 2, realNodes: false, bare: true });
+    await lab.addRouter();
+    for (const t of [...lab.nodes, 'router'])
+      await lab.exec(t, ['ip', '-6', 'addr', 'add', `${ip6Of(t)}/64`, 'dev', 'eth0', 'nodad']);
     router = await startFrr(
       lab,
       ROUTER_ASN,
-      lab.nodes.map((n) => ({ ip: lab.nodeIp(n), asn: NODE_ASN })),
+      [
+        ...lab.nodes.map((n) => ({ ip: lab.nodeIp(n), asn: NODE_ASN })),
+        ...lab.nodes.map((n) => ({ ip: ip6Of(n), asn: NODE_ASN })),
+      ],
+      [ip6Of('router')],
     );
   }, 240_000);
   afterAll(async () => {
@@ -203,6 +225,36 @@ describe('BGP sessions with FRR', () => {
       (await nextHops()).length === lab.nodes.length ? true : undefined,
     );
   }, 60_000);
+
+  it('IPv6: sessions over IPv6 carry IPv6 unicast (MP-BGP); the router installs the /128 with a next hop per node', async () => {
+    const pool6 = `2002:c612:${v6Group(1)}::`;
+    const bgp = {
+      peers: [routerPeer({ peerAddress: ip6Of('router') })],
+      advertisements: [{ metadata: { name: 'all' } }],
+    };
+    const services = [{ key: 'default/v6', ips: [`${pool6}30`], pool: 'bgp6', servedHere: true }];
+    for (const n of lab.nodes)
+      await startSession(`bgp-v6-${n}`, n, {
+        source6: ip6Of(n),
+        config: {
+          pools: [{ metadata: { name: 'bgp6' }, spec: { addresses: [`${pool6}/64`] } }],
+          bgp: { bfdProfiles: [], communities: [], ...bgp },
+          services,
+          node: { name: n, labels: {} },
+        },
+      });
+    const route = await eventually('the IPv6 route with a next hop per node', async () => {
+      const r = await router.kernelRoutes(`${pool6}30/128`);
+      return lab.nodes.every((n) => r.includes(`via ${ip6Of(n)}`)) ? r : undefined;
+    });
+    expect(route).toContain('proto bgp');
+    const summary = (await router.json('show bgp ipv6 unicast summary json')) as {
+      peers?: Record<string, { state?: string; pfxRcd?: number }>;
+    };
+    for (const n of lab.nodes)
+      expect(summary.peers?.[ip6Of(n)]).toMatchObject({ state: 'Established', pfxRcd: 1 });
+    for (const n of lab.nodes) await lab.stopComponent(`bgp-v6-${n}`);
+  }, 90_000);
 
   it('graceful restart: a restarting speaker leaves without Cease; the router keeps its routes, stale, until it is back', async () => {
     const [first = ''] = lab.nodes;

@@ -19,6 +19,8 @@ import { parseAddress } from '../../src/net/address.js';
 interface Options {
   readonly peer: string;
   readonly source: string;
+  /** This node's IPv6 address on the segment, when the test gave it one: the next hop of IPv6 routes. */
+  readonly source6?: string;
   readonly myAsn: number;
   readonly peerAsn: number;
   readonly holdTimeS: number;
@@ -51,7 +53,7 @@ function runPlanned(c: NonNullable<Options['config']>): { stop(): Promise<void> 
   const bgp = buildBgpConfig(c.bgp, new Set(pools.keys()));
   if (errors.length + bgp.errors.length > 0) throw new Error(JSON.stringify([...errors, ...bgp.errors]));
   const speaker = new BgpSpeaker({
-    node: { IPv4: o.source },
+    node: { IPv4: o.source, IPv6: o.source6 },
     log,
     restarting: c.restarting ?? false,
     onPeerState: (peer, state, reason) => console.log(JSON.stringify({ peer, state, reason })),

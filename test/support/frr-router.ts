@@ -15,7 +15,7 @@ export interface FrrNeighbor {
 export interface FrrRouter {
   /** `vtysh -c <command>` against this router, its JSON output parsed. */
   json(command: string): Promise<unknown>;
-  /** The router's kernel routes for `prefix` (`ip route show <prefix>`), one line per route. */
+  /** The router's kernel routes for `prefix` (`ip [-6] route show <prefix>`), one line per route. */
   kernelRoutes(prefix: string): Promise<string>;
   /**
    * bgpd's log so far. A NOTIFICATION received on a connection the router accepted shows only here:
@@ -31,7 +31,13 @@ export interface FrrRouter {
  * policy (`no bgp ebgp-requires-policy`) and installed in the router's kernel table by zebra, with
  * one next hop per speaker (multipath).
  */
-export async function startFrr(lab: Lab, asn: number, neighbors: readonly FrrNeighbor[]): Promise<FrrRouter> {
+export async function startFrr(
+  lab: Lab,
+  asn: number,
+  neighbors: readonly FrrNeighbor[],
+  /** More addresses for bgpd to listen on (it listens on the router's segment IPv4 address). */
+  extraListen: readonly string[] = [],
+): Promise<FrrRouter> {
   await lab.addRouter();
   const dir = join(lab.stateDir, 'frr');
   await mkdir(dir, { recursive: true });
@@ -55,6 +61,12 @@ export async function startFrr(lab: Lab, asn: number, neighbors: readonly FrrNei
     '  maximum-paths 16',
     '  maximum-paths ibgp 16',
     ' exit-address-family',
+    // IPv6 neighbours carry IPv6 unicast (MP-BGP, RFC 4760), which FRR activates only when told.
+    ' address-family ipv6 unicast',
+    '  maximum-paths 16',
+    '  maximum-paths ibgp 16',
+    ...neighbors.filter((n) => n.ip.includes(':')).map((n) => `  neighbor ${n.ip} activate`),
+    ' exit-address-family',
     '!',
   ].join('\n');
   const confFile = join(dir, 'frr.conf');
@@ -76,7 +88,14 @@ export async function startFrr(lab: Lab, asn: number, neighbors: readonly FrrNei
     name: 'router-bgpd',
     ns,
     cmd: join(FRR_LIB, 'bgpd'),
-    args: [...common, '-i', join(dir, 'bgpd.pid'), '-f', confFile, '-l', routerId],
+    args: [
+      ...common,
+      '-i',
+      join(dir, 'bgpd.pid'),
+      '-f',
+      confFile,
+      ...[routerId, ...extraListen].flatMap((a) => ['-l', a]),
+    ],
     logFile: join(lab.paths().logs, 'router-bgpd.log'),
   });
   const router: FrrRouter = {
@@ -86,7 +105,8 @@ export async function startFrr(lab: Lab, asn: number, neighbors: readonly FrrNei
     },
     log: () => readFile(join(lab.paths().logs, 'router-bgpd.log'), 'utf8'),
     async kernelRoutes(prefix) {
-      return (await lab.exec('router', ['ip', 'route', 'show', prefix])).stdout.trim();
+      const family = prefix.includes(':') ? ['-6'] : [];
+      return (await lab.exec('router', ['ip', ...family, 'route', 'show', prefix])).stdout.trim();
     },
   };
   // bgpd answers vtysh once it has read its configuration.
