@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh Debian machine for BareLB development and tests: Debian packages for the
-# lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load),
+# lab (network namespaces, iptables for kube-proxy, arping/curl/tcpdump for checks, stress-ng for load,
+# FRR and BIRD 2 as the BGP tests' routers),
 # compilers for the native frame socket (and an arm64 cross compiler and qemu-user for its arm64 build and
 # the arm64 image's check, test/multiarch-image.test.ts; mmdebstrap makes that image's base without binfmt_misc),
 # Node.js 24 and Go when the machine lacks them (scripts/ensure-toolchains.sh), npm packages, the
@@ -14,7 +15,7 @@ packages=(iproute2 iptables nftables conntrack arping iputils-ping ndisc6 curl t
   psmisc kmod make g++ python3 libpcap-dev
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user
   runc containernetworking-plugins buildah mmdebstrap
-  frr)
+  frr bird2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -22,8 +23,9 @@ done
 if ((${#missing[@]} > 0)); then
   echo "[setup] installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  # frr's package would start its routing daemons on the host; the lab runs its own, in a namespace
-  # (test/support/frr-router.ts). Where no policy says otherwise, forbid service starts meanwhile.
+  # frr's and bird2's packages would start their routing daemons on the host; the lab runs its own, in
+  # a namespace (test/support/frr-router.ts, bird-router.ts). Where no policy says otherwise, forbid
+  # service starts meanwhile.
   own_policy=
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1

@@ -1,46 +1,17 @@
-/**
- * BGP mode against a real router (issue 17): FRR's bgpd and zebra in the lab's router namespace,
- * BareLB's session code in each node's namespace. What the router reports (vtysh JSON) and what it
- * puts in its kernel table are the proof, not what our side believes.
- */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
 import { formatAddress, parseAddress } from '../src/net/address.js';
+import { NODE_ASN, ROUTER_ASN, startBgpProcess } from './support/bgp-speaker-process.js';
 import { type FrrRouter, startFrr } from './support/frr-router.js';
 import { eventually, startTestLab } from './support/test-lab.js';
-
-const ROUTER_ASN = 64513;
-const NODE_ASN = 64512;
 
 describe('BGP sessions with FRR', () => {
   let lab: Lab;
   let router: FrrRouter;
   const ip = () => `198.18.${lab.addresses.index * 16 + 1}.20`;
 
-  /** A BareLB BGP session in node `node`'s namespace (bgp-peer-process.ts with these options). */
   const startSession = (name: string, node: string, options: Record<string, unknown>) =>
-    lab.startComponent({
-      name,
-      ns: lab.namespaceOf(node),
-      cmd: process.execPath,
-      args: [
-        '--import',
-        'tsx',
-        join('test', 'support', 'bgp-peer-process.ts'),
-        JSON.stringify({
-          peer: lab.addresses.routerIp,
-          source: lab.nodeIp(node),
-          myAsn: NODE_ASN,
-          peerAsn: ROUTER_ASN,
-          holdTimeS: 9,
-          ips: [],
-          ...options,
-        }),
-      ],
-      logFile: join(lab.paths().logs, `${name}.log`),
-      stopBoundMs: 5_000,
-    });
+    startBgpProcess(lab, name, node, options);
 
   /** A session announcing `ips` as /32s. */
   const speak = (
