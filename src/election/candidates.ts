@@ -104,10 +104,7 @@ function announceable(
   const pool = poolOf(ip, services, input.config);
   const interfaces = new Map<string, ReadonlySet<string> | 'any'>();
   for (const node of input.nodes) {
-    if (node.excluded || !input.alive(node.name)) continue;
-    const facts = input.facts(node.name);
-    if (!facts || facts.leaving || facts.warmingUp === true) continue;
-    if (input.checks.kubeProxy && !facts.kubeProxyHealthy) continue;
+    if (!input.alive(node.name) || !nodeHealthy(node, input.facts(node.name), input.checks)) continue;
     const ifs = pool ? advertisedInterfaces(input.config.l2Advertisements, pool, node, services) : undefined;
     if (ifs) interfaces.set(node.name, ifs);
   }
@@ -122,14 +119,37 @@ function serving(nodes: readonly string[], services: readonly ServiceView[], inp
 }
 
 function servesService(node: string, s: ServiceView, input: ElectionInput): boolean {
-  const facts = input.facts(node);
-  if (input.checks.nodePort && facts?.nodePortDown.includes(s.key)) return false;
+  return nodeServes(node, input.facts(node), s, input.checks);
+}
+
+/**
+ * Whether `node`, with the probe facts it published, can deliver `s`'s traffic: its nodePort answers
+ * (when checked), and for externalTrafficPolicy Local it holds a ready endpoint (its healthCheckNodePort
+ * says so, or the EndpointSlices); a Cluster Service needs an endpoint anywhere. Layer 2's election and
+ * BGP mode's plan both ask this.
+ */
+export function nodeServes(
+  node: string,
+  facts: NodeFacts | undefined,
+  s: ServiceView,
+  checks: ElectionChecks,
+): boolean {
+  if (checks.nodePort && facts?.nodePortDown.includes(s.key)) return false;
   if (s.local) {
-    return input.checks.healthCheckNodePort
+    return checks.healthCheckNodePort
       ? (facts?.localEndpoints.includes(s.key) ?? false)
       : s.endpointNodes.has(node);
   }
   return s.endpointNodes.size > 0;
+}
+
+/**
+ * Whether `node`'s data path may carry traffic at all: not excluded by label, its speaker neither
+ * leaving nor warming up, kube-proxy healthy (when checked). Layer 2 also needs it alive by heartbeat.
+ */
+export function nodeHealthy(node: NodeView, facts: NodeFacts | undefined, checks: ElectionChecks): boolean {
+  if (node.excluded || !facts || facts.leaving || facts.warmingUp === true) return false;
+  return !checks.kubeProxy || facts.kubeProxyHealthy;
 }
 
 function poolOf(ip: string, services: readonly ServiceView[], config: Config): PoolConfig | undefined {
