@@ -13,6 +13,14 @@ export const DEFAULT_NAMESPACE = 'barelb-system';
 export const IP_ADDRESS_POOL = { kind: 'IPAddressPool', plural: 'ipaddresspools' } as const;
 export const L2_ADVERTISEMENT = { kind: 'L2Advertisement', plural: 'l2advertisements' } as const;
 export const SERVICE_L2_STATUS = { kind: 'ServiceL2Status', plural: 'servicel2statuses' } as const;
+// BGP mode (issue 17): MetalLB's kinds and field names, in BareLB's group, so `barelb migrate` only
+// changes the apiVersion. BGPSessionStatus is BareLB's own: one per (peer, node), written by that
+// node's speaker when its session changes state.
+export const BGP_PEER = { kind: 'BGPPeer', plural: 'bgppeers' } as const;
+export const BGP_ADVERTISEMENT = { kind: 'BGPAdvertisement', plural: 'bgpadvertisements' } as const;
+export const BFD_PROFILE = { kind: 'BFDProfile', plural: 'bfdprofiles' } as const;
+export const COMMUNITY = { kind: 'Community', plural: 'communities' } as const;
+export const BGP_SESSION_STATUS = { kind: 'BGPSessionStatus', plural: 'bgpsessionstatuses' } as const;
 
 export interface ObjectMeta {
   name?: string;
@@ -107,4 +115,22 @@ export interface ServiceL2StatusStatus {
   ips?: string[];
   /** RFC 3339 time of the last change of node. */
   lastTakeoverTime?: string;
+}
+
+/** One node's session with one BGPPeer, as that node's speaker last saw it. Named `<peer>-<node>`. */
+export interface BgpSessionStatus {
+  apiVersion?: typeof API_VERSION;
+  kind?: typeof BGP_SESSION_STATUS.kind;
+  metadata: ObjectMeta;
+  status?: BgpSessionStatusStatus;
+}
+
+export interface BgpSessionStatusStatus {
+  node?: string;
+  peer?: string;
+  peerAddress?: string;
+  /** Connecting, Established, Down (with why in the Established condition) or Refused (a setting it cannot honour). */
+  state?: 'Connecting' | 'Established' | 'Down' | 'Refused';
+  /** Type Established: True when the session is up; otherwise its reason and message say why not. */
+  conditions?: Condition[];
 }
