@@ -41,8 +41,9 @@ export class BgpSpeaker {
 
   constructor(private readonly opts: BgpSpeakerOptions) {}
 
-  /** Makes the sessions and their routes what the plan says. */
-  apply(plan: BgpPlan): void {
+  /** Makes the sessions and their routes what the plan says; returns the routes given to each peer. */
+  apply(plan: BgpPlan): ReadonlyMap<string, number> {
+    const given = new Map<string, number>();
     const wanted = new Map<string, Extract<SettingsResult, { ok: true }>>();
     for (const peer of plan.sessions) {
       const r = sessionSettings(peer, this.opts.node);
@@ -116,7 +117,9 @@ export class BgpSpeaker {
         routes.set(key, wireRoute(intent, peer, nextHop));
       }
       r.session.setRoutes(routes);
+      given.set(peer.name, routes.size);
     }
+    return given;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceView } from '../election/candidates.js';
 import type { NodeFacts } from '../election/heartbeat-codec.js';
-import { bgpInputs } from './bgp-inputs.js';
+import { bgpInputs, nodeAddresses } from './bgp-inputs.js';
 
 const facts = (o: Partial<NodeFacts> = {}): NodeFacts => ({
   kubeProxyHealthy: true,
@@ -64,5 +64,34 @@ describe('bgpInputs', () => {
   ])('served here: $name -> $want', ({ s, f, want }) => {
     const r = bgpInputs('n1', [node()], f, [s], checks);
     expect(r.services).toEqual([{ key: 'a', ips: ['198.18.1.10'], pool: 'lan', servedHere: want }]);
+  });
+});
+
+describe('nodeAddresses', () => {
+  const a = (type: string, address: string) => ({ type, address });
+  it.each([
+    { name: 'none', addrs: [], want: { IPv4: undefined, IPv6: undefined } },
+    {
+      name: 'dual-stack InternalIPs',
+      addrs: [a('Hostname', 'n1'), a('InternalIP', '198.18.0.11'), a('InternalIP', '2002:c612::b')],
+      want: { IPv4: '198.18.0.11', IPv6: '2002:c612::b' },
+    },
+    {
+      name: 'InternalIP before ExternalIP, whatever the order',
+      addrs: [a('ExternalIP', '198.19.0.1'), a('InternalIP', '198.18.0.11')],
+      want: { IPv4: '198.18.0.11', IPv6: undefined },
+    },
+    {
+      name: 'ExternalIP when there is no InternalIP of the family',
+      addrs: [a('InternalIP', '198.18.0.11'), a('ExternalIP', '2002:c612::b')],
+      want: { IPv4: '198.18.0.11', IPv6: '2002:c612::b' },
+    },
+    {
+      name: 'not an address',
+      addrs: [a('InternalIP', 'n1.lab')],
+      want: { IPv4: undefined, IPv6: undefined },
+    },
+  ])('$name', ({ addrs, want }) => {
+    expect(nodeAddresses(addrs)).toEqual(want);
   });
 });

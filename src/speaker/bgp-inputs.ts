@@ -4,7 +4,9 @@
  * facts and rules as layer 2's election (nodeHealthy, nodeServes), so the two modes never disagree on
  * whether a node's data path works; only who announces differs (every serving node, not one).
  */
+import { isIP } from 'node:net';
 import type { BgpSelf, BgpService } from '../bgp/bgp-plan.js';
+import type { NodeAddresses } from '../bgp/session-settings.js';
 import {
   type ElectionChecks,
   type NodeView,
@@ -36,4 +38,17 @@ export function bgpInputs(
       servedHere: nodeServes(self, ownFacts, s, checks),
     })),
   };
+}
+
+/**
+ * This node's next hops, one per family, from its Node object: the InternalIP of each family, else
+ * the ExternalIP. The router reaches the node where the cluster does; a session with sourceAddress
+ * uses that instead (session-settings.ts).
+ */
+export function nodeAddresses(addresses: readonly { type: string; address: string }[]): NodeAddresses {
+  const pick = (family: 4 | 6) =>
+    (['InternalIP', 'ExternalIP'] as const)
+      .map((type) => addresses.find((a) => a.type === type && isIP(a.address) === family)?.address)
+      .find((a) => a !== undefined);
+  return { IPv4: pick(4), IPv6: pick(6) };
 }

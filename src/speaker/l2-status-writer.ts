@@ -1,5 +1,6 @@
 import { API_VERSION, SERVICE_L2_STATUS } from '../config/crd-types.js';
-import { type KubeApi, statusCode } from '../k8s/kube-api.js';
+import type { KubeApi } from '../k8s/kube-api.js';
+import { deleteIfPresent, putOrCreate } from '../k8s/put-or-create.js';
 
 export interface L2StatusRecord {
   readonly serviceNamespace: string;
@@ -46,25 +47,11 @@ export class L2StatusWriter {
       metadata: { name, namespace: this.namespace },
       status,
     };
-    try {
-      const current = await this.api.request<{ metadata?: { resourceVersion?: string } }>(
-        'GET',
-        this.path(name),
-      );
-      await this.api.request('PUT', this.path(name), {
-        discard: true,
-        body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } },
-      });
-    } catch (err) {
-      if (statusCode(err) !== 404) throw err;
-      await this.api.request('POST', this.path(), { body, discard: true });
-    }
+    await putOrCreate(this.api, this.path(), body);
   }
 
   /** Deletes a ServiceL2Status by object name; one already gone is not an error. */
   async removeByName(name: string): Promise<void> {
-    await this.api.request('DELETE', this.path(name), { discard: true }).catch((err: unknown) => {
-      if (statusCode(err) !== 404) throw err;
-    });
+    await deleteIfPresent(this.api, this.path(name));
   }
 }

@@ -79,6 +79,18 @@ export function speakerMetrics(registry: Registry) {
       help: 'Ownership computations',
       registers,
     }),
+    bgpSessionUp: new Gauge({
+      name: 'barelb_speaker_bgp_session_up',
+      help: 'BGP mode: 1 while the session with the peer is Established, else 0',
+      labelNames: ['peer'] as const,
+      registers,
+    }),
+    bgpRoutes: new Gauge({
+      name: 'barelb_speaker_bgp_routes',
+      help: 'BGP mode: prefixes this node advertises to the peer (withdrawn ones not counted)',
+      labelNames: ['peer'] as const,
+      registers,
+    }),
   };
   for (const reason of RESPONDER_DROP_REASONS) m.dropped.inc({ reason }, 0);
   return m;

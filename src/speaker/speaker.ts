@@ -32,6 +32,8 @@ import {
   seriesChanges,
 } from './announcement-report.js';
 import { Announcer, type Interfaces } from './announcer.js';
+import { nodeAddresses } from './bgp-inputs.js';
+import { SpeakerBgp } from './bgp-mode.js';
 import { electDelayMs } from './elect-pacing.js';
 import { HeartbeatTransport, peerAddress } from './heartbeat-transport.js';
 import { l2StatusObjects } from './l2-status-gc.js';
@@ -91,6 +93,8 @@ export class Speaker {
   private readonly ads: ResilientInformer<AnyObject>;
   private readonly leases: ResilientInformer<V1Lease>;
   private readonly l2statuses: ResilientInformer<AnyObject>;
+  /** BGP mode: its own watches and sessions, planned from this election's views. */
+  private readonly bgp: SpeakerBgp;
   /** What we know of each peer's Lease, judged on our own monotonic clock (no clock sync needed). */
   private readonly leaseSeen = new Map<string, PeerLease>();
   /** The last gate decision, to log changes rather than every election. */
@@ -199,6 +203,11 @@ export class Speaker {
     this.l2statuses = new ResilientInformer<AnyObject>(d.api, path(SERVICE_L2_STATUS.plural), {}, ilog, {
       trim: trimCustom,
     });
+    this.bgp = new SpeakerBgp(
+      { node: o.node, namespace: o.namespace },
+      { api: d.api, log: log.child({ component: 'bgp' }), metrics: d.metrics, events: d.events },
+      on,
+    );
     const onLease = (l: V1Lease) => this.observeLease(l);
     this.leases = new ResilientInformer<V1Lease>(
       d.api,
@@ -246,6 +255,8 @@ export class Speaker {
   async start(): Promise<void> {
     await Promise.all(this.informers().map((i) => i.start()));
     await Promise.all(this.informers().map((i) => i.synced()));
+    // Not waited for: layer 2 must not depend on BGP mode's CRDs being installed.
+    await this.bgp.start();
     this.updatePeers();
     this.lastPeerHeard = systemMembershipClock.now();
     // Warm-up: a speaker that just started has heard nobody yet and would claim every IP for an
@@ -331,6 +342,15 @@ export class Speaker {
     const input = this.planInput(now, alive, ifaces);
     this.d.metrics.peersAlive.set(input.membership.heard.length);
     this.apply(planAnnouncements(input), now, ifaces);
+    const self = this.nodes.items().find((n) => n.metadata?.name === this.o.node);
+    this.bgp.update({
+      nodes: input.nodes,
+      addresses: nodeAddresses(self?.status?.addresses ?? []),
+      ownFacts: input.ownFacts,
+      services: input.services,
+      checks: input.checks,
+      pools: input.config.pools,
+    });
     this.lastElectCostMs = systemMembershipClock.now() - now;
   }
 
@@ -522,6 +542,7 @@ export class Speaker {
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     if (this.safetyTimer) clearTimeout(this.safetyTimer);
     this.announcer.close();
+    await this.bgp.stop();
     this.prober.stop();
     this.transport.stop();
     await this.lease.stop({ release: true });

@@ -45,8 +45,14 @@ export interface PodReply {
 }
 
 /** One HTTP GET from the client namespace; undefined when it fails. */
-export async function curlFromClient(lab: Lab, url: string, timeoutSec = 2): Promise<PodReply | undefined> {
-  const r = await lab.exec('client', ['curl', '-s', '--max-time', String(timeoutSec), url], { check: false });
+export async function curlFromClient(
+  lab: Lab,
+  url: string,
+  timeoutSec = 2,
+  /** The namespace to ask from: the client on the segment, or `far`, behind the BGP router. */
+  from = 'client',
+): Promise<PodReply | undefined> {
+  const r = await lab.exec(from, ['curl', '-s', '--max-time', String(timeoutSec), url], { check: false });
   if (r.code !== 0) return undefined;
   try {
     return JSON.parse(r.stdout) as PodReply;

@@ -7,6 +7,8 @@
  *   198.18.B.0/23      the L2 segment (bridge): cp .1, nodes .11.., router .240, client .250; B+1.0/24 is the
  *                      LoadBalancer range the sample pool hands out (on-link for the client)
  *   198.18.B+4.0/22    Service ClusterIPs (IPv4)
+ *   198.18.B+14.0/24   behind the BGP router (issue 17): router .1, the far client .2; reached only
+ *                      through the router, so traffic from there proves the routes BGP gave it
  *   198.18.B+15.0/30   the one link from the host into the lab (host .1, cp .2): tests and users reach
  *                      the apiserver through it; it routes nothing else
  *   198.19.B+n.0/24    pod network of node n
@@ -24,6 +26,10 @@ export interface LabAddresses {
   readonly clientIp: string;
   /** The BGP router's address on the segment (issue 17). */
   readonly routerIp: string;
+  /** The network behind the router, its address there, and the far client's (target `far`). */
+  readonly farCidr: string;
+  readonly farRouterIp: string;
+  readonly farClientIp: string;
   readonly nodeIps: readonly string[];
   readonly podCidrs: readonly string[];
   readonly podGateways: readonly string[];
@@ -53,6 +59,9 @@ export function labAddresses(index: number, nodes: number): LabAddresses {
     cpIp: `198.18.${b}.1`,
     clientIp: `198.18.${b}.250`,
     routerIp: `198.18.${b}.240`,
+    farCidr: `198.18.${b + 14}.0/24`,
+    farRouterIp: `198.18.${b + 14}.1`,
+    farClientIp: `198.18.${b + 14}.2`,
     nodeIps: seq.map((n) => `198.18.${b}.${10 + n}`),
     podCidrs: seq.map((n) => `198.19.${b + n}.0/24`),
     podGateways: seq.map((n) => `198.19.${b + n}.1`),

@@ -242,10 +242,13 @@ export class Cluster {
     await waitFor('default ServiceAccount', () => hasDefaultServiceAccount(core), 60_000, this.paths().logs);
   }
 
-  /** Adds the router namespace on the segment (target `router`), once. */
+  /**
+   * Adds the router namespace on the segment (target `router`) and a client behind it (target `far`),
+   * once; the nodes route the far network through the router, as a node's default gateway would.
+   */
   async addRouter(): Promise<void> {
     if ((await run('ip', ['netns', 'list'])).stdout.includes(this.names.routerNs)) return;
-    await createRouterNamespace(this.names, this.addresses);
+    await createRouterNamespace(this.names, this.addresses, this.nodes);
   }
 
   /** Waits for the apiserver's /readyz, with the admin certificate, from inside the lab. */
@@ -258,6 +261,7 @@ export class Cluster {
     if (target === 'cp') return this.names.cpNs;
     if (target === 'client') return this.names.clientNs;
     if (target === 'router') return this.names.routerNs;
+    if (target === 'far') return this.names.farNs;
     if (this.state.nodes.includes(target)) return this.names.nodeNs(target);
     const pod = this.pods.pods.find((p) => p.name === target || `${p.namespace}/${p.name}` === target);
     if (pod) return pod.netns;

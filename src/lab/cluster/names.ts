@@ -9,6 +9,8 @@ export interface LabNames {
   readonly clientNs: string;
   /** A router on the segment, for BGP mode (issue 17): made on demand by `Lab.addRouter`. */
   readonly routerNs: string;
+  /** A client behind that router, off the segment: made with it. */
+  readonly farNs: string;
   /** The host's end of the host<->cp link, in the root namespace (so it must be globally unique). */
   readonly hostLink: string;
   nodeNs(node: string): string;
@@ -24,6 +26,7 @@ export function labNames(index: number): LabNames {
     cpNs: `${prefix}-cp`,
     clientNs: `${prefix}-client`,
     routerNs: `${prefix}-router`,
+    farNs: `${prefix}-far`,
     hostLink: `${prefix}-host`,
     nodeNs: (node) => `${prefix}-${node}`,
     podNs: (pod) => `${prefix}-pod-${pod}`,

@@ -39,9 +39,37 @@ export async function createSegment(
 }
 
 /** A router's namespace on the segment (BGP mode, issue 17), like the client's. */
-export async function createRouterNamespace(names: LabNames, addrs: LabAddresses): Promise<void> {
+export async function createRouterNamespace(
+  names: LabNames,
+  addrs: LabAddresses,
+  nodes: readonly string[],
+): Promise<void> {
   await run('ip', ['netns', 'add', names.routerNs]);
   await attachToBridge(names, 'router', names.routerNs, `${addrs.routerIp}/${addrs.segmentPrefix}`);
+  // The far client: one veth from the router, so its only way to a LoadBalancer IP is the route BGP
+  // gave the router. Its route covers the lab's block and nothing wider.
+  await run('ip', ['netns', 'add', names.farNs]);
+  const prefix = addrs.farCidr.split('/')[1];
+  await ipBatch(
+    [
+      `link add far0 type veth peer name eth0 netns ${names.farNs}`,
+      `addr add ${addrs.farRouterIp}/${prefix} dev far0`,
+      `link set far0 up`,
+    ],
+    names.routerNs,
+  );
+  await run('ip', ['netns', 'exec', names.routerNs, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+  await ipBatch(
+    [
+      'link set lo up',
+      `addr add ${addrs.farClientIp}/${prefix} dev eth0`,
+      'link set eth0 up',
+      `route add ${addrs.labRoute} via ${addrs.farRouterIp} dev eth0`,
+    ],
+    names.farNs,
+  );
+  for (const node of nodes)
+    await ipBatch([`route replace ${addrs.farCidr} via ${addrs.routerIp} dev eth0`], names.nodeNs(node));
 }
 
 async function attachToBridge(names: LabNames, port: string, ns: string, cidr: string): Promise<void> {
