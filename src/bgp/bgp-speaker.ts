@@ -41,8 +41,12 @@ export class BgpSpeaker {
 
   constructor(private readonly opts: BgpSpeakerOptions) {}
 
-  /** Makes the sessions and their routes what the plan says; returns the routes given to each peer. */
-  apply(plan: BgpPlan): ReadonlyMap<string, number> {
+  /**
+   * Makes the sessions and their routes what the plan says; returns the routes given to each peer.
+   * `complete` false: the plan is not this node's whole table yet (it is warming up), so End-of-RIB
+   * waits (BgpSession.setRoutes).
+   */
+  apply(plan: BgpPlan, complete = true): ReadonlyMap<string, number> {
     const given = new Map<string, number>();
     const wanted = new Map<string, Extract<SettingsResult, { ok: true }>>();
     for (const peer of plan.sessions) {
@@ -116,7 +120,7 @@ export class BgpSpeaker {
         if (!r.families.includes(family) || !nextHop) continue;
         routes.set(key, wireRoute(intent, peer, nextHop));
       }
-      r.session.setRoutes(routes);
+      r.session.setRoutes(routes, complete);
       given.set(peer.name, routes.size);
     }
     return given;

@@ -120,7 +120,8 @@ export class SpeakerBgp {
     const inputs = bgpInputs(this.o.node, r.nodes, r.ownFacts, r.services, r.checks);
     const plan = planBgp(inputs.self, config, r.pools, inputs.services);
     for (const p of plan.sessions) this.peerAddresses.set(p.name, p.peerAddress);
-    const given = this.speaker.apply(plan);
+    // Warming up, the node does not yet know what it serves: End-of-RIB waits for its real table.
+    const given = this.speaker.apply(plan, r.ownFacts.warmingUp !== true);
     this.reportRoutes(given);
     this.deleteStale(new Set(plan.sessions.map((p) => p.name)));
   }

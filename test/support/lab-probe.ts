@@ -34,6 +34,11 @@ export interface ProbeOptions {
   readonly timeoutMs?: number;
   /** The probe stops on its own after this long, whatever the caller does. Default 30 min. */
   readonly maxMs?: number;
+  /**
+   * Where it runs: the client on the segment (default), or `far`, behind the BGP router, where only
+   * the router's routes lead to a LoadBalancer IP (its ARP requests go unanswered there).
+   */
+  readonly from?: 'client' | 'far';
 }
 
 /**
@@ -81,13 +86,22 @@ export class LabProbe {
       ips,
       intervalMs: o.intervalMs ?? 100,
       timeoutMs: o.timeoutMs ?? 800,
-      clientIp: lab.addresses.clientIp,
+      clientIp: o.from === 'far' ? lab.addresses.farClientIp : lab.addresses.clientIp,
       ifname: 'eth0',
       maxMs: o.maxMs ?? 30 * 60_000,
     });
     const child = spawn(
       'ip',
-      ['netns', 'exec', lab.namespaceOf('client'), process.execPath, '--import', 'tsx', script, config],
+      [
+        'netns',
+        'exec',
+        lab.namespaceOf(o.from ?? 'client'),
+        process.execPath,
+        '--import',
+        'tsx',
+        script,
+        config,
+      ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     return new LabProbe(child, macs, (client) => entryNode(lab, client));

@@ -53,6 +53,9 @@ export class BgpSession {
   private lastReason = '';
   /** Set by abandon(): nothing more goes out, not even the Cease that stopping sends. */
   private silent = false;
+  /** Whether `wanted` is this node's whole table yet (see setRoutes), and the families still owed End-of-RIB. */
+  private complete = true;
+  private eorOwed: readonly ('IPv4' | 'IPv6')[] = [];
 
   constructor(
     private readonly opts: SessionOptions,
@@ -92,9 +95,15 @@ export class BgpSession {
     await this.stop('restarting');
   }
 
-  /** The routes this peer should have (keyed by prefixKey); sent at once when Established. */
-  setRoutes(routes: ReadonlyMap<string, Route>): void {
+  /**
+   * The routes this peer should have (keyed by prefixKey); sent at once when Established.
+   * `complete` false says the table is not whole yet (a speaker still warming up does not know which
+   * Services it serves): End-of-RIB waits for the first complete one, so a peer keeping our routes
+   * over a graceful restart does not drop them for an empty table that is about to fill again.
+   */
+  setRoutes(routes: ReadonlyMap<string, Route>, complete = true): void {
     this.wanted = new Map(routes);
+    this.complete = complete;
     if (this.state.phase === 'established') this.sync();
   }
 
@@ -102,6 +111,9 @@ export class BgpSession {
     const { announce, withdraw } = ribDiff(this.sent, this.wanted);
     for (const m of packUpdates(announce, withdraw, this.ctx)) this.send(m);
     this.sent = new Map(this.wanted);
+    if (!this.complete) return;
+    for (const f of this.eorOwed) this.send(endOfRib(f));
+    this.eorOwed = [];
   }
 
   private dispatch(e: FsmEvent): void {
@@ -149,8 +161,8 @@ export class BgpSession {
         // The whole table, then End-of-RIB for each family: a peer keeping our routes over a
         // restart (graceful restart) drops the stale ones it did not get again.
         this.sent = new Map();
+        this.eorOwed = a.session.families;
         this.sync();
-        for (const f of a.session.families) this.send(endOfRib(f));
         break;
       case 'down':
         this.lastReason = a.reason;

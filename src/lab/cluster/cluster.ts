@@ -244,11 +244,11 @@ export class Cluster {
 
   /**
    * Adds the router namespace on the segment (target `router`) and a client behind it (target `far`),
-   * once; the nodes route the far network through the router, as a node's default gateway would.
+   * once; the nodes already route the far network through the router's address (restoreNodeRoutes).
    */
   async addRouter(): Promise<void> {
     if ((await run('ip', ['netns', 'list'])).stdout.includes(this.names.routerNs)) return;
-    await createRouterNamespace(this.names, this.addresses, this.nodes);
+    await createRouterNamespace(this.names, this.addresses);
   }
 
   /** Waits for the apiserver's /readyz, with the admin certificate, from inside the lab. */

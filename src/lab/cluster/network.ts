@@ -39,11 +39,7 @@ export async function createSegment(
 }
 
 /** A router's namespace on the segment (BGP mode, issue 17), like the client's. */
-export async function createRouterNamespace(
-  names: LabNames,
-  addrs: LabAddresses,
-  nodes: readonly string[],
-): Promise<void> {
+export async function createRouterNamespace(names: LabNames, addrs: LabAddresses): Promise<void> {
   await run('ip', ['netns', 'add', names.routerNs]);
   await attachToBridge(names, 'router', names.routerNs, `${addrs.routerIp}/${addrs.segmentPrefix}`);
   // The far client: one veth from the router, so its only way to a LoadBalancer IP is the route BGP
@@ -68,8 +64,6 @@ export async function createRouterNamespace(
     ],
     names.farNs,
   );
-  for (const node of nodes)
-    await ipBatch([`route replace ${addrs.farCidr} via ${addrs.routerIp} dev eth0`], names.nodeNs(node));
 }
 
 async function attachToBridge(names: LabNames, port: string, ns: string, cidr: string): Promise<void> {
@@ -138,7 +132,12 @@ export async function createPodNetwork(
  * Nothing goes past the control plane, which does not forward.
  */
 export async function restoreNodeRoutes(ns: string, addrs: LabAddresses, index: number): Promise<void> {
-  const lines: string[] = [`route replace ${addrs.serviceCidrV4} via ${addrs.cpIp} dev eth0`];
+  const lines: string[] = [
+    `route replace ${addrs.serviceCidrV4} via ${addrs.cpIp} dev eth0`,
+    // The network behind the BGP router (Lab.addRouter), as a node's default gateway would lead
+    // there; set whether or not the router exists yet, so a revived node keeps it.
+    `route replace ${addrs.farCidr} via ${addrs.routerIp} dev eth0`,
+  ];
   for (const [j, cidr] of addrs.podCidrs.entries()) {
     if (j !== index) lines.push(`route replace ${cidr} via ${addrs.nodeIps[j]} dev eth0`);
   }
