@@ -7,7 +7,7 @@ import type { L2AdvertisementConfig, PoolConfig } from './types.js';
  */
 export function advertisementCoversPool(
   ad: Pick<L2AdvertisementConfig, 'poolNames' | 'poolSelectors'>,
-  pool: PoolConfig,
+  pool: Pick<PoolConfig, 'name' | 'labels'>,
 ): boolean {
   if (ad.poolNames.length === 0 && ad.poolSelectors.length === 0) return true;
   return ad.poolNames.includes(pool.name) || matchesAny(ad.poolSelectors, pool.labels);

@@ -1,5 +1,12 @@
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { GROUP, IP_ADDRESS_POOL, SERVICE_L2_STATUS, VERSION } from '../config/crd-types.js';
+import {
+  BGP_ADVERTISEMENT,
+  BGP_SESSION_STATUS,
+  GROUP,
+  IP_ADDRESS_POOL,
+  SERVICE_L2_STATUS,
+  VERSION,
+} from '../config/crd-types.js';
 import { loadKubeConfig } from '../k8s/keep-alive-kube-config.js';
 import { SPEAKER_LEASE_LABEL } from '../speaker/node-lease.js';
 import { renderStatus, statusReport } from './status-report.js';
@@ -25,9 +32,11 @@ export async function runStatus(o: StatusOptions): Promise<void> {
         plural,
       })) as { items: unknown[] }
     ).items;
+  // BGP mode's CRDs may not be installed (an older install): then there is nothing of it to show.
+  const optionalCrd = (plural: string) => crd(plural).catch((): unknown[] => []);
   const coordination = kc.makeApiClient(CoordinationV1Api);
   const once = async () => {
-    const [pools, services, l2, events, leases] = await Promise.all([
+    const [pools, services, l2, events, leases, bgpAdvertisements, bgpSessions] = await Promise.all([
       crd(IP_ADDRESS_POOL.plural),
       core.listServiceForAllNamespaces(),
       crd(SERVICE_L2_STATUS.plural),
@@ -36,6 +45,8 @@ export async function runStatus(o: StatusOptions): Promise<void> {
         namespace: o.namespace,
         labelSelector: `${SPEAKER_LEASE_LABEL}=true`,
       }),
+      optionalCrd(BGP_ADVERTISEMENT.plural),
+      optionalCrd(BGP_SESSION_STATUS.plural),
     ]);
     return renderStatus(
       statusReport({
@@ -44,6 +55,8 @@ export async function runStatus(o: StatusOptions): Promise<void> {
         l2,
         events: events.items,
         leases: leases.items,
+        bgpAdvertisements,
+        bgpSessions,
         lbClass: o.lbClass,
         namespace: o.namespace,
         now: Date.now(),

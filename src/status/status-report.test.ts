@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { formatTable, statusReport } from './status-report.js';
+import { formatTable, renderStatus, statusReport } from './status-report.js';
 
 const lb = (name: string, over: Partial<V1Service> = {}): V1Service => ({
   metadata: { name, namespace: 'default', annotations: {} },
@@ -111,6 +111,122 @@ describe('statusReport', () => {
     expect(r.warnings).toEqual([
       "no IPAddressPool in namespace metallb-system, though Services hold BareLB addresses: BareLB's objects live where its controller was told (--namespace; the default is barelb-system)",
     ]);
+  });
+
+  describe('BGP mode', () => {
+    const inBgpPool = lb('web', {
+      metadata: {
+        name: 'web',
+        namespace: 'default',
+        annotations: { 'barelb.io/ip-allocated-from-pool': 'bgp' },
+      },
+      status: { loadBalancer: { ingress: [{ ip: '198.18.13.1' }] } },
+    });
+    const pools = [
+      { metadata: { name: 'bgp' }, spec: { addresses: ['198.18.13.0/28'] } },
+      { metadata: { name: 'racks', labels: { via: 'bgp' } }, spec: { addresses: ['198.18.14.0/28'] } },
+      { metadata: { name: 'lan' }, spec: { addresses: ['198.18.1.0/24'] } },
+    ];
+    const session = (peer: string, node: string, state: string, message = '') => ({
+      status: {
+        peer,
+        node,
+        state,
+        conditions: [
+          {
+            type: 'Established',
+            status: state === 'Established' ? 'True' : 'False',
+            reason: state,
+            message,
+            lastTransitionTime: '2026-12-02T03:59:00Z',
+          },
+        ],
+      },
+    });
+    const report = (ads: unknown[], sessions: unknown[], services: V1Service[] = [inBgpPool]) =>
+      statusReport({
+        pools,
+        services,
+        l2: [],
+        events: [],
+        leases: [],
+        bgpAdvertisements: ads,
+        bgpSessions: sessions,
+        lbClass: 'barelb.io/barelb',
+        namespace: 'barelb-system',
+        now: NOW,
+      });
+    const byName = { metadata: { name: 'bgp' }, spec: { ipAddressPools: ['bgp'] } };
+    const bySelector = {
+      metadata: { name: 'racks' },
+      spec: { ipAddressPoolSelectors: [{ matchLabels: { via: 'bgp' } }] },
+    };
+
+    it.each([
+      {
+        name: 'covered by name, two sessions up',
+        ads: [byName],
+        sessions: [session('router', 'n2', 'Established'), session('router', 'n1', 'Established')],
+        want: ['BGP: n1,n2', ''],
+      },
+      {
+        name: 'covered, one node up, one down',
+        ads: [byName],
+        sessions: [
+          session('router', 'n1', 'Established'),
+          session('router', 'n2', 'Down', 'hold timer expired'),
+        ],
+        want: ['BGP: n1', ''],
+      },
+      {
+        name: 'covered, no session up',
+        ads: [byName],
+        sessions: [session('router', 'n1', 'Down', 'peer AS 64513, configured 65000')],
+        want: [
+          'BGP: none',
+          'BGP: no session is Established, so no router has a route to it (see BGP SESSIONS)',
+        ],
+      },
+      {
+        name: 'covered by an advertisement with no pools (every pool)',
+        ads: [{ metadata: { name: 'all' }, spec: {} }],
+        sessions: [session('router', 'n1', 'Established')],
+        want: ['BGP: n1', ''],
+      },
+      {
+        name: 'not covered by BGP: the layer 2 explanation',
+        ads: [bySelector],
+        sessions: [session('router', 'n1', 'Established')],
+        want: ['', expect.stringContaining('not announced')],
+      },
+    ])('$name', ({ ads, sessions, want }) => {
+      const row = report(ads, sessions).services[0];
+      expect([row?.node, row?.note]).toEqual(want);
+    });
+
+    it('lists the sessions by peer and node, with why a session is not up', () => {
+      const r = report(
+        [byName],
+        [session('router', 'n2', 'Down', 'hold timer expired'), session('router', 'n1', 'Established')],
+      );
+      expect(r.sessions).toEqual([
+        { peer: 'router', node: 'n1', state: 'Established', since: '2026-12-02T03:59:00Z', reason: '' },
+        {
+          peer: 'router',
+          node: 'n2',
+          state: 'Down',
+          since: '2026-12-02T03:59:00Z',
+          reason: 'hold timer expired',
+        },
+      ]);
+      expect(renderStatus(r)).toContain(
+        'BGP SESSIONS\nPEER    NODE  STATE        SINCE                 REASON\nrouter  n1    Established  2026-12-02T03:59:00Z\nrouter  n2    Down         2026-12-02T03:59:00Z  hold timer expired\n',
+      );
+    });
+
+    it('prints no BGP table where BGP is not in use', () => {
+      expect(renderStatus(report([], [], []))).not.toContain('BGP');
+    });
   });
 
   it('formats aligned columns', () => {

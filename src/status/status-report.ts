@@ -1,4 +1,7 @@
 import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
+import { advertisementCoversPool } from '../config/advertisement-pools.js';
+import type { BgpSessionStatusStatus } from '../config/crd-types.js';
+import { parseBgpAdvertisement } from '../config/parse-bgp-advertisement.js';
 import { isOurs, POOL_ANNOTATION, serviceKey, statusIps } from '../controller/service-class.js';
 import { type SpeakerLease, speakerNotAlive } from './speaker-liveness.js';
 
@@ -11,6 +14,15 @@ export interface PoolRow {
   readonly reason: string;
 }
 
+/** One node's BGP session with one peer, from its BGPSessionStatus. */
+export interface SessionRow {
+  readonly peer: string;
+  readonly node: string;
+  readonly state: string;
+  readonly since: string;
+  readonly reason: string;
+}
+
 export interface ServiceRow {
   readonly service: string;
   readonly ips: string;
@@ -20,7 +32,7 @@ export interface ServiceRow {
 }
 
 interface PoolObject {
-  metadata?: { name?: string };
+  metadata?: { name?: string; labels?: Record<string, string> };
   spec?: { addresses?: string[] };
   status?: {
     assignedIPv4?: number;
@@ -42,6 +54,9 @@ export interface StatusInput {
   readonly l2: readonly unknown[];
   readonly events: readonly CoreV1Event[];
   readonly leases: readonly SpeakerLease[];
+  /** BGP mode's advertisements and session statuses; empty when its CRDs are not installed. */
+  readonly bgpAdvertisements?: readonly unknown[];
+  readonly bgpSessions?: readonly unknown[];
   readonly lbClass: string;
   /** The namespace pools and statuses were read from, to name it when it holds none. */
   readonly namespace: string;
@@ -51,6 +66,7 @@ export interface StatusInput {
 export interface StatusReport {
   readonly pools: PoolRow[];
   readonly services: ServiceRow[];
+  readonly sessions: SessionRow[];
   /** Things wrong with the question rather than the cluster (an empty namespace). */
   readonly warnings: string[];
 }
@@ -86,6 +102,11 @@ export function statusReport(input: StatusInput): StatusReport {
         stale: s.node ? speakerNotAlive(input.leases, s.node, input.now) : 'no node named',
       });
   }
+  const sessions = sessionRows(input.bgpSessions ?? []);
+  const bgpPools = bgpCoveredPools(pools, input.bgpAdvertisements ?? []);
+  const established = [
+    ...new Set(sessions.filter((x) => x.state === 'Established').map((x) => x.node)),
+  ].sort();
   const lastFailure = new Map<string, string>();
   for (const e of [...events].sort((a, b) => time(a) - time(b))) {
     const key = `${e.involvedObject.namespace}/${e.involvedObject.name}`;
@@ -98,10 +119,15 @@ export function statusReport(input: StatusInput): StatusReport {
       const key = serviceKey(s);
       const ips = statusIps(s);
       const ours = isOurs(s, lbClass);
+      const pool = s.metadata?.annotations?.[POOL_ANNOTATION] ?? '';
+      const byBgp = ips.length > 0 && !announcer.has(key) && bgpPools.has(pool);
       let note = '';
       if (!ours) note = `class ${s.spec?.loadBalancerClass}: not BareLB's`;
       else if (ips.length === 0)
         note = `pending: ${lastFailure.get(key) ?? 'no allocation yet (is the controller running?)'}`;
+      else if (byBgp && established.length === 0)
+        note = 'BGP: no session is Established, so no router has a route to it (see BGP SESSIONS)';
+      else if (byBgp) note = '';
       else if (!announcer.has(key))
         note = `not announced: no node may announce it; check that it has ready endpoints (kubectl get endpointslices -n ${s.metadata?.namespace} -l kubernetes.io/service-name=${s.metadata?.name}) and that an L2Advertisement covers its pool and selects it`;
       else if (announcer.get(key)?.stale)
@@ -110,8 +136,13 @@ export function statusReport(input: StatusInput): StatusReport {
       return {
         service: key,
         ips: ips.join(',') || '<pending>',
-        pool: s.metadata?.annotations?.[POOL_ANNOTATION] ?? '',
-        node: a ? `${a.text}${a.stale ? ' [stale]' : ''}` : '',
+        pool,
+        // BGP: the nodes with a session up; each of them that serves the Service advertises it.
+        node: a
+          ? `${a.text}${a.stale ? ' [stale]' : ''}`
+          : byBgp
+            ? `BGP: ${established.join(',') || 'none'}`
+            : '',
         note,
       };
     })
@@ -122,7 +153,35 @@ export function statusReport(input: StatusInput): StatusReport {
     warnings.push(
       `no IPAddressPool in namespace ${input.namespace}${annotated ? ', though Services hold BareLB addresses' : ''}: BareLB's objects live where its controller was told (--namespace; the default is barelb-system)`,
     );
-  return { pools: poolRows, services: serviceRows, warnings };
+  return { pools: poolRows, services: serviceRows, sessions, warnings };
+}
+
+function sessionRows(raws: readonly unknown[]): SessionRow[] {
+  return raws
+    .map((raw) => {
+      const st = ((raw as { status?: BgpSessionStatusStatus }).status ?? {}) as BgpSessionStatusStatus;
+      const c = st.conditions?.find((x) => x.type === 'Established');
+      return {
+        peer: st.peer ?? '?',
+        node: st.node ?? '?',
+        state: st.state ?? 'Unknown',
+        since: c?.lastTransitionTime ?? '',
+        reason: st.state === 'Established' ? '' : (c?.message ?? ''),
+      };
+    })
+    .sort((a, b) => a.peer.localeCompare(b.peer) || a.node.localeCompare(b.node));
+}
+
+/** The names of the pools some valid BGPAdvertisement covers (by name, by selector, or all). */
+function bgpCoveredPools(pools: readonly unknown[], ads: readonly unknown[]): Set<string> {
+  const drafts = ads.flatMap((a) => parseBgpAdvertisement(a).draft ?? []);
+  const out = new Set<string>();
+  for (const raw of pools) {
+    const p = raw as PoolObject;
+    const pool = { name: p.metadata?.name ?? '', labels: p.metadata?.labels ?? {} };
+    if (drafts.some((d) => advertisementCoversPool(d, pool))) out.add(pool.name);
+  }
+  return out;
 }
 
 function time(e: CoreV1Event): number {
@@ -151,5 +210,12 @@ export function renderStatus(r: StatusReport): string {
     r.services.map((s) => [s.service, s.ips, s.pool, s.node, s.note]),
   );
   const warnings = r.warnings.map((w) => `warning: ${w}\n`).join('');
-  return `${warnings}${pools}\n\n${svcs}\n`;
+  const sessions =
+    r.sessions.length === 0
+      ? ''
+      : `\nBGP SESSIONS\n${formatTable(
+          ['PEER', 'NODE', 'STATE', 'SINCE', 'REASON'],
+          r.sessions.map((x) => [x.peer, x.node, x.state, x.since, x.reason]),
+        )}\n`;
+  return `${warnings}${pools}\n\n${svcs}\n${sessions}`;
 }
