@@ -77,6 +77,14 @@ describe('packaging', () => {
       args: ['update', 'leases.coordination.k8s.io', '-n', 'barelb-system'],
       want: 'yes',
     },
+    { who: 'barelb-speaker', args: ['watch', 'bgppeers.barelb.io', '-n', 'barelb-system'], want: 'yes' },
+    { who: 'barelb-speaker', args: ['watch', 'communities.barelb.io', '-n', 'barelb-system'], want: 'yes' },
+    {
+      who: 'barelb-speaker',
+      args: ['create', 'bgpsessionstatuses.barelb.io', '-n', 'barelb-system'],
+      want: 'yes',
+    },
+    { who: 'barelb-speaker', args: ['update', 'bgppeers.barelb.io', '-n', 'barelb-system'], want: 'no' },
     { who: 'barelb-speaker', args: ['patch', 'services', '-A'], want: 'no' },
     { who: 'barelb-speaker', args: ['patch', 'services', '--subresource=status', '-A'], want: 'no' },
     { who: 'barelb-speaker', args: ['get', 'secrets', '-n', 'kube-system'], want: 'no' },
@@ -151,6 +159,121 @@ describe('packaging', () => {
     expect(r.stderr).toMatch(/is invalid/);
     expect(r.stderr).toMatch(want);
     console.log(`${name}: ${r.stderr.trim()}`);
+  });
+
+  const bgpObject = (kind: string, name: string, spec: string) =>
+    `apiVersion: barelb.io/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}, namespace: barelb-system}\nspec:\n${spec}\n`;
+  const peerSpec = (more: string) => `  myASN: 64512\n  peerAddress: 198.18.0.240\n${more}`;
+
+  it.each([
+    { kind: 'BGPPeer', name: 'no peer ASN', spec: peerSpec(''), want: /peerASN or dynamicASN/ },
+    {
+      kind: 'BGPPeer',
+      name: 'both ASN kinds',
+      spec: peerSpec('  peerASN: 64513\n  dynamicASN: external'),
+      want: /exactly one/,
+    },
+    {
+      kind: 'BGPPeer',
+      name: 'password and passwordSecret',
+      spec: peerSpec('  peerASN: 64513\n  password: x\n  passwordSecret: {name: s}'),
+      want: /not both/,
+    },
+    {
+      kind: 'BGPPeer',
+      name: 'hold time 2s',
+      spec: peerSpec('  peerASN: 64513\n  holdTime: 2s'),
+      want: /0s or 3s/,
+    },
+    {
+      kind: 'BGPPeer',
+      name: 'hold time 3500ms',
+      spec: peerSpec('  peerASN: 64513\n  holdTime: 3500ms'),
+      want: /whole seconds/,
+    },
+    {
+      kind: 'BGPPeer',
+      name: 'hold time not a duration',
+      spec: peerSpec('  peerASN: 64513\n  holdTime: soon'),
+      want: /not a duration/,
+    },
+    {
+      kind: 'BGPPeer',
+      name: 'ebgpMultiHop on iBGP',
+      spec: peerSpec('  peerASN: 64512\n  ebgpMultiHop: true'),
+      want: /ebgpMultiHop is for eBGP/,
+    },
+    { kind: 'BGPPeer', name: 'vrf', spec: peerSpec('  peerASN: 64513\n  vrf: red'), want: /default VRF/ },
+    {
+      kind: 'BGPPeer',
+      name: 'bad peer address',
+      spec: '  myASN: 64512\n  peerASN: 1\n  peerAddress: router',
+      want: /not an IP address/,
+    },
+    {
+      kind: 'BGPPeer',
+      name: 'IPv6 source for an IPv4 peer',
+      spec: peerSpec('  peerASN: 64513\n  sourceAddress: "2002:c612::b"'),
+      want: /different families/,
+    },
+    {
+      kind: 'BGPAdvertisement',
+      name: 'aggregation /33',
+      spec: '  aggregationLength: 33',
+      want: /aggregationLength/,
+    },
+    {
+      kind: 'Community',
+      name: 'malformed value',
+      spec: '  communities: [{name: NO_ADVERTISE, value: "65535:70000"}]',
+      want: /at most 65535/,
+    },
+    {
+      kind: 'Community',
+      name: 'value that is no community',
+      spec: '  communities: [{name: X, value: "large:1:2"}]',
+      want: /not a community/,
+    },
+    { kind: 'BFDProfile', name: 'multiplier 1', spec: '  detectMultiplier: 1', want: /detectMultiplier/ },
+  ])(
+    'CEL refuses a $kind with $name at admission with a readable message',
+    async ({ kind, name, spec, want }) => {
+      const r = await lab.exec('cp', ['kubectl', 'apply', '-f', '-'], {
+        input: bgpObject(kind, `bad-${name.replaceAll(/[^a-z0-9]+/gi, '-').toLowerCase()}`, spec),
+        check: false,
+      });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/is invalid/);
+      expect(r.stderr).toMatch(want);
+      console.log(`${kind} ${name}: ${r.stderr.trim()}`);
+    },
+  );
+
+  it('admits the BGP objects of docs/bgp.md, with the defaults filled in', async () => {
+    await lab.apply(
+      bgpObject('BGPPeer', 'router', peerSpec('  peerASN: 64513\n  holdTime: 9s\n  keepaliveTime: 3s')) +
+        '---\n' +
+        bgpObject(
+          'BGPAdvertisement',
+          'bgp',
+          '  ipAddressPools: [bgp]\n  communities: ["65535:65281", "large:64512:1:2", NO_ADVERTISE]',
+        ) +
+        '---\n' +
+        bgpObject('Community', 'names', '  communities: [{name: NO_ADVERTISE, value: "65535:65282"}]') +
+        '---\n' +
+        bgpObject('BFDProfile', 'fast', '  receiveInterval: 100\n  transmitInterval: 100'),
+    );
+    const r = await lab.exec('cp', [
+      'kubectl',
+      '-n',
+      'barelb-system',
+      'get',
+      'bgppeer/router',
+      'bgpadvertisement/bgp',
+      '-o',
+      'jsonpath={.items[0].spec.peerPort} {.items[1].spec.aggregationLength}',
+    ]);
+    expect(r.stdout).toBe('179 32');
   });
 
   it('an overlapping pool is caught by the controller: the newer one is Invalid, with an Event', async () => {
