@@ -29,6 +29,24 @@ export type SettingsResult =
 /** Graceful restart's restart time (RFC 4724): how long the peer keeps our routes while we restart. */
 export const GRACEFUL_RESTART_S = 120;
 
+/**
+ * The settings of a valid BGPPeer the sessions do not implement yet, each named with what to do
+ * instead. `barelb migrate` warns with the same words.
+ */
+export function notSupportedYet(peer: BgpPeerConfig): string[] {
+  const reasons: string[] = [];
+  if (peer.dynamicAsn === 'external') reasons.push('dynamicASN external is not supported yet; give peerASN');
+  if (peer.password !== undefined || peer.passwordSecret !== undefined)
+    reasons.push('TCP MD5 passwords are not supported yet');
+  if (peer.bfdProfile !== undefined) reasons.push('BFD is not supported yet');
+  if (peer.connectTimeMs !== undefined) reasons.push('connectTime is not supported yet');
+  // The session keeps alive at a third of the negotiated hold time (RFC 4271 §10's suggestion).
+  const third = Math.floor(peer.holdTimeMs / 3_000);
+  if (peer.keepaliveTimeMs !== third * 1_000)
+    reasons.push(`keepaliveTime other than a third of holdTime (${third}s) is not supported yet`);
+  return reasons;
+}
+
 export function sessionSettings(peer: BgpPeerConfig, node: NodeAddresses): SettingsResult {
   const reasons: string[] = [];
   const family = parseAddress(peer.peerAddress)?.family;
@@ -39,17 +57,8 @@ export function sessionSettings(peer: BgpPeerConfig, node: NodeAddresses): Setti
   // ebgpMultiHop needs nothing here: sessions are sent with the kernel's default TTL (64), not 1.
   const routerId = peer.routerId ?? node.IPv4;
   if (!routerId) reasons.push('this node has no IPv4 address for a BGP identifier; set routerID');
-  if (peer.dynamicAsn === 'external') reasons.push('dynamicASN external is not supported yet; give peerASN');
-  if (peer.password !== undefined || peer.passwordSecret !== undefined)
-    reasons.push('TCP MD5 passwords are not supported yet');
-  if (peer.bfdProfile !== undefined) reasons.push('BFD is not supported yet');
-  if (peer.connectTimeMs !== undefined) reasons.push('connectTime is not supported yet');
+  reasons.push(...notSupportedYet(peer));
   const holdTimeS = peer.holdTimeMs / 1_000;
-  // The session keeps alive at a third of the negotiated hold time (RFC 4271 §10's suggestion).
-  if (peer.keepaliveTimeMs !== Math.floor(holdTimeS / 3) * 1_000)
-    reasons.push(
-      `keepaliveTime other than a third of holdTime (${Math.floor(holdTimeS / 3)}s) is not supported yet`,
-    );
   if (reasons.length > 0 || !family || !routerId) return { ok: false, reasons };
 
   const bgpId = Number(parseAddress(routerId)?.value ?? 0n);

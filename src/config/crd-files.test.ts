@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BGP_SPEC_FIELDS } from './bgp-spec-fields.js';
 import {
   BFD_PROFILE,
   BGP_ADVERTISEMENT,
@@ -134,28 +135,7 @@ const EXPECTED: Expectation[] = [
     columns: ['Address', 'ASN', 'My ASN', 'Hold Time', 'BFD Profile', 'Multi Hops', 'Age'],
     statusSubresource: false,
     // parseBgpPeer's fields; vrf, interface and disableMP are there to be refused or accepted by name.
-    specFields: [
-      'myASN',
-      'peerASN',
-      'dynamicASN',
-      'peerAddress',
-      'peerPort',
-      'sourceAddress',
-      'routerID',
-      'holdTime',
-      'keepaliveTime',
-      'connectTime',
-      'nodeSelectors',
-      'password',
-      'passwordSecret',
-      'bfdProfile',
-      'enableGracefulRestart',
-      'ebgpMultiHop',
-      'dualStackAddressFamily',
-      'disableMP',
-      'vrf',
-      'interface',
-    ],
+    specFields: [...(BGP_SPEC_FIELDS.get(BGP_PEER.kind) ?? [])],
   },
   {
     ...BGP_ADVERTISEMENT,
@@ -169,33 +149,21 @@ const EXPECTED: Expectation[] = [
       'Age',
     ],
     statusSubresource: false,
-    specFields: [
-      'aggregationLength',
-      'aggregationLengthV6',
-      'localPref',
-      'communities',
-      'ipAddressPools',
-      'ipAddressPoolSelectors',
-      'nodeSelectors',
-      'peers',
-    ],
+    specFields: [...(BGP_SPEC_FIELDS.get(BGP_ADVERTISEMENT.kind) ?? [])],
   },
   {
     ...BFD_PROFILE,
     columns: ['Receive Interval', 'Transmit Interval', 'Multiplier', 'Passive', 'Age'],
     statusSubresource: false,
     celRules: false,
-    specFields: [
-      'receiveInterval',
-      'transmitInterval',
-      'detectMultiplier',
-      'echoInterval',
-      'echoMode',
-      'passiveMode',
-      'minimumTtl',
-    ],
+    specFields: [...(BGP_SPEC_FIELDS.get(BFD_PROFILE.kind) ?? [])],
   },
-  { ...COMMUNITY, columns: ['Age'], statusSubresource: false, specFields: ['communities'] },
+  {
+    ...COMMUNITY,
+    columns: ['Age'],
+    statusSubresource: false,
+    specFields: [...(BGP_SPEC_FIELDS.get(COMMUNITY.kind) ?? [])],
+  },
   {
     ...BGP_SESSION_STATUS,
     columns: ['Peer', 'Node', 'State', 'Reason', 'Age'],

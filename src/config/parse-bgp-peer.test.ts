@@ -33,6 +33,11 @@ describe('parseBgpPeer: accepted', () => {
       want: { holdTimeMs: 9_000, keepaliveTimeMs: 3_000, connectTimeMs: 60_000 },
     },
     {
+      name: 'keepaliveTime 0s is unset: a third of the hold time (MetalLB sample bgppeer_withsecret)',
+      spec: { ...base, holdTime: '9m0s', keepaliveTime: '0s' },
+      want: { holdTimeMs: 540_000, keepaliveTimeMs: 180_000 },
+    },
+    {
       name: 'hold time 0 turns keepalives off',
       spec: { ...base, holdTime: '0s' },
       want: { holdTimeMs: 0, keepaliveTimeMs: 0 },

@@ -55,12 +55,11 @@ export function parseBgpPeer(raw: unknown): BgpPeerParse {
   const holdTimeMs = readTimer(s.holdTime, 'spec.holdTime', sink) ?? DEFAULT_HOLD_MS;
   if (holdTimeMs !== 0 && holdTimeMs < MIN_HOLD_MS)
     sink.add('spec.holdTime', ConfigErrorReason.InvalidField, 'a hold time is 0 (none) or at least 3s');
-  const keepaliveTimeMs =
-    readTimer(s.keepaliveTime, 'spec.keepaliveTime', sink) ?? Math.floor(holdTimeMs / 3_000) * 1_000;
-  if (
-    keepaliveTimeMs > holdTimeMs ||
-    (holdTimeMs !== 0 && keepaliveTimeMs === 0 && !isAbsent(s.keepaliveTime))
-  )
+  // keepaliveTime 0s means "unset" (a third of the hold time), as MetalLB reads it: its own sample
+  // BGPPeer with a Secret writes `holdTime: 9m0s, keepaliveTime: 0s`.
+  const keepaliveWritten = readTimer(s.keepaliveTime, 'spec.keepaliveTime', sink) || undefined;
+  const keepaliveTimeMs = keepaliveWritten ?? Math.floor(holdTimeMs / 3_000) * 1_000;
+  if (keepaliveTimeMs > holdTimeMs)
     sink.add(
       'spec.keepaliveTime',
       ConfigErrorReason.InvalidField,

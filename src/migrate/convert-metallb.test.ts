@@ -184,14 +184,23 @@ describe('a realistic MetalLB configuration', () => {
           serviceSelectors: [{ matchLabels: { exposure: 'public' } }],
         },
       },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'BGPPeer',
+        metadata: { name: 'router', namespace: 'barelb-system' },
+        spec: { myASN: 64500, peerASN: 64501, peerAddress: '198.18.0.1' },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'BGPAdvertisement',
+        metadata: { name: 'production', namespace: 'barelb-system' },
+        spec: { ipAddressPools: ['production'] },
+      },
     ]);
   });
 
-  it('warns only about the BGP objects', () => {
-    expect(r.warnings).toEqual([
-      'BGPPeer metallb-system/router: not supported: BareLB does L2 only; left out',
-      'BGPAdvertisement metallb-system/production: not supported: BareLB does L2 only; left out',
-    ]);
+  it('has nothing to warn about: BGP mode carries the BGP objects over as they are', () => {
+    expect(r.warnings).toEqual([]);
   });
 
   it('passes the controller validation', () => {
@@ -227,7 +236,7 @@ interface Case {
 const l2 = (name: string, spec: string) =>
   `apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: ${name}, namespace: metallb-system}\n${spec}`;
 const UNCOVERED = (pool: string) =>
-  `IPAddressPool ${pool}: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an L2Advertisement or leave the pool out`;
+  `IPAddressPool ${pool}: no L2Advertisement or BGPAdvertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an advertisement or leave the pool out`;
 
 const CASES: readonly Case[] = [
   {
@@ -478,18 +487,86 @@ const CASES: readonly Case[] = [
     warnings: ['IPAddressPool metallb-system/p: metallb.io/v1beta2 read as metallb.io/v1beta1'],
   },
   {
-    name: 'every BGP kind is refused',
+    name: 'every BGP kind is carried over; what BareLB refuses in them is said',
     input: ['BGPPeer', 'BGPAdvertisement', 'Community', 'BFDProfile']
       .map((k) => `apiVersion: metallb.io/v1beta1\nkind: ${k}\nmetadata: {name: x}\n`)
       .join('---\n'),
-    objects: [],
+    objects: ['BGPPeer', 'BGPAdvertisement', 'Community', 'BFDProfile'].map((kind) => ({
+      apiVersion: 'barelb.io/v1alpha1',
+      kind,
+      metadata: { name: 'x', namespace: 'barelb-system' },
+    })),
     warnings: [
-      'BGPPeer x: not supported: BareLB does L2 only; left out',
-      'BGPAdvertisement x: not supported: BareLB does L2 only; left out',
-      'Community x: not supported: BareLB does L2 only; left out',
-      'BFDProfile x: not supported: BareLB does L2 only; left out',
-      'no MetalLB IPAddressPool or L2Advertisement found',
+      'bgppeer "x": spec.myASN: myASN is required (BareLB refuses this object)',
+      'bgppeer "x": spec.peerASN: peerASN (or dynamicASN) is required (BareLB refuses this object)',
+      'bgppeer "x": spec.peerAddress: peerAddress is required (BareLB refuses this object)',
     ],
+  },
+  {
+    name: 'a BGPPeer with settings the sessions do not do yet is carried over with why it will be refused',
+    input: `${pool('  addresses: [198.18.5.0/24]\n')}---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: r, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 198.18.0.1, password: s3cret, bfdProfile: fast, holdTime: 9s, keepaliveTime: 1s}
+---
+apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata: {name: fast, namespace: metallb-system}
+spec: {receiveInterval: 100, transmitInterval: 100}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: a, namespace: metallb-system}
+spec: {ipAddressPools: [p], peers: [r]}
+`,
+    warnings: [
+      'BGPPeer r: the speakers will not open this session until BareLB supports it (TCP MD5 passwords are not supported yet; BFD is not supported yet; keepaliveTime other than a third of holdTime (3s) is not supported yet); its BGPSessionStatus will say Refused',
+      'BGPPeer r: spec.password is in the object in clear; passwordSecret keeps it in a Secret',
+    ],
+  },
+  {
+    name: 'a BGPAdvertisement naming unknown pools, peers and aliases, and a BGPPeer with vrf',
+    input: `${pool('  addresses: [198.18.5.0/24]\n')}---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: r, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 198.18.0.1, vrf: red}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: a, namespace: metallb-system}
+spec: {ipAddressPools: [p, nope], communities: [NO_ADV], peers: [r, s]}
+`,
+    warnings: [
+      'bgppeer "r": spec.vrf: BareLB peers from the default VRF only; remove vrf or peer from the default VRF (BareLB refuses this object)',
+      'bgpadvertisement "a": spec.ipAddressPools[1]: no IPAddressPool "nope" (BareLB reports this and keeps the object)',
+      'bgpadvertisement "a": spec.peers[1]: no BGPPeer "s"; the other peers get it (BareLB reports this and keeps the object)',
+      'bgpadvertisement "a": spec.communities[0]: "NO_ADV" is neither a community value (65535:65282, large:1:2:3) nor an alias in a Community object (BareLB refuses this object)',
+      'IPAddressPool p: no L2Advertisement or BGPAdvertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an advertisement or leave the pool out',
+    ],
+  },
+  {
+    name: 'a pool covered by a BGPAdvertisement pool selector alone is announced (by BGP)',
+    input: `${pool('  addresses: [198.18.5.0/24]\n', '  labels: {via: bgp}\n')}---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: a, namespace: metallb-system}
+spec: {ipAddressPoolSelectors: [{matchLabels: {via: bgp}}]}
+`,
+    warnings: [],
+  },
+  {
+    name: 'an unknown BGPPeer field refuses the conversion',
+    input: `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: r, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 198.18.0.1, bgpFancy: true}
+`,
+    warnings: [
+      'BGPPeer metallb-system/r: spec.bgpFancy: unknown field, left out, which may change what is allocated or announced',
+    ],
+    refused: 1,
   },
   {
     name: 'other objects are left out and named',
@@ -506,7 +583,7 @@ const CASES: readonly Case[] = [
       'IPAddressPool q: already a BareLB object; left out',
       'document 4: not a Kubernetes object; left out',
       'IPAddressPool in document 5: no metadata.name; left out',
-      'no MetalLB IPAddressPool or L2Advertisement found',
+      'no MetalLB configuration object found (IPAddressPool, L2Advertisement or a BGP kind)',
     ],
   },
   {
@@ -516,14 +593,14 @@ const CASES: readonly Case[] = [
     objects: [],
     warnings: [
       "ConfigMap metallb-system/config: MetalLB's ConfigMap configuration (before v0.13) is not read; convert it to custom resources with MetalLB first, then run barelb migrate on those; left out",
-      'no MetalLB IPAddressPool or L2Advertisement found',
+      'no MetalLB configuration object found (IPAddressPool, L2Advertisement or a BGP kind)',
     ],
   },
   {
     name: 'empty input',
     input: '\n---\n# nothing\n',
     objects: [],
-    warnings: ['no MetalLB IPAddressPool or L2Advertisement found'],
+    warnings: ['no MetalLB configuration object found (IPAddressPool, L2Advertisement or a BGP kind)'],
   },
   {
     name: 'what BareLB would refuse is reported with its reason',

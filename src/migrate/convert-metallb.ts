@@ -1,8 +1,11 @@
 import { parseAllDocuments, stringify } from 'yaml';
+import { BGP_SPEC_FIELDS } from '../config/bgp-spec-fields.js';
 import { API_VERSION, DEFAULT_NAMESPACE, IP_ADDRESS_POOL, L2_ADVERTISEMENT } from '../config/crd-types.js';
 import { isRecord } from '../config/fields.js';
 import {
   advertisementCoversPool,
+  type BgpConfig,
+  buildBgpConfig,
   buildConfig,
   type Config,
   formatConfigError,
@@ -12,17 +15,22 @@ import {
   selectorsImply,
 } from '../config/index.js';
 import { normalizeAddressEntry } from './address-entry.js';
+import {
+  addBgpObject,
+  BGP_KIND_VERSIONS,
+  type BgpConverted,
+  bgpWarnings,
+  emptyBgpConverted,
+} from './convert-bgp.js';
 import { MigrateError } from './migrate-error.js';
 
-// MetalLB configuration (metallb.io/v1beta1 IPAddressPool and L2Advertisement) to BareLB objects. Pure: text in,
+// MetalLB configuration (metallb.io/v1beta1 IPAddressPool and L2Advertisement; BGP mode's objects, see
+// convert-bgp.ts) to BareLB objects. Pure: text in,
 // text and warnings out. BareLB's API copies MetalLB's field for field, so the conversion is a copy that knows
 // which fields exist; everything it leaves out or rewrites becomes a warning, and the result is checked with the
 // same buildConfig the controller uses, so a problem BareLB would report shows up before anything is applied.
 
 export const METALLB_GROUP = 'metallb.io';
-
-/** MetalLB kinds with no BareLB counterpart: BareLB announces with ARP/NDP only. */
-const BGP_KINDS: ReadonlySet<string> = new Set(['BGPAdvertisement', 'BGPPeer', 'Community', 'BFDProfile']);
 
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 /** Written by the API server; meaningless on a new object, so left out without a word. */
@@ -99,8 +107,8 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
     if (refuses) refused.push(m);
   };
   const pools: ConvertedObject[] = [];
-  const seen = { bgpObjects: 0 };
   const ads: ConvertedObject[] = [];
+  const bgp: ConvertedObject[] = [];
 
   // YAML 1.1, as kubectl reads it: `autoAssign: yes` reached MetalLB as true.
   const docs = parseAllDocuments(text, { version: '1.1' });
@@ -115,15 +123,16 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
     for (const item of expandList(value, where, (m) => warnings.push(m))) {
-      const converted = convertObject(item.value, item.where, namespace, note, seen);
+      const converted = convertObject(item.value, item.where, namespace, note);
       if (converted?.kind === IP_ADDRESS_POOL.kind) pools.push(converted);
-      else if (converted) ads.push(converted);
+      else if (converted?.kind === L2_ADVERTISEMENT.kind) ads.push(converted);
+      else if (converted) bgp.push(converted);
     }
   });
 
-  const objects = [...pools, ...ads];
+  const objects = [...pools, ...ads, ...bgp];
   if (objects.length === 0) {
-    warnings.push('no MetalLB IPAddressPool or L2Advertisement found');
+    warnings.push('no MetalLB configuration object found (IPAddressPool, L2Advertisement or a BGP kind)');
     return { yaml: '', objects, warnings, refused };
   }
   const config = buildConfig(pools, ads);
@@ -132,27 +141,39 @@ export function convertMetalLB(text: string, options: ConvertOptions = {}): Conv
       `${formatConfigError(e)} (BareLB ${isWarning(e) ? 'reports this and keeps the object' : 'refuses this object'})`,
     );
   }
-  warnings.push(...uncoveredPools(config, { l2Advertisements: ads.length, bgpObjects: seen.bgpObjects }));
+  const bgpObjects: BgpConverted = emptyBgpConverted();
+  for (const o of bgp) addBgpObject(bgpObjects, o.kind, o);
+  const bgpConfig = buildBgpConfig(bgpObjects, new Set(pools.map((p) => p.metadata.name)));
+  if (bgp.length > 0) warnings.push(...bgpWarnings(bgpConfig));
+  warnings.push(
+    ...uncoveredPools(config, bgpConfig, { l2Advertisements: ads.length, bgpObjects: bgp.length }),
+  );
   const header = '# BareLB configuration converted from MetalLB by `barelb migrate`.\n';
   const yaml = header + objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0 })).join('---\n');
   return { yaml, objects, warnings, refused };
 }
 
 /**
- * A warning for each valid pool no valid L2Advertisement covers (by name or pool selector), or covers only for
- * some Services (every one that covers it has serviceSelectors): BareLB would hand out its addresses and
- * announce none, or none of the other Services'. Said only when the input has L2Advertisements, so one
- * was meant to cover it (one BareLB refuses covers nothing), or BGP objects, so MetalLB announced the
- * pool by BGP alone; pools with neither are a normal split of the config over files.
+ * A warning for each valid pool no valid L2Advertisement or BGPAdvertisement covers (by name or pool
+ * selector), or that L2Advertisements cover only for some Services (every one that covers it has
+ * serviceSelectors): BareLB would hand out its addresses and announce none, or none of the other
+ * Services'. Said only when the input has advertisements or BGP objects, so one was meant to cover it
+ * (one BareLB refuses covers nothing); pools with neither are a normal split of the config over files.
  */
-function uncoveredPools(config: Config, input: { l2Advertisements: number; bgpObjects: number }): string[] {
+function uncoveredPools(
+  config: Config,
+  bgp: BgpConfig,
+  input: { l2Advertisements: number; bgpObjects: number },
+): string[] {
   if (input.l2Advertisements === 0 && input.bgpObjects === 0) return [];
   const warnings: string[] = [];
   for (const p of config.pools.values()) {
     const covering = config.l2Advertisements.filter((a) => advertisementCoversPool(a, p));
+    const byBgp = bgp.advertisements.some((a) => advertisementCoversPool(a, p));
+    if (covering.length === 0 && byBgp) continue;
     if (covering.length === 0) {
       warnings.push(
-        `IPAddressPool ${p.name}: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none${input.bgpObjects > 0 ? ' (BareLB does not speak BGP)' : ''}; add it to an L2Advertisement or leave the pool out`,
+        `IPAddressPool ${p.name}: no L2Advertisement or BGPAdvertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an advertisement or leave the pool out`,
       );
     } else if (!announcedForEveryService(p, covering)) {
       warnings.push(
@@ -205,7 +226,6 @@ function convertObject(
   where: string,
   namespace: string,
   warn: Warn,
-  seen: { bgpObjects: number },
 ): ConvertedObject | undefined {
   if (!isRecord(raw)) {
     warn(`${where}: not a Kubernetes object; left out`);
@@ -232,12 +252,8 @@ function convertObject(
     }
     return undefined;
   }
-  if (BGP_KINDS.has(kind)) {
-    seen.bgpObjects++;
-    warn(`${ref}: not supported: BareLB does L2 only; left out`);
-    return undefined;
-  }
-  if (kind !== IP_ADDRESS_POOL.kind && kind !== L2_ADVERTISEMENT.kind) {
+  const bgpVersions = BGP_KIND_VERSIONS.get(kind);
+  if (kind !== IP_ADDRESS_POOL.kind && kind !== L2_ADVERTISEMENT.kind && !bgpVersions) {
     warn(`${ref}: ${kind || 'an object without kind'} has no BareLB counterpart; left out`);
     return undefined;
   }
@@ -246,7 +262,8 @@ function convertObject(
     return undefined;
   }
   const w: Warn = (m, refuses) => warn(`${ref}: ${m}`, refuses);
-  if (version !== 'v1beta1') w(`${apiVersion} read as ${METALLB_GROUP}/v1beta1`);
+  const versions = bgpVersions ?? ['v1beta1'];
+  if (!versions.includes(version ?? '')) w(`${apiVersion} read as ${METALLB_GROUP}/${versions[0]}`);
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.has(key)) w(`${key}: unknown field, left out`);
 
   const metadata: ConvertedObject['metadata'] = { name, namespace };
@@ -264,7 +281,13 @@ function convertObject(
     } else w(`metadata.${key}: left out`);
   }
 
-  const spec = kind === IP_ADDRESS_POOL.kind ? poolSpec(raw.spec, w) : l2Spec(raw.spec, w);
+  const bgpFields = BGP_SPEC_FIELDS.get(kind);
+  const spec =
+    kind === IP_ADDRESS_POOL.kind
+      ? poolSpec(raw.spec, w)
+      : bgpFields
+        ? bgpSpec(raw.spec, bgpFields, w)
+        : l2Spec(raw.spec, w);
   return {
     apiVersion: API_VERSION,
     kind,
@@ -310,9 +333,18 @@ function l2Spec(raw: unknown, warn: Warn): unknown {
   return spec;
 }
 
+/** BGP kinds: the fields BareLB has, and their selectors as selectors (BGPPeer and BGPAdvertisement). */
+function bgpSpec(raw: unknown, fields: readonly string[], warn: Warn): unknown {
+  if (!isRecord(raw)) return raw;
+  const spec = known(raw, fields, 'spec', warn);
+  selectors(spec, 'ipAddressPoolSelectors', 'spec', warn);
+  selectors(spec, 'nodeSelectors', 'spec', warn);
+  return spec;
+}
+
 /**
  * A copy of the fields BareLB has; every other field is reported and left out, and refuses the conversion:
- * BareLB has every spec field of MetalLB v0.16's IPAddressPool and L2Advertisement, so one it does not know
+ * BareLB has every spec field of MetalLB v0.16's configuration kinds, so one it does not know
  * comes from a newer MetalLB (or a typo MetalLB's API server would have refused), and what it did is unknown.
  */
 function known(

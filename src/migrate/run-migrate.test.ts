@@ -7,9 +7,12 @@ kind: IPAddressPool
 metadata: {name: lan, namespace: metallb-system}
 spec: {addresses: [198.18.100.0/24]}
 `;
-const BGP = 'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: r}\n';
+const OTHER = 'apiVersion: metallb.io/v1beta1\nkind: ServiceL2Status\nmetadata: {name: r}\n';
+const OTHER_LEFT_OUT = 'ServiceL2Status r: ServiceL2Status has no BareLB counterpart; left out';
+const PEER =
+  'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: r}\nspec: {myASN: 64500, peerASN: 64501, peerAddress: 198.18.0.1}\n';
 const UNANNOUNCED =
-  'IPAddressPool lan: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none (BareLB does not speak BGP); add it to an L2Advertisement or leave the pool out';
+  'IPAddressPool lan: no L2Advertisement or BGPAdvertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an advertisement or leave the pool out';
 const SERVICE_L2 = `apiVersion: metallb.io/v1beta1
 kind: L2Advertisement
 metadata: {name: edge, namespace: metallb-system}
@@ -75,31 +78,45 @@ const CASES: readonly Case[] = [
   {
     name: 'warnings go to stderr, the YAML to stdout',
     file: '-',
-    stdin: `${POOL}---\n${BGP}`,
+    stdin: `${POOL}---\n${OTHER}`,
     outHas: 'kind: IPAddressPool',
-    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n', `warning: ${UNANNOUNCED}\n`],
+    err: [`warning: ${OTHER_LEFT_OUT}\n`],
+  },
+  {
+    name: 'BGP objects are converted: a pool only a BGPPeer (no BGPAdvertisement) is left unannounced',
+    file: '-',
+    stdin: `${POOL}---\n${PEER}`,
+    outHas: 'kind: BGPPeer',
+    err: [`warning: ${UNANNOUNCED}\n`],
+  },
+  {
+    name: 'a BGP configuration converts without a warning',
+    file: '-',
+    stdin: `${POOL}---\n${PEER}---\napiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: a}\nspec: {ipAddressPools: [lan]}\n`,
+    outHas: 'kind: BGPAdvertisement',
+    err: [],
   },
   { name: 'a terminal on stdin and no file', file: undefined, tty: true, error: 'NO_INPUT', err: [] },
   { name: 'a missing file', file: 'nope.yaml', error: 'READ_FAILED', err: [] },
   {
     name: 'nothing to convert',
     file: '-',
-    stdin: BGP,
+    stdin: OTHER,
     error: 'NOTHING_TO_CONVERT',
     err: [
-      'warning: BGPPeer r: not supported: BareLB does L2 only; left out\n',
-      'warning: no MetalLB IPAddressPool or L2Advertisement found\n',
+      `warning: ${OTHER_LEFT_OUT}\n`,
+      'warning: no MetalLB configuration object found (IPAddressPool, L2Advertisement or a BGP kind)\n',
     ],
   },
   { name: 'not YAML', file: '-', stdin: 'a: [\n', error: 'INVALID_YAML', err: [] },
   {
     name: '--strict still writes the YAML, then fails',
     file: '-',
-    stdin: `${POOL}---\n${BGP}`,
+    stdin: `${POOL}---\n${OTHER}`,
     strict: true,
     error: 'WARNINGS',
     outHas: 'kind: IPAddressPool',
-    err: ['warning: BGPPeer r: not supported: BareLB does L2 only; left out\n', `warning: ${UNANNOUNCED}\n`],
+    err: [`warning: ${OTHER_LEFT_OUT}\n`],
   },
   { name: '--strict without warnings', file: '-', stdin: POOL, strict: true, outHas: 'name: lan', err: [] },
   {
@@ -108,7 +125,7 @@ const CASES: readonly Case[] = [
     stdin: `${POOL}---\n${DMZ_ONLY}`,
     outHas: 'kind: L2Advertisement',
     err: [
-      'warning: IPAddressPool lan: no L2Advertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an L2Advertisement or leave the pool out\n',
+      'warning: IPAddressPool lan: no L2Advertisement or BGPAdvertisement covers it (by name or by pool selector), so BareLB would allocate its addresses and announce none; add it to an advertisement or leave the pool out\n',
     ],
   },
   {
