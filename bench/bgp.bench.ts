@@ -21,7 +21,7 @@ import { LabProbe } from '../test/support/lab-probe.js';
 import { waitForIps } from '../test/support/services.js';
 import { speakerReady, speakersReady } from '../test/support/test-lab.js';
 import { quantile } from './lab-bench-util.js';
-import { RouteWatch, withdrawnAt } from './route-watch.js';
+import { RouteWatch, withdrawnAt } from '../test/support/route-watch.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);

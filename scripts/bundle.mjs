@@ -27,6 +27,8 @@ await build({
     barelb: 'dist/cli/main.js',
     speaker: 'dist/speaker/main.js',
     controller: 'dist/controller/main.js',
+    // A worker thread's own entry (BFD), found beside the chunk that starts it (bfd-sessions.ts).
+    'bfd-worker': 'dist/bgp/bfd/bfd-worker.js',
   },
   bundle: true,
   // Splitting keeps dynamic imports dynamic: the CLI entry still runs early-stop.js's signal

@@ -53,6 +53,8 @@ export interface BgpPlan {
   readonly sessions: readonly BgpPeerConfig[];
   /** Per peer name, the routes it should have, by prefixKey. */
   readonly routes: ReadonlyMap<string, ReadonlyMap<string, RouteIntent>>;
+  /** The BFD profiles the sessions name (buildBgpConfig made sure each exists). */
+  readonly bfdProfiles: BgpConfig['bfdProfiles'];
 }
 
 export function isInternal(peer: BgpPeerConfig): boolean {
@@ -70,7 +72,7 @@ export function planBgp(
 ): BgpPlan {
   const sessions = [...config.peers.values()].filter((p) => picks(p.nodeSelectors, self.labels));
   const routes = new Map<string, Map<string, RouteIntent>>(sessions.map((p) => [p.name, new Map()]));
-  if (!self.healthy) return { sessions, routes };
+  if (!self.healthy) return { sessions, routes, bfdProfiles: config.bfdProfiles };
 
   // An IP is advertised when this node serves every Service sharing it: traffic for the others
   // would otherwise reach a node that drops it (a Local Service without an endpoint here).
@@ -105,7 +107,7 @@ export function planBgp(
       }
     }
   }
-  return { sessions, routes };
+  return { sessions, routes, bfdProfiles: config.bfdProfiles };
 }
 
 function poolOf(

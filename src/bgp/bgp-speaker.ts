@@ -7,11 +7,19 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../k8s/clock.js';
 import { parseAddress } from '../net/address.js';
+import type { BfdStateName } from './bfd/bfd-packet.js';
+import { BfdSessions } from './bfd/bfd-sessions.js';
+import type { BfdSessionSpec } from './bfd/bfd-wire-types.js';
 import { type BgpPlan, wireRoute } from './bgp-plan.js';
 import type { Route } from './session/adj-rib-out.js';
 import { BgpSession } from './session/bgp-session.js';
 import { sessionChanges } from './session-changes.js';
-import { type NodeAddresses, type SettingsResult, sessionSettings } from './session-settings.js';
+import {
+  type NodeAddresses,
+  type SessionSettings,
+  type SettingsResult,
+  sessionSettings,
+} from './session-settings.js';
 
 export type PeerState = 'connecting' | 'established' | 'down' | 'refused';
 
@@ -32,14 +40,48 @@ interface Running {
   /** The address the session connects from: the next hop of its own family's routes. */
   readonly localAddress: string | undefined;
   readonly gracefulRestart: boolean;
+  /** This session's BFD, when its BGPPeer names a profile. */
+  readonly bfd: BfdSessionSpec | undefined;
 }
 
 export class BgpSpeaker {
   private readonly running = new Map<string, Running>();
   /** The last refusal reported per peer, so a plan applied every second does not repeat it. */
   private readonly refused = new Map<string, string>();
+  private readonly bfd: BfdSessions;
+  /** Each BFD session's last state, to act on Up -> Down only. */
+  private readonly bfdStates = new Map<string, BfdStateName>();
 
-  constructor(private readonly opts: BgpSpeakerOptions) {}
+  constructor(private readonly opts: BgpSpeakerOptions) {
+    this.bfd = new BfdSessions(
+      (key, state, diag) => this.onBfd(key, state, diag),
+      opts.log.child({ component: 'bfd' }),
+    );
+  }
+
+  /**
+   * RFC 5882 §4.3: BFD going down takes the BGP session down at once, rather than after the hold
+   * time. The session is dropped; the next plan (within a second) opens it again, and it comes up only
+   * when the peer answers.
+   */
+  private onBfd(name: string, state: BfdStateName, diag: number): void {
+    const before = this.bfdStates.get(name);
+    this.bfdStates.set(name, state);
+    if (before !== undefined && before !== state)
+      this.opts.log.info(
+        { event: 'bfd_state', peer: name, state, was: before, diag },
+        `BFD ${before} -> ${state}`,
+      );
+    if (before !== 'Up' || state !== 'Down') return;
+    const r = this.running.get(name);
+    if (!r) return;
+    this.running.delete(name);
+    this.bfdStates.delete(name);
+    const why =
+      diag === 1 ? 'BFD: no packet within the detection time' : 'BFD: the peer signalled its session down';
+    void r.session.stop(why);
+    this.opts.onPeerState?.(name, 'down', why);
+  }
 
   /**
    * Makes the sessions and their routes what the plan says; returns the routes given to each peer.
@@ -50,7 +92,8 @@ export class BgpSpeaker {
     const given = new Map<string, number>();
     const wanted = new Map<string, Extract<SettingsResult, { ok: true }>>();
     for (const peer of plan.sessions) {
-      const r = sessionSettings(peer, this.opts.node);
+      const profile = peer.bfdProfile === undefined ? undefined : plan.bfdProfiles.get(peer.bfdProfile);
+      const r = sessionSettings(peer, this.opts.node, profile);
       if (r.ok) {
         wanted.set(peer.name, r);
         this.refused.delete(peer.name);
@@ -102,10 +145,13 @@ export class BgpSpeaker {
         families: s.local.families,
         localAddress: s.localAddress,
         gracefulRestart: s.local.gracefulRestartS > 0,
+        bfd: bfdSpec(name, s, this.opts.node),
       });
       this.opts.onPeerState?.(name, 'connecting', '');
       session.start();
     }
+
+    this.bfd.set([...this.running.values()].flatMap((r) => (r.bfd ? [r.bfd] : [])));
 
     for (const peer of plan.sessions) {
       const r = this.running.get(peer.name);
@@ -134,8 +180,17 @@ export class BgpSpeaker {
   async stop(): Promise<void> {
     const all = [...this.running.values()];
     this.running.clear();
+    await this.bfd.stop();
     await Promise.all(
       all.map((r) => (r.gracefulRestart ? r.session.abandon() : r.session.stop('speaker stopping'))),
     );
   }
+}
+
+/** The BFD session beside a BGP session: same peer, from the same local address. */
+function bfdSpec(name: string, s: SessionSettings, node: NodeAddresses): BfdSessionSpec | undefined {
+  const family = parseAddress(s.peerAddress)?.family;
+  const local = s.localAddress ?? (family ? node[family] : undefined);
+  if (!s.bfd || !local) return undefined;
+  return { key: name, peer: s.peerAddress, local, config: s.bfd };
 }

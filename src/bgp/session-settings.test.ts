@@ -84,7 +84,12 @@ describe('sessionSettings', () => {
   it.each([
     { name: 'a password', spec: { password: 'x' }, reason: /MD5/ },
     { name: 'a password Secret', spec: { passwordSecret: { name: 's' } }, reason: /MD5/ },
-    { name: 'BFD', spec: { bfdProfile: 'fast' }, profiles: [{ metadata: { name: 'fast' } }], reason: /BFD/ },
+    {
+      name: 'BFD without the profile handed over',
+      spec: { bfdProfile: 'fast' },
+      profiles: [{ metadata: { name: 'fast' } }],
+      reason: /BFDProfile fast was not given/,
+    },
     {
       name: 'dynamic external ASN',
       spec: { peerASN: 0, dynamicASN: 'external' },
@@ -110,6 +115,60 @@ describe('sessionSettings', () => {
     },
   ])('refuses $name, saying so', ({ spec, profiles, node: n, reason }) => {
     const r = sessionSettings(peerOf(spec, profiles), n ?? node);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reasons.join('; ')).toMatch(reason);
+  });
+
+  const fast = (spec: Record<string, unknown> = {}) => ({
+    metadata: { name: 'fast' },
+    spec: { receiveInterval: 100, transmitInterval: 150, detectMultiplier: 4, ...spec },
+  });
+  it.each([
+    {
+      name: 'a BFD profile becomes the session`s BFD timers, in microseconds',
+      spec: { bfdProfile: 'fast' },
+      profile: fast(),
+      want: { desiredMinTxUs: 150_000, requiredMinRxUs: 100_000, detectMult: 4, passive: false },
+    },
+    {
+      name: 'passive mode',
+      spec: { bfdProfile: 'fast' },
+      profile: fast({ passiveMode: true }),
+      want: { desiredMinTxUs: 150_000, requiredMinRxUs: 100_000, detectMult: 4, passive: true },
+    },
+    { name: 'no profile, no BFD', spec: {}, profile: undefined, want: undefined },
+  ])('$name', ({ spec, profile, want }) => {
+    const c = buildBgpConfig(
+      {
+        peers: [
+          {
+            metadata: { name: 'p' },
+            spec: { myASN: 64512, peerASN: 64513, peerAddress: '198.18.0.240', ...spec },
+          },
+        ],
+        advertisements: [],
+        bfdProfiles: profile ? [profile] : [],
+        communities: [],
+      },
+      new Set(),
+    );
+    const peer = c.peers.get('p');
+    if (!peer) throw new Error(JSON.stringify(c.errors));
+    const r = sessionSettings(peer, node, peer.bfdProfile ? c.bfdProfiles.get(peer.bfdProfile) : undefined);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.settings.bfd).toEqual(want);
+  });
+
+  it.each([
+    { name: 'echo mode', profile: fast({ echoMode: true }), peer: {}, reason: /echo mode/ },
+    { name: 'BFD over several hops', profile: fast(), peer: { ebgpMultiHop: true }, reason: /several hops/ },
+  ])('refuses BFD with $name', ({ profile, peer: extra, reason }) => {
+    const peer = peerOf({ bfdProfile: 'fast', ...extra }, [profile]);
+    const c = buildBgpConfig(
+      { peers: [], advertisements: [], bfdProfiles: [profile], communities: [] },
+      new Set(),
+    );
+    const r = sessionSettings(peer, node, c.bfdProfiles.get('fast'));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reasons.join('; ')).toMatch(reason);
   });

@@ -4,8 +4,9 @@
  * without the TCP MD5 password or the BFD it was given would come up (or not) for reasons the
  * operator cannot see.
  */
-import type { BgpPeerConfig } from '../config/bgp-types.js';
+import type { BfdProfileConfig, BgpPeerConfig } from '../config/bgp-types.js';
 import { parseAddress } from '../net/address.js';
+import type { BfdSessionConfig } from './bfd/bfd-session-state.js';
 import { isInternal } from './bgp-plan.js';
 import type { LocalSession } from './session/negotiate.js';
 
@@ -20,6 +21,8 @@ export interface SessionSettings {
   readonly peerAddress: string;
   readonly peerPort: number;
   readonly localAddress: string | undefined;
+  /** BFD on this session (RFC 5881 single hop), from the peer's BFDProfile. */
+  readonly bfd: BfdSessionConfig | undefined;
 }
 
 export type SettingsResult =
@@ -33,12 +36,14 @@ export const GRACEFUL_RESTART_S = 120;
  * The settings of a valid BGPPeer the sessions do not implement yet, each named with what to do
  * instead. `barelb migrate` warns with the same words.
  */
-export function notSupportedYet(peer: BgpPeerConfig): string[] {
+export function notSupportedYet(peer: BgpPeerConfig, profile?: BfdProfileConfig): string[] {
   const reasons: string[] = [];
   if (peer.dynamicAsn === 'external') reasons.push('dynamicASN external is not supported yet; give peerASN');
   if (peer.password !== undefined || peer.passwordSecret !== undefined)
     reasons.push('TCP MD5 passwords are not supported yet');
-  if (peer.bfdProfile !== undefined) reasons.push('BFD is not supported yet');
+  if (peer.bfdProfile !== undefined && peer.ebgpMultiHop)
+    reasons.push('BFD over several hops (RFC 5883) is not supported yet; single-hop peers only');
+  if (profile?.echoMode) reasons.push('BFD echo mode is not supported yet; set echoMode false');
   if (peer.connectTimeMs !== undefined) reasons.push('connectTime is not supported yet');
   // The session keeps alive at a third of the negotiated hold time (RFC 4271 §10's suggestion).
   const third = Math.floor(peer.holdTimeMs / 3_000);
@@ -47,7 +52,12 @@ export function notSupportedYet(peer: BgpPeerConfig): string[] {
   return reasons;
 }
 
-export function sessionSettings(peer: BgpPeerConfig, node: NodeAddresses): SettingsResult {
+export function sessionSettings(
+  peer: BgpPeerConfig,
+  node: NodeAddresses,
+  /** The peer's BFDProfile, resolved by buildBgpConfig; undefined without one. */
+  profile?: BfdProfileConfig,
+): SettingsResult {
   const reasons: string[] = [];
   const family = parseAddress(peer.peerAddress)?.family;
   if (!family) reasons.push(`peerAddress ${peer.peerAddress} is not an address`);
@@ -57,7 +67,9 @@ export function sessionSettings(peer: BgpPeerConfig, node: NodeAddresses): Setti
   // ebgpMultiHop needs nothing here: sessions are sent with the kernel's default TTL (64), not 1.
   const routerId = peer.routerId ?? node.IPv4;
   if (!routerId) reasons.push('this node has no IPv4 address for a BGP identifier; set routerID');
-  reasons.push(...notSupportedYet(peer));
+  reasons.push(...notSupportedYet(peer, profile));
+  if (peer.bfdProfile !== undefined && profile === undefined)
+    reasons.push(`BFDProfile ${peer.bfdProfile} was not given to the session`);
   const holdTimeS = peer.holdTimeMs / 1_000;
   if (reasons.length > 0 || !family || !routerId) return { ok: false, reasons };
 
@@ -75,6 +87,15 @@ export function sessionSettings(peer: BgpPeerConfig, node: NodeAddresses): Setti
     peerAddress: peer.peerAddress,
     peerPort: peer.peerPort,
     localAddress: peer.sourceAddress ?? own,
+    bfd:
+      peer.bfdProfile !== undefined && profile
+        ? {
+            desiredMinTxUs: profile.transmitIntervalMs * 1_000,
+            requiredMinRxUs: profile.receiveIntervalMs * 1_000,
+            detectMult: profile.detectMultiplier,
+            passive: profile.passiveMode,
+          }
+        : undefined,
   };
   // What a change must restart the session for: everything it was opened with.
   return { ok: true, settings, key: JSON.stringify(settings) };

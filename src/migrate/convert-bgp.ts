@@ -46,7 +46,10 @@ export function bgpWarnings(config: BgpConfig): string[] {
       `${formatConfigError(e)} (BareLB ${isWarning(e) ? 'reports this and keeps the object' : 'refuses this object'})`,
   );
   for (const peer of config.peers.values()) {
-    const reasons = notSupportedYet(peer);
+    const reasons = notSupportedYet(
+      peer,
+      peer.bfdProfile === undefined ? undefined : config.bfdProfiles.get(peer.bfdProfile),
+    );
     if (reasons.length > 0)
       out.push(
         `BGPPeer ${peer.name}: the speakers will not open this session until BareLB supports it (${reasons.join('; ')}); its BGPSessionStatus will say Refused`,

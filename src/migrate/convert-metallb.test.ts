@@ -521,7 +521,7 @@ metadata: {name: a, namespace: metallb-system}
 spec: {ipAddressPools: [p], peers: [r]}
 `,
     warnings: [
-      'BGPPeer r: the speakers will not open this session until BareLB supports it (TCP MD5 passwords are not supported yet; BFD is not supported yet; keepaliveTime other than a third of holdTime (3s) is not supported yet); its BGPSessionStatus will say Refused',
+      'BGPPeer r: the speakers will not open this session until BareLB supports it (TCP MD5 passwords are not supported yet; keepaliveTime other than a third of holdTime (3s) is not supported yet); its BGPSessionStatus will say Refused',
       'BGPPeer r: spec.password is in the object in clear; passwordSecret keeps it in a Secret',
     ],
   },

@@ -12,9 +12,18 @@ export interface FrrNeighbor {
   readonly password?: string;
 }
 
+/** BFD for every neighbour, through bfdd, with one profile (intervals in ms). */
+export interface FrrBfd {
+  readonly receiveMs: number;
+  readonly transmitMs: number;
+  readonly multiplier: number;
+}
+
 export interface FrrRouter {
   /** `vtysh -c <command>` against this router, its JSON output parsed. */
   json(command: string): Promise<unknown>;
+  /** Runs commands in one vtysh session, in order (e.g. a configuration change); returns its output. */
+  vtysh(commands: readonly string[]): Promise<string>;
   /** The router's kernel routes for `prefix` (`ip [-6] route show <prefix>`), one line per route. */
   kernelRoutes(prefix: string): Promise<string>;
   /**
@@ -37,6 +46,7 @@ export async function startFrr(
   neighbors: readonly FrrNeighbor[],
   /** More addresses for bgpd to listen on (it listens on the router's segment IPv4 address). */
   extraListen: readonly string[] = [],
+  bfd?: FrrBfd,
 ): Promise<FrrRouter> {
   await lab.addRouter();
   const dir = join(lab.stateDir, 'frr');
@@ -46,6 +56,7 @@ export async function startFrr(
     'hostname lab-router',
     'log stdout informational',
     '!',
+
     `router bgp ${asn}`,
     ` bgp router-id ${routerId}`,
     ' no bgp ebgp-requires-policy',
@@ -56,6 +67,7 @@ export async function startFrr(
       ` neighbor ${n.ip} passive`,
       ` neighbor ${n.ip} timers connect 1`,
       ...(n.password ? [` neighbor ${n.ip} password ${n.password}`] : []),
+      ...(bfd ? [` neighbor ${n.ip} bfd profile lab`] : []),
     ]),
     ' address-family ipv4 unicast',
     '  maximum-paths 16',
@@ -84,6 +96,38 @@ export async function startFrr(
     args: [...common, '-i', join(dir, 'zebra.pid'), '-f', confFile],
     logFile: join(lab.paths().logs, 'router-zebra.log'),
   });
+  // bfdd before bgpd: bgpd registers its BFD peers through zebra as sessions come up, and a
+  // registration made before bfdd is there is not replayed reliably.
+  if (bfd) {
+    // bfdd's own file: a daemon reading another's blocks stops understanding the rest of the file.
+    const bfdConf = join(dir, 'bfdd.conf');
+    await writeFile(
+      bfdConf,
+      [
+        'bfd',
+        ' profile lab',
+        `  receive-interval ${bfd.receiveMs}`,
+        `  transmit-interval ${bfd.transmitMs}`,
+        `  detect-multiplier ${bfd.multiplier}`,
+        ' exit',
+        // The peers configured here too, not only registered by bgpd through zebra: such a
+        // registration made while bfdd is still connecting to zebra is lost.
+        ...neighbors
+          .filter((n) => !n.ip.includes(':'))
+          .flatMap((n) => [` peer ${n.ip} local-address ${routerId}`, '  profile lab', ' exit']),
+        '',
+      ].join('\n'),
+    );
+    await chown(bfdConf, frr.uid, frr.gid);
+    await lab.startComponent({
+      name: 'router-bfdd',
+      ns,
+      cmd: join(FRR_LIB, 'bfdd'),
+      // Its control socket in the lab's directory: the default path is one per machine.
+      args: [...common, '-i', join(dir, 'bfdd.pid'), '-f', bfdConf, '--bfdctl', join(dir, 'bfdd.sock')],
+      logFile: join(lab.paths().logs, 'router-bfdd.log'),
+    });
+  }
   await lab.startComponent({
     name: 'router-bgpd',
     ns,
@@ -99,6 +143,15 @@ export async function startFrr(
     logFile: join(lab.paths().logs, 'router-bgpd.log'),
   });
   const router: FrrRouter = {
+    async vtysh(commands) {
+      const r = await lab.exec('router', [
+        'vtysh',
+        '--vty_socket',
+        dir,
+        ...commands.flatMap((c) => ['-c', c]),
+      ]);
+      return r.stdout;
+    },
     async json(command) {
       const r = await lab.exec('router', ['vtysh', '--vty_socket', dir, '-c', command]);
       return JSON.parse(r.stdout) as unknown;

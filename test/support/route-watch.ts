@@ -8,7 +8,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { Lab } from '../src/lab/lab.js';
+import type { Lab } from '../../src/lab/lab.js';
 
 /** One change of the route: when (ms since the epoch) and the nodes it names as next hops. */
 export interface RouteChange {
