@@ -8,7 +8,8 @@
  * 50 ms). Then a rolling restart of every speaker under the same probe: failed GETs.
  *
  * BENCH_HOLD (default 90s, the BGPPeer default) is the BGP hold time, which bounds detection without
- * BFD; BENCH_GRACEFUL=1 turns on graceful restart for the rolling restart.
+ * BFD; BENCH_BFD=100x3 runs BFD at 100 ms × 3 (any <ms>x<multiplier>) on both sides; BENCH_GRACEFUL=1
+ * turns on graceful restart for the rolling restart.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +19,19 @@ import { deployWorkload } from '../src/lab/workloads/workload.js';
 import { NODE_ASN, ROUTER_ASN } from '../test/support/bgp-speaker-process.js';
 import { startFrr } from '../test/support/frr-router.js';
 import { LabProbe } from '../test/support/lab-probe.js';
+import { RouteWatch, withdrawnAt } from '../test/support/route-watch.js';
 import { waitForIps } from '../test/support/services.js';
 import { speakerReady, speakersReady } from '../test/support/test-lab.js';
 import { quantile } from './lab-bench-util.js';
-import { RouteWatch, withdrawnAt } from '../test/support/route-watch.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const HOLD = process.env.BENCH_HOLD ?? '90s';
 const GRACEFUL = process.env.BENCH_GRACEFUL === '1';
+const BFD = /^(\d+)x(\d+)$/.exec(process.env.BENCH_BFD ?? '');
+const bfd = BFD
+  ? { receiveMs: Number(BFD[1]), transmitMs: Number(BFD[1]), multiplier: Number(BFD[2]) }
+  : undefined;
 const holdMs = Number.parseInt(HOLD, 10) * 1_000;
 /** Every wait is bounded: a round that does not finish in this long is reported and the bench goes on. */
 const ROUND_LIMIT_MS = holdMs + 30_000;
@@ -42,10 +47,12 @@ const maxS = Math.ceil((ROUNDS * (ROUND_LIMIT_MS + 180_000) + 600_000) / 1_000);
 let watch: RouteWatch | undefined;
 let probe: LabProbe | undefined;
 try {
-  await startFrr(
+  const router = await startFrr(
     lab,
     ROUTER_ASN,
     lab.nodes.map((n) => ({ ip: lab.nodeIp(n), asn: NODE_ASN })),
+    [],
+    bfd,
   );
   const net = `198.18.${lab.addresses.index * 16 + 13}`;
   await lab.apply(`apiVersion: barelb.io/v1alpha1
@@ -61,8 +68,17 @@ spec:
   peerASN: ${ROUTER_ASN}
   peerAddress: ${lab.addresses.routerIp}
   holdTime: ${HOLD}
-  enableGracefulRestart: ${GRACEFUL}
----
+  enableGracefulRestart: ${GRACEFUL}${bfd ? '\n  bfdProfile: bench' : ''}
+---${
+    bfd
+      ? `
+apiVersion: barelb.io/v1alpha1
+kind: BFDProfile
+metadata: {name: bench, namespace: ${ns}}
+spec: {receiveInterval: ${bfd.receiveMs}, transmitInterval: ${bfd.transmitMs}, detectMultiplier: ${bfd.multiplier}}
+---`
+      : ''
+  }
 apiVersion: barelb.io/v1alpha1
 kind: BGPAdvertisement
 metadata: {name: bgp, namespace: ${ns}}
@@ -74,6 +90,11 @@ spec: {ipAddressPools: [bgp]}
     service: { type: 'LoadBalancer', annotations: { 'barelb.io/address-pool': 'bgp' } },
   });
   const [ip = ''] = await waitForIps(lab, 'web', 'default', 1, 120_000);
+  if (bfd)
+    await router.bfdReady(
+      lab.nodes.map((n) => lab.nodeIp(n)),
+      120_000,
+    );
   watch = RouteWatch.start(lab, ip, maxS);
   probe = LabProbe.start(lab, [ip], new Map(), { from: 'far', intervalMs: 50, maxMs: maxS * 1_000 });
   const w = watch;
@@ -91,6 +112,12 @@ spec: {ipAddressPools: [bgp]}
     await speakersReady(lab, 180_000);
     if (!(await allHops(180_000)))
       console.log(`round ${round}: not every node's next hop present; killing anyway`);
+    // A revived node's sessions are new: bgpd must be their BFD client again before the next kill.
+    if (bfd)
+      await router.bfdReady(
+        lab.nodes.map((n) => lab.nodeIp(n)),
+        120_000,
+      );
     const victim = lab.nodes[(round - 1) % lab.nodes.length] ?? '';
     const fire = await lab.armKill(victim);
     const killMark = await p.mark(`kill ${victim}`);
@@ -133,7 +160,7 @@ spec: {ipAddressPools: [bgp]}
 
   const ok = detections.filter((d) => !Number.isNaN(d));
   console.log(
-    `\nbench:bgp — ${lab.nodes.length} nodes, ${lab.realNodes ? 'real nodes' : 'host processes'}, holdTime ${HOLD}, no BFD`,
+    `\nbench:bgp — ${lab.nodes.length} nodes, ${lab.realNodes ? 'real nodes' : 'host processes'}, holdTime ${HOLD}, ${bfd ? `BFD ${bfd.transmitMs} ms × ${bfd.multiplier}` : 'no BFD'}`,
   );
   console.log(
     `hard kill → router drops the next hop (${ok.length}/${ROUNDS} rounds): p50 ${quantile(ok, 0.5).toFixed(0)} ms, p95 ${quantile(ok, 0.95).toFixed(0)} ms, max ${Math.max(...ok).toFixed(0)} ms`,

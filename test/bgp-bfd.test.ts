@@ -81,27 +81,7 @@ describe('BFD with FRR', () => {
       60_000,
     );
     expect([...peers.values()].filter((s) => s === 'up')).toHaveLength(2);
-    // bgpd must be a client of those sessions, or BFD going down would not drop its routes. Its
-    // registration through zebra is lost when made before bfdd has connected (a start-up race of
-    // the lab's FRR, not of BareLB), so it is made again now, and checked.
-    for (const n of lab.nodes)
-      await router.vtysh([
-        'configure terminal',
-        `router bgp ${ROUTER_ASN}`,
-        `no neighbor ${lab.nodeIp(n)} bfd`,
-        `neighbor ${lab.nodeIp(n)} bfd profile lab`,
-      ]);
-    await eventually(
-      'bgpd sees BFD Up for both neighbours',
-      async () => {
-        const s = (await router.json('show bgp neighbors json')) as Record<
-          string,
-          { peerBfdInfo?: { status?: string } }
-        >;
-        return lab.nodes.every((n) => s[lab.nodeIp(n)]?.peerBfdInfo?.status === 'Up') ? true : undefined;
-      },
-      30_000,
-    );
+    await router.bfdReady(lab.nodes.map((n) => lab.nodeIp(n)));
     await eventually('two next hops', async () => {
       const r = await router.kernelRoutes(ip());
       return lab.nodes.every((n) => r.includes(`via ${lab.nodeIp(n)}`)) ? true : undefined;

@@ -51,6 +51,8 @@ export class BgpSpeaker {
   private readonly bfd: BfdSessions;
   /** Each BFD session's last state, to act on Up -> Down only. */
   private readonly bfdStates = new Map<string, BfdStateName>();
+  /** The last plan applied, to open a session BFD took down again at once. */
+  private last: { readonly plan: BgpPlan; readonly complete: boolean } | undefined;
 
   constructor(private readonly opts: BgpSpeakerOptions) {
     this.bfd = new BfdSessions(
@@ -81,6 +83,9 @@ export class BgpSpeaker {
       diag === 1 ? 'BFD: no packet within the detection time' : 'BFD: the peer signalled its session down';
     void r.session.stop(why);
     this.opts.onPeerState?.(name, 'down', why);
+    // Open it again now rather than at the caller's next plan: it comes up when the peer answers.
+    const last = this.last;
+    if (last) setImmediate(() => this.apply(last.plan, last.complete));
   }
 
   /**
@@ -89,6 +94,7 @@ export class BgpSpeaker {
    * waits (BgpSession.setRoutes).
    */
   apply(plan: BgpPlan, complete = true): ReadonlyMap<string, number> {
+    this.last = { plan, complete };
     const given = new Map<string, number>();
     const wanted = new Map<string, Extract<SettingsResult, { ok: true }>>();
     for (const peer of plan.sessions) {

@@ -24,6 +24,12 @@ export interface FrrRouter {
   json(command: string): Promise<unknown>;
   /** Runs commands in one vtysh session, in order (e.g. a configuration change); returns its output. */
   vtysh(commands: readonly string[]): Promise<string>;
+  /**
+   * With BFD: makes bgpd a client of the BFD sessions with `ips` again and waits until it sees them
+   * Up. bgpd registers through zebra, and a registration made before bfdd has connected is lost (a
+   * start-up race of FRR in the lab, not of BareLB); without it, BFD going down would not drop routes.
+   */
+  bfdReady(ips: readonly string[], timeoutMs?: number): Promise<void>;
   /** The router's kernel routes for `prefix` (`ip [-6] route show <prefix>`), one line per route. */
   kernelRoutes(prefix: string): Promise<string>;
   /**
@@ -109,12 +115,6 @@ export async function startFrr(
         `  receive-interval ${bfd.receiveMs}`,
         `  transmit-interval ${bfd.transmitMs}`,
         `  detect-multiplier ${bfd.multiplier}`,
-        ' exit',
-        // The peers configured here too, not only registered by bgpd through zebra: such a
-        // registration made while bfdd is still connecting to zebra is lost.
-        ...neighbors
-          .filter((n) => !n.ip.includes(':'))
-          .flatMap((n) => [` peer ${n.ip} local-address ${routerId}`, '  profile lab', ' exit']),
         '',
       ].join('\n'),
     );
@@ -151,6 +151,25 @@ export async function startFrr(
         ...commands.flatMap((c) => ['-c', c]),
       ]);
       return r.stdout;
+    },
+    async bfdReady(ips, timeoutMs = 30_000) {
+      for (const ip of ips)
+        await router.vtysh([
+          'configure terminal',
+          `router bgp ${asn}`,
+          `no neighbor ${ip} bfd`,
+          `neighbor ${ip} bfd profile lab`,
+        ]);
+      const give = Date.now() + timeoutMs;
+      for (;;) {
+        const s = (await router.json('show bgp neighbors json')) as Record<
+          string,
+          { peerBfdInfo?: { status?: string } }
+        >;
+        if (ips.every((ip) => s[ip]?.peerBfdInfo?.status === 'Up')) return;
+        if (Date.now() > give) throw new Error(`bgpd does not see BFD Up for ${ips.join(', ')}`);
+        await sleep(200);
+      }
     },
     async json(command) {
       const r = await lab.exec('router', ['vtysh', '--vty_socket', dir, '-c', command]);
