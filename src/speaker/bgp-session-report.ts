@@ -101,13 +101,22 @@ export function sessionStatusName(peer: string, node: string): string {
 const MAX_NAME = 253;
 
 /** The BGPSessionStatus object for one (peer, node), with its Established condition. */
+/** A BGPSessionStatus object as written: what putOrCreate takes. */
+export interface SessionStatusObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly status: BgpSessionStatusStatus;
+  readonly [field: string]: unknown;
+}
+
 export function sessionStatusObject(
   namespace: string,
   peer: string,
   peerAddress: string,
   node: string,
   v: SessionView,
-): Record<string, unknown> {
+): SessionStatusObject {
   const up = v.state === 'Established';
   const status: BgpSessionStatusStatus = {
     node,

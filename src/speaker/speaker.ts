@@ -255,7 +255,8 @@ export class Speaker {
   async start(): Promise<void> {
     await Promise.all(this.informers().map((i) => i.start()));
     await Promise.all(this.informers().map((i) => i.synced()));
-    // Not waited for: layer 2 must not depend on BGP mode's CRDs being installed.
+    // Only the watches' start is waited for, not their first list: layer 2 must not depend on BGP
+    // mode's CRDs being installed.
     await this.bgp.start();
     this.updatePeers();
     this.lastPeerHeard = systemMembershipClock.now();

@@ -10,7 +10,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { parentPort } from 'node:worker_threads';
-import { decodeBfd, encodeBfd } from './bfd-packet.js';
+import { BfdDiag, decodeBfd, encodeBfd } from './bfd-packet.js';
 import {
   type BfdSession,
   detectionTimeUs,
@@ -65,7 +65,7 @@ function onPacket(msg: Buffer, from: string): void {
     if (res.sendFinal) send(r, true);
     armDetect(r);
     if (r.state.state !== before) {
-      changed(r, before);
+      postState(r);
       // Tell the peer at once (the handshake takes one exchange, not one interval), at the new rate.
       if (r.tx) clearTimeout(r.tx);
       send(r);
@@ -79,9 +79,8 @@ function onPacket(msg: Buffer, from: string): void {
   }
 }
 
-function changed(r: Running, before: BfdSession['state']): void {
-  if (r.state.state !== before)
-    post({ type: 'state', key: r.spec.key, state: r.state.state, diag: r.state.diag });
+function postState(r: Running): void {
+  post({ type: 'state', key: r.spec.key, state: r.state.state, diag: r.state.diag });
 }
 
 function send(r: Running, final = false): void {
@@ -112,7 +111,7 @@ function armDetect(r: Running): void {
     () => {
       const before = r.state.state;
       r.state = expire(r.state, r.spec.config, now());
-      changed(r, before);
+      if (r.state.state !== before) postState(r);
     },
     t / 1_000 + 1,
   );
@@ -149,9 +148,10 @@ function stop(key: string): void {
   running.delete(key);
   if (r.tx) clearTimeout(r.tx);
   if (r.detect) clearTimeout(r.detect);
-  // AdminDown tells the peer this is deliberate (diag 7), not a failure to fail over from.
+  // AdminDown tells the peer this is deliberate, not a failure to fail over from.
+  const adminDown = { ...r.state, state: 'AdminDown', diag: BfdDiag.AdminDown } as const;
   r.socket.send(
-    encodeBfd({ ...packetFor({ ...r.state, state: 'AdminDown', diag: 7 }, r.spec.config), poll: false }),
+    encodeBfd({ ...packetFor(adminDown, r.spec.config), poll: false }),
     CONTROL_PORT,
     r.spec.peer,
     () => r.socket.close(),
