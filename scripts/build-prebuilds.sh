@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the AF_PACKET addon for every platform the npm package ships it for, so `npm i -g barelb`
+# Compiles the native addon (AF_PACKET and TCP MD5 sockets) for every platform the npm package ships it for, so `npm i -g barelb`
 # needs no compiler: native/af-packet/prebuilds/linux-x64/ and linux-arm64/ (cross-compiled with
 # Debian's gcc-aarch64-linux-gnu). Run by `npm pack` (prepack), and by the Dockerfile for the image's
 # CPU alone. The addon is plain C against N-API 8, so one binary per CPU serves every Node version from
@@ -24,7 +24,7 @@ build() {
   mkdir -p "prebuilds/linux-$arch"
   # The flags binding.gyp gives node-gyp; symbols stay unresolved until Node loads the addon.
   "$cc" -shared -fPIC -std=gnu11 -O2 -Wall -Wextra -fvisibility=hidden -DNAPI_VERSION=8 -DBUILDING_NODE_EXTENSION \
-    -I"$headers" -o "prebuilds/linux-$arch/af_packet.node" src/af_packet.c -lpthread
+    -I"$headers" -o "prebuilds/linux-$arch/af_packet.node" src/*.c -lpthread
   echo "build-prebuilds: prebuilds/linux-$arch/af_packet.node"
 }
 # Debian's triplet-named gcc is the native compiler on its own CPU and a cross compiler on the other.

@@ -204,6 +204,102 @@ spec:
       );
   }, 240_000);
 
+  it('TCP MD5 from a passwordSecret: signed sessions come up; a wrong password says so and withdraws; rotating the Secret brings them back', async () => {
+    const secret = (password: string) => `apiVersion: v1
+kind: Secret
+metadata: {name: bgp-router-password, namespace: ${ns}}
+type: kubernetes.io/basic-auth
+stringData: {password: "${password}"}
+`;
+    const routerPassword = (password: string | undefined) =>
+      router.vtysh([
+        'configure terminal',
+        `router bgp ${ROUTER_ASN}`,
+        ...lab.nodes.map((n) =>
+          password
+            ? `neighbor ${lab.nodeIp(n)} password ${password}`
+            : `no neighbor ${lab.nodeIp(n)} password`,
+        ),
+        'end',
+      ]);
+    const frrState = async (n: string) =>
+      ((await router.json('show bgp neighbors json')) as Record<string, { bgpState?: string }>)[lab.nodeIp(n)]
+        ?.bgpState;
+    const allEstablished = async (what: string) => {
+      for (const n of lab.nodes)
+        await eventually(
+          `${what}: router-${n} Established at both ends`,
+          async () =>
+            (await sessionStatus(`router-${n}`))?.state === 'Established' &&
+            (await frrState(n)) === 'Established'
+              ? true
+              : undefined,
+          90_000,
+        );
+    };
+    const [ip = ''] = await waitForIps(lab, 'web-bgp', 'default', 1, 60_000);
+
+    // The peer names a Secret that is not there yet: refused, saying which.
+    await kubectl(
+      ['apply', '-f', '-'],
+      peer('router', ROUTER_ASN, '  passwordSecret: {name: bgp-router-password}'),
+    );
+    const missing = await eventually(
+      'Refused for the missing Secret',
+      async () => {
+        const s = await sessionStatus(`router-${lab.nodes[0]}`);
+        return s?.state === 'Refused' ? s : undefined;
+      },
+      60_000,
+    );
+    expect(missing.conditions?.[0]?.message).toMatch(/bgp-router-password not found/);
+
+    // The right password on both sides: Linux signs every segment, and FRR, which now has the key
+    // too, drops any that is not signed with it, so Established proves the signature.
+    await routerPassword('lab-md5-one');
+    await kubectl(['apply', '-f', '-'], secret('lab-md5-one'));
+    await allEstablished('signed');
+    await eventually('the route via both nodes, signed', async () =>
+      (await nextHops(ip)).length === 2 ? true : undefined,
+    );
+
+    // A Secret with the wrong password: the sessions reopen with it and get no answer at all.
+    await kubectl(['apply', '-f', '-'], secret('not-the-router-s'));
+    const wrong = await eventually(
+      'no session, the status hinting at the password',
+      async () => {
+        const s = await sessionStatus(`router-${lab.nodes[0]}`);
+        return s?.state !== 'Established' &&
+          (await frrState(lab.nodes[0] ?? '')) !== 'Established' &&
+          /TCP MD5/.test(s?.conditions?.[0]?.message ?? '')
+          ? s
+          : undefined;
+      },
+      90_000,
+    );
+    console.log(`wrong MD5 password: ${JSON.stringify(wrong.conditions?.[0])}`);
+    await eventually(
+      'the route withdrawn once the hold time passes',
+      async () => ((await nextHops(ip)).length === 0 ? true : undefined),
+      60_000,
+    );
+
+    // Rotating the Secret back brings them up without touching the BGPPeer.
+    await kubectl(['apply', '-f', '-'], secret('lab-md5-one'));
+    await allEstablished('rotated');
+
+    // Back to no password for the tests after this one.
+    await kubectl(['apply', '-f', '-'], peer('router', ROUTER_ASN));
+    await routerPassword(undefined);
+    await kubectl(['-n', ns, 'delete', 'secret', 'bgp-router-password']);
+    await allEstablished('unsigned again');
+    await eventually(
+      'the route via both nodes again',
+      async () => ((await nextHops(ip)).length === 2 ? true : undefined),
+      60_000,
+    );
+  }, 420_000);
+
   it('a rolling restart of every speaker loses no request from behind the router (graceful restart)', async () => {
     const ip = (await waitForIps(lab, 'web-bgp', 'default', 1))[0] ?? '';
     await eventually(

@@ -88,7 +88,10 @@ describe('packaging', () => {
     { who: 'barelb-speaker', args: ['patch', 'services', '-A'], want: 'no' },
     { who: 'barelb-speaker', args: ['patch', 'services', '--subresource=status', '-A'], want: 'no' },
     { who: 'barelb-speaker', args: ['get', 'secrets', '-n', 'kube-system'], want: 'no' },
-    { who: 'barelb-speaker', args: ['get', 'secrets', '-n', 'barelb-system'], want: 'no' },
+    // BGP passwords (passwordSecret) are Secrets in its own namespace; nowhere else.
+    { who: 'barelb-speaker', args: ['get', 'secrets', '-n', 'barelb-system'], want: 'yes' },
+    { who: 'barelb-speaker', args: ['list', 'secrets', '-n', 'default'], want: 'no' },
+    { who: 'barelb-speaker', args: ['create', 'secrets', '-n', 'barelb-system'], want: 'no' },
     { who: 'barelb-speaker', args: ['delete', 'nodes'], want: 'no' },
     {
       who: 'barelb-speaker',

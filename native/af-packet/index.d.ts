@@ -1,3 +1,5 @@
+// The Linux socket calls Node has no API for: AF_PACKET frames for ARP and NDP, TCP MD5 for BGP.
+
 /** An open AF_PACKET socket bound to one interface (opaque; anything else passed as a handle is a TypeError). */
 export type Handle = { readonly __afPacket: unique symbol };
 
@@ -29,3 +31,12 @@ export function addMembership(handle: Handle, mac: Uint8Array): void;
 export function dropMembership(handle: Handle, mac: Uint8Array): void;
 /** Stops the reader thread and closes the socket; no frame is delivered afterwards. Idempotent. */
 export function close(handle: Handle): void;
+
+/**
+ * Opens a non-blocking TCP socket for a connection to `peerAddress` that Linux signs with the TCP MD5
+ * key `key` (RFC 2385, 1 to 80 bytes; setsockopt TCP_MD5SIG), bound to `localAddress` when given, and
+ * returns its descriptor unconnected: wrap it in `new net.Socket({ fd })` and connect that to the peer.
+ * Throws a SystemError (ENOPROTOOPT: a kernel without CONFIG_TCP_MD5SIG; EADDRNOTAVAIL: no such local
+ * address), or a TypeError for bad arguments.
+ */
+export function md5Socket(peerAddress: string, key: string, localAddress?: string): number;

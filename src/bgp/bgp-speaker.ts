@@ -11,6 +11,7 @@ import type { BfdStateName } from './bfd/bfd-packet.js';
 import { BfdSessions } from './bfd/bfd-sessions.js';
 import type { BfdSessionSpec } from './bfd/bfd-wire-types.js';
 import { type BgpPlan, wireRoute } from './bgp-plan.js';
+import type { PeerPassword } from './peer-password.js';
 import type { Route } from './session/adj-rib-out.js';
 import { BgpSession } from './session/bgp-session.js';
 import { sessionChanges } from './session-changes.js';
@@ -52,7 +53,13 @@ export class BgpSpeaker {
   /** Each BFD session's last state, to act on Up -> Down only. */
   private readonly bfdStates = new Map<string, BfdStateName>();
   /** The last plan applied, to open a session BFD took down again at once. */
-  private last: { readonly plan: BgpPlan; readonly complete: boolean } | undefined;
+  private last:
+    | {
+        readonly plan: BgpPlan;
+        readonly complete: boolean;
+        readonly passwords: ReadonlyMap<string, PeerPassword> | undefined;
+      }
+    | undefined;
 
   constructor(private readonly opts: BgpSpeakerOptions) {
     this.bfd = new BfdSessions(
@@ -63,7 +70,7 @@ export class BgpSpeaker {
 
   /**
    * RFC 5882 §4.3: BFD going down takes the BGP session down at once, rather than after the hold
-   * time. The session is dropped; the next plan (within a second) opens it again, and it comes up only
+   * time. The session is dropped and opened again at once (from the last plan), and it comes up only
    * when the peer answers.
    */
   private onBfd(name: string, state: BfdStateName, diag: number): void {
@@ -85,21 +92,26 @@ export class BgpSpeaker {
     this.opts.onPeerState?.(name, 'down', why);
     // Open it again now rather than at the caller's next plan: it comes up when the peer answers.
     const last = this.last;
-    if (last) setImmediate(() => this.apply(last.plan, last.complete));
+    if (last) setImmediate(() => this.apply(last.plan, last.complete, last.passwords));
   }
 
   /**
    * Makes the sessions and their routes what the plan says; returns the routes given to each peer.
    * `complete` false: the plan is not this node's whole table yet (it is warming up), so End-of-RIB
-   * waits (BgpSession.setRoutes).
+   * waits (BgpSession.setRoutes). `passwords`: each peer's TCP MD5 password as peerPassword looked it
+   * up (a peer missing there has only its inline one).
    */
-  apply(plan: BgpPlan, complete = true): ReadonlyMap<string, number> {
-    this.last = { plan, complete };
+  apply(
+    plan: BgpPlan,
+    complete = true,
+    passwords?: ReadonlyMap<string, PeerPassword>,
+  ): ReadonlyMap<string, number> {
+    this.last = { plan, complete, passwords };
     const given = new Map<string, number>();
     const wanted = new Map<string, Extract<SettingsResult, { ok: true }>>();
     for (const peer of plan.sessions) {
       const profile = peer.bfdProfile === undefined ? undefined : plan.bfdProfiles.get(peer.bfdProfile);
-      const r = sessionSettings(peer, this.opts.node, profile);
+      const r = sessionSettings(peer, this.opts.node, profile, passwords?.get(peer.name));
       if (r.ok) {
         wanted.set(peer.name, r);
         this.refused.delete(peer.name);
@@ -136,6 +148,7 @@ export class BgpSpeaker {
           peerAddress: s.peerAddress,
           peerPort: s.peerPort,
           ...(s.localAddress ? { localAddress: s.localAddress } : {}),
+          ...(s.password !== undefined ? { password: s.password } : {}),
           restarting: this.opts.restarting ?? false,
           log: this.opts.log.child({ peer: name }),
           ...(this.opts.clock ? { clock: this.opts.clock } : {}),
@@ -153,7 +166,7 @@ export class BgpSpeaker {
         gracefulRestart: s.local.gracefulRestartS > 0,
         bfd: bfdSpec(name, s, this.opts.node),
       });
-      this.opts.onPeerState?.(name, 'connecting', '');
+      this.opts.onPeerState?.(name, 'connecting', s.password === undefined ? '' : CONNECTING_SIGNED);
       session.start();
     }
 
@@ -192,6 +205,13 @@ export class BgpSpeaker {
     );
   }
 }
+
+/**
+ * Linux drops TCP segments whose MD5 signature is missing or wrong without a word, so a password that
+ * differs between the two sides looks exactly like a peer that does not answer.
+ */
+export const CONNECTING_SIGNED =
+  'connecting to the peer with a TCP MD5 password; if it lasts, check that both sides have the same password (the kernel drops a mismatch silently)';
 
 /** The BFD session beside a BGP session: same peer, from the same local address. */
 function bfdSpec(name: string, s: SessionSettings, node: NodeAddresses): BfdSessionSpec | undefined {

@@ -82,8 +82,11 @@ describe('sessionSettings', () => {
   });
 
   it.each([
-    { name: 'a password', spec: { password: 'x' }, reason: /MD5/ },
-    { name: 'a password Secret', spec: { passwordSecret: { name: 's' } }, reason: /MD5/ },
+    {
+      name: 'a password Secret not looked up',
+      spec: { passwordSecret: { name: 's' } },
+      reason: /s not found/,
+    },
     {
       name: 'BFD without the profile handed over',
       spec: { bfdProfile: 'fast' },
@@ -182,5 +185,30 @@ describe('sessionSettings', () => {
     expect(key({ holdTime: '30s' })).not.toBe(key({}));
     expect(key({ peerPort: 1179 })).not.toBe(key({}));
     expect(key({ enableGracefulRestart: true })).not.toBe(key({}));
+    expect(key({ password: 'a' })).not.toBe(key({}));
+    expect(key({ password: 'a' })).not.toBe(key({ password: 'b' }));
+    expect(key({ password: 'a' })).toBe(key({ password: 'a' }));
+  });
+
+  it('takes the password it is given, and the key never holds it', () => {
+    const peer = peerOf({ passwordSecret: { name: 'bgp' } });
+    const r = sessionSettings(peer, node, undefined, { ok: true, password: 'hunter2-bgp' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.settings.password).toBe('hunter2-bgp');
+    expect(r.key).not.toContain('hunter2-bgp');
+  });
+
+  it('an inline password is used without a lookup', () => {
+    const r = sessionSettings(peerOf({ password: 'inline' }), node);
+    expect(r.ok && r.settings.password).toBe('inline');
+  });
+
+  it('refuses a peer whose password could not be looked up, with the lookup reason', () => {
+    const r = sessionSettings(peerOf({ passwordSecret: { name: 'bgp' } }), node, undefined, {
+      ok: false,
+      reason: 'passwordSecret: Secret barelb-system/bgp not found',
+    });
+    expect(r).toEqual({ ok: false, reasons: ['passwordSecret: Secret barelb-system/bgp not found'] });
   });
 });

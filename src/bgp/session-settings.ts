@@ -4,10 +4,12 @@
  * without the TCP MD5 password or the BFD it was given would come up (or not) for reasons the
  * operator cannot see.
  */
+import { createHash } from 'node:crypto';
 import type { BfdProfileConfig, BgpPeerConfig } from '../config/bgp-types.js';
 import { parseAddress } from '../net/address.js';
 import type { BfdSessionConfig } from './bfd/bfd-session-state.js';
 import { isInternal } from './bgp-plan.js';
+import { type PeerPassword, peerPassword } from './peer-password.js';
 import type { LocalSession } from './session/negotiate.js';
 
 /** This node's addresses, one per family it has; the next hops of its routes. */
@@ -23,6 +25,8 @@ export interface SessionSettings {
   readonly localAddress: string | undefined;
   /** BFD on this session (RFC 5881 single hop), from the peer's BFDProfile. */
   readonly bfd: BfdSessionConfig | undefined;
+  /** The TCP MD5 key (RFC 2385) the connection is signed with; undefined for none. */
+  readonly password: string | undefined;
 }
 
 export type SettingsResult =
@@ -39,8 +43,6 @@ export const GRACEFUL_RESTART_S = 120;
 export function notSupportedYet(peer: BgpPeerConfig, profile?: BfdProfileConfig): string[] {
   const reasons: string[] = [];
   if (peer.dynamicAsn === 'external') reasons.push('dynamicASN external is not supported yet; give peerASN');
-  if (peer.password !== undefined || peer.passwordSecret !== undefined)
-    reasons.push('TCP MD5 passwords are not supported yet');
   if (peer.bfdProfile !== undefined && peer.ebgpMultiHop)
     reasons.push('BFD over several hops (RFC 5883) is not supported yet; single-hop peers only');
   if (profile?.echoMode) reasons.push('BFD echo mode is not supported yet; set echoMode false');
@@ -57,6 +59,8 @@ export function sessionSettings(
   node: NodeAddresses,
   /** The peer's BFDProfile, resolved by buildBgpConfig; undefined without one. */
   profile?: BfdProfileConfig,
+  /** The peer's password, looked up by peerPassword; by default the inline one, and no Secret found. */
+  password: PeerPassword = peerPassword(peer, new Map(), ''),
 ): SettingsResult {
   const reasons: string[] = [];
   const family = parseAddress(peer.peerAddress)?.family;
@@ -70,6 +74,7 @@ export function sessionSettings(
   reasons.push(...notSupportedYet(peer, profile));
   if (peer.bfdProfile !== undefined && profile === undefined)
     reasons.push(`BFDProfile ${peer.bfdProfile} was not given to the session`);
+  if (!password.ok) reasons.push(password.reason);
   const holdTimeS = peer.holdTimeMs / 1_000;
   if (reasons.length > 0 || !family || !routerId) return { ok: false, reasons };
 
@@ -87,16 +92,18 @@ export function sessionSettings(
     peerAddress: peer.peerAddress,
     peerPort: peer.peerPort,
     localAddress: peer.sourceAddress ?? own,
-    bfd:
-      peer.bfdProfile !== undefined && profile
-        ? {
-            desiredMinTxUs: profile.transmitIntervalMs * 1_000,
-            requiredMinRxUs: profile.receiveIntervalMs * 1_000,
-            detectMult: profile.detectMultiplier,
-            passive: profile.passiveMode,
-          }
-        : undefined,
+    bfd: profile
+      ? {
+          desiredMinTxUs: profile.transmitIntervalMs * 1_000,
+          requiredMinRxUs: profile.receiveIntervalMs * 1_000,
+          detectMult: profile.detectMultiplier,
+          passive: profile.passiveMode,
+        }
+      : undefined,
+    password: password.ok ? password.password : undefined,
   };
-  // What a change must restart the session for: everything it was opened with.
-  return { ok: true, settings, key: JSON.stringify(settings) };
+  // What a change must restart the session for: everything it was opened with (the password as a
+  // digest, so that the key, which may be compared or logged, never holds it).
+  const digest = settings.password && createHash('sha256').update(settings.password).digest('hex');
+  return { ok: true, settings, key: JSON.stringify({ ...settings, password: digest }) };
 }

@@ -1,10 +1,9 @@
 // MetalLB's BGP objects (metallb.io/v1beta2 BGPPeer, v1beta1 BGPAdvertisement, BFDProfile, Community) to
 // BareLB's, which have the same kinds and fields in barelb.io/v1alpha1. Pure. The copy keeps the fields BareLB
 // has; the result is checked with the speaker's own buildBgpConfig, and each peer with the same words the
-// speaker uses to refuse a session it cannot run yet (TCP MD5, BFD, ...), so nothing is lost without a word.
+// speaker uses to refuse a session it cannot run yet (dynamicASN external, BFD echo, ...), so nothing is lost without a word.
 import { notSupportedYet } from '../bgp/session-settings.js';
 import { BFD_PROFILE, BGP_ADVERTISEMENT, BGP_PEER, COMMUNITY } from '../config/crd-types.js';
-
 import { type BgpConfig, formatConfigError, isWarning } from '../config/index.js';
 
 /** The BGP kinds and the MetalLB version whose fields BareLB's copy has. */

@@ -521,8 +521,50 @@ metadata: {name: a, namespace: metallb-system}
 spec: {ipAddressPools: [p], peers: [r]}
 `,
     warnings: [
-      'BGPPeer r: the speakers will not open this session until BareLB supports it (TCP MD5 passwords are not supported yet; keepaliveTime other than a third of holdTime (3s) is not supported yet); its BGPSessionStatus will say Refused',
+      'BGPPeer r: the speakers will not open this session until BareLB supports it (keepaliveTime other than a third of holdTime (3s) is not supported yet); its BGPSessionStatus will say Refused',
       'BGPPeer r: spec.password is in the object in clear; passwordSecret keeps it in a Secret',
+    ],
+  },
+  {
+    name: "a BGPPeer's passwordSecret moves to BareLB's namespace, and the Secret has to be copied there",
+    input: `${pool('  addresses: [198.18.5.0/24]\n')}---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: r, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 198.18.0.1, passwordSecret: {name: bgp-pass, namespace: metallb-system}}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: a, namespace: metallb-system}
+spec: {ipAddressPools: [p]}
+`,
+    objects: [
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'barelb-system' },
+        spec: { addresses: ['198.18.5.0/24'] },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'BGPPeer',
+        metadata: { name: 'r', namespace: 'barelb-system' },
+        spec: {
+          myASN: 64500,
+          peerASN: 64501,
+          peerAddress: '198.18.0.1',
+          passwordSecret: { name: 'bgp-pass' },
+        },
+      },
+      {
+        apiVersion: 'barelb.io/v1alpha1',
+        kind: 'BGPAdvertisement',
+        metadata: { name: 'a', namespace: 'barelb-system' },
+        spec: { ipAddressPools: ['p'] },
+      },
+    ],
+    warnings: [
+      'BGPPeer metallb-system/r: spec.passwordSecret: copy Secret bgp-pass from metallb-system to barelb-system (type kubernetes.io/basic-auth, key "password"): BareLB\'s speakers read it there',
     ],
   },
   {

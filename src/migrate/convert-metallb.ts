@@ -286,7 +286,7 @@ function convertObject(
     kind === IP_ADDRESS_POOL.kind
       ? poolSpec(raw.spec, w)
       : bgpFields
-        ? bgpSpec(raw.spec, bgpFields, w)
+        ? bgpSpec(raw.spec, bgpFields, w, { secretsFrom: meta.namespace, secretsIn: namespace })
         : l2Spec(raw.spec, w);
   return {
     apiVersion: API_VERSION,
@@ -334,11 +334,28 @@ function l2Spec(raw: unknown, warn: Warn): unknown {
 }
 
 /** BGP kinds: the fields BareLB has, and their selectors as selectors (BGPPeer and BGPAdvertisement). */
-function bgpSpec(raw: unknown, fields: readonly string[], warn: Warn): unknown {
+function bgpSpec(
+  raw: unknown,
+  fields: readonly string[],
+  warn: Warn,
+  ns: { readonly secretsFrom: unknown; readonly secretsIn: string },
+): unknown {
   if (!isRecord(raw)) return raw;
   const spec = known(raw, fields, 'spec', warn);
   selectors(spec, 'ipAddressPoolSelectors', 'spec', warn);
   selectors(spec, 'nodeSelectors', 'spec', warn);
+  // A password Secret is read in the speaker's own namespace, as MetalLB reads it in its own: the
+  // reference moves with the objects, and the Secret has to be copied there.
+  const ref = spec.passwordSecret;
+  if (isRecord(ref) && typeof ref.name === 'string') {
+    const from =
+      typeof ref.namespace === 'string' ? ref.namespace : (ns.secretsFrom ?? "MetalLB's namespace");
+    const { namespace: _dropped, ...rest } = ref;
+    spec.passwordSecret = rest;
+    warn(
+      `spec.passwordSecret: copy Secret ${ref.name} from ${String(from)} to ${ns.secretsIn} (type kubernetes.io/basic-auth, key "password"): BareLB's speakers read it there`,
+    );
+  }
   return spec;
 }
 

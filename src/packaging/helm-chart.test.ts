@@ -191,7 +191,7 @@ describe('charts/barelb', { timeout: TOOL_MS }, () => {
         if (o.kind === 'Role' && o.metadata.name === 'barelb-speaker')
           (o as never as { rules: unknown[] }).rules.push({
             apiGroups: [''],
-            resources: ['secrets'],
+            resources: ['configmaps'],
             verbs: ['get'],
           });
       },

@@ -3,7 +3,7 @@
  * election plans this node's sessions and routes from the same facts layer 2 uses (bgpInputs, planBgp)
  * and hands the plan to a BgpSpeaker. Session state goes out as a BGPSessionStatus per (peer, node),
  * Events on the BGPPeer and two gauges. With no BGPPeer, nothing is started: layer-2-only clusters pay
- * for four quiet watches and nothing else.
+ * for five quiet watches and nothing else. Secrets are watched only once a BGPPeer names a passwordSecret.
  *
  * Its watches do not hold up the speaker's start or its readiness: a cluster whose BGP CRDs are not
  * installed yet keeps announcing by ARP/NDP, and the failing watch says why in the log.
@@ -12,6 +12,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { planBgp } from '../bgp/bgp-plan.js';
 import { BgpSpeaker, type PeerState } from '../bgp/bgp-speaker.js';
+import { peerPassword } from '../bgp/peer-password.js';
 import type { NodeAddresses } from '../bgp/session-settings.js';
 import {
   API_VERSION,
@@ -38,6 +39,7 @@ import {
   sessionTransition,
   staleSessionStatuses,
 } from './bgp-session-report.js';
+import { PasswordSecrets } from './password-secrets.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
 
 type AnyObject = KubernetesObject & Record<string, unknown>;
@@ -65,6 +67,7 @@ export class SpeakerBgp {
   private readonly bfdProfiles: ResilientInformer<AnyObject>;
   private readonly communities: ResilientInformer<AnyObject>;
   private readonly statuses: ResilientInformer<AnyObject>;
+  private readonly secrets: PasswordSecrets;
   private speaker: BgpSpeaker | undefined;
   private readonly views = new Map<string, SessionView>();
   private readonly peerAddresses = new Map<string, string>();
@@ -88,6 +91,8 @@ export class SpeakerBgp {
     this.bfdProfiles = watch(BFD_PROFILE.plural, on);
     this.communities = watch(COMMUNITY.plural, on);
     this.statuses = watch(BGP_SESSION_STATUS.plural, {});
+    // Any change may concern a peer's password: the same re-plan as a change of the BGP objects.
+    this.secrets = new PasswordSecrets(d.api, o.namespace, ilog, () => on.onUpdate?.({}));
   }
 
   private collection(plural: string): string {
@@ -116,12 +121,17 @@ export class SpeakerBgp {
     );
     this.logErrors(config.errors);
     if (config.peers.size === 0 && this.speaker === undefined) return;
+    const secrets = this.secrets.view(config.peers.values());
+    if (secrets.wait) return;
     this.speaker ??= this.startSpeaker(r.addresses);
     const inputs = bgpInputs(this.o.node, r.nodes, r.ownFacts, r.services, r.checks);
     const plan = planBgp(inputs.self, config, r.pools, inputs.services);
     for (const p of plan.sessions) this.peerAddresses.set(p.name, p.peerAddress);
     // Warming up, the node does not yet know what it serves: End-of-RIB waits for its real table.
-    const given = this.speaker.apply(plan, r.ownFacts.warmingUp !== true);
+    const passwords = new Map(
+      plan.sessions.map((p) => [p.name, peerPassword(p, secrets.secrets, this.o.namespace)]),
+    );
+    const given = this.speaker.apply(plan, r.ownFacts.warmingUp !== true, passwords);
     this.reportRoutes(given);
     this.deleteStale(new Set(plan.sessions.map((p) => p.name)));
   }
@@ -205,7 +215,7 @@ export class SpeakerBgp {
       this.peerAddresses.get(peer) ?? '',
       this.o.node,
       view,
-    ) as { metadata: { name: string } } & Record<string, unknown>;
+    );
     void putOrCreate(this.d.api, this.collection(BGP_SESSION_STATUS.plural), body)
       .catch((err: unknown) => this.d.log.warn({ err, peer }, 'could not write BGPSessionStatus'))
       .finally(() => {
@@ -219,6 +229,7 @@ export class SpeakerBgp {
     for (const peer of [...this.views.keys()])
       if (!sessions.has(peer)) {
         this.views.delete(peer);
+        this.peerAddresses.delete(peer);
         this.d.metrics.bgpSessionUp.remove({ peer });
       }
     for (const name of staleSessionStatuses(this.statusFields(), this.o.node, sessions)) {
@@ -238,6 +249,6 @@ export class SpeakerBgp {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.speaker?.stop();
-    await Promise.all(this.informers().map((i) => i.stop()));
+    await Promise.all([...this.informers().map((i) => i.stop()), this.secrets.stop()]);
   }
 }

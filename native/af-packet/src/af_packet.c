@@ -29,6 +29,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "af_packet.h"
+#include "napi_errors.h"
+
 // Big enough for any ARP/NDP frame; larger frames cannot match the filter's purpose and are dropped.
 #define MAX_FRAME 2048
 // Frames waiting for the JS thread; beyond this the newest are dropped rather than eating memory
@@ -82,48 +85,6 @@ static struct sock_filter ndp_arp_filter[] = {
     /* 10 */ {BPF_RET | BPF_K, 0, 0, MAX_FRAME},
     /* 11 */ {BPF_RET | BPF_K, 0, 0, 0},
 };
-
-static const char *errno_name(int err) {
-  switch (err) {
-#define E(x) \
-  case x:    \
-    return #x;
-    E(EPERM) E(EACCES) E(ENODEV) E(ENXIO) E(ENETDOWN) E(ENETUNREACH) E(EINVAL) E(EMSGSIZE)
-    E(ENOBUFS) E(EAGAIN) E(EBADF) E(ENOMEM) E(EMFILE) E(ENFILE) E(EFAULT) E(EINTR) E(EIO)
-    E(EADDRNOTAVAIL) E(EAFNOSUPPORT) E(EPROTONOSUPPORT) E(EOPNOTSUPP) E(ENOENT) E(EBUSY) E(ENOTSOCK)
-#undef E
-    default:
-      return "EUNKNOWN";
-  }
-}
-
-// An Error like Node's system errors: message "<syscall> <ifname>: <strerror>", code "EPERM", errno
-// (positive, as in errno.h), syscall.
-static napi_value make_errno_error(napi_env env, const char *syscall, const char *detail, int err) {
-  char msg[256];
-  snprintf(msg, sizeof msg, "%s%s%s: %s", syscall, detail ? " " : "", detail ? detail : "", strerror(err));
-  napi_value code, message, error, num, sys;
-  if (napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code) != napi_ok ||
-      napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message) != napi_ok ||
-      napi_create_error(env, code, message, &error) != napi_ok)
-    return NULL;
-  if (napi_create_int32(env, err, &num) == napi_ok) napi_set_named_property(env, error, "errno", num);
-  if (napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sys) == napi_ok)
-    napi_set_named_property(env, error, "syscall", sys);
-  return error;
-}
-
-static napi_value throw_errno(napi_env env, const char *syscall, const char *detail, int err) {
-  napi_value error = make_errno_error(env, syscall, detail, err);
-  if (error) napi_throw(env, error);
-  else napi_throw_error(env, errno_name(err), strerror(err));
-  return NULL;
-}
-
-static napi_value throw_type(napi_env env, const char *msg) {
-  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
-  return NULL;
-}
 
 static void unref_handle(handle_t *h) {
   if (--h->refs == 0) free(h);
@@ -269,7 +230,7 @@ static bool get_bytes(napi_env env, napi_value v, size_t min, size_t max, void *
 }
 
 // open(ifname: string, onFrame: (frame: Buffer) => void, onError?: (err: Error) => void): Handle
-static napi_value af_open(napi_env env, napi_callback_info info) {
+napi_value af_open(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
@@ -364,7 +325,7 @@ static napi_value af_open(napi_env env, napi_callback_info info) {
 }
 
 // send(handle, frame: Uint8Array): void — one complete Ethernet frame, destination MAC first.
-static napi_value af_send(napi_env env, napi_callback_info info) {
+napi_value af_send(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
@@ -415,16 +376,16 @@ static napi_value membership(napi_env env, napi_callback_info info, int op) {
 }
 
 // addMembership(handle, mac: Uint8Array): void — e.g. 33:33:ff:xx:xx:xx for a solicited-node group.
-static napi_value af_add_membership(napi_env env, napi_callback_info info) {
+napi_value af_add_membership(napi_env env, napi_callback_info info) {
   return membership(env, info, PACKET_ADD_MEMBERSHIP);
 }
 
-static napi_value af_drop_membership(napi_env env, napi_callback_info info) {
+napi_value af_drop_membership(napi_env env, napi_callback_info info) {
   return membership(env, info, PACKET_DROP_MEMBERSHIP);
 }
 
 // close(handle): stops the reader thread and closes the socket (memberships go with it). Idempotent.
-static napi_value af_close(napi_env env, napi_callback_info info) {
+napi_value af_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
@@ -433,17 +394,3 @@ static napi_value af_close(napi_env env, napi_callback_info info) {
   if (h) close_handle(env, h);
   return NULL;
 }
-
-static napi_value init(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-      {"open", NULL, af_open, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"send", NULL, af_send, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"addMembership", NULL, af_add_membership, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"dropMembership", NULL, af_drop_membership, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"close", NULL, af_close, NULL, NULL, NULL, napi_enumerable, NULL},
-  };
-  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
-  return exports;
-}
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -4,7 +4,7 @@
  * state machine, carries out what it returns (send, close, timers), and keeps the peer's routes in
  * step with `setRoutes`: the whole table plus End-of-RIB once Established, then only differences.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { type Clock, monotonicClock, type TimerHandle } from '../../k8s/clock.js';
 import { decodeMessage, encodeMessage, nextFrame } from '../wire/codec.js';
@@ -20,6 +20,7 @@ import {
   type Timer,
 } from './fsm.js';
 import type { LocalSession, Negotiated } from './negotiate.js';
+import { tcpConnect } from './tcp-connect.js';
 
 export const BGP_PORT = 179;
 
@@ -29,6 +30,8 @@ export interface SessionOptions {
   readonly peerPort?: number;
   /** Source address of the connection (BGPPeer sourceAddress); the kernel picks one when absent. */
   readonly localAddress?: string;
+  /** TCP MD5 key (RFC 2385) the connection is signed with; none when absent. */
+  readonly password?: string;
   /** Set after this speaker restarted: the first OPEN carries graceful restart's R bit. */
   readonly restarting?: boolean;
   readonly log: Logger;
@@ -184,11 +187,21 @@ export class BgpSession {
   private connect(): void {
     this.closeSocket();
     this.inbound = new Uint8Array(0);
-    const socket = connect({
-      host: this.opts.peerAddress,
-      port: this.opts.peerPort ?? BGP_PORT,
-      ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
-    });
+    let socket: Socket;
+    try {
+      socket = tcpConnect({
+        host: this.opts.peerAddress,
+        port: this.opts.peerPort ?? BGP_PORT,
+        localAddress: this.opts.localAddress,
+        password: this.opts.password,
+      });
+    } catch (err) {
+      // The signed socket could not be made: a failed connection, retried like one.
+      const reason = err instanceof Error ? err.message : String(err);
+      this.lastReason = reason;
+      setImmediate(() => this.socket === undefined && this.dispatch({ type: 'tcp-down', reason }));
+      return;
+    }
     this.socket = socket;
     socket.setNoDelay(true);
     // Events from a socket we have since replaced or closed are old news.
