@@ -142,7 +142,7 @@ export class BgpSpeaker {
       const w = wanted.get(name);
       if (!w) continue;
       const s = w.settings;
-      const session = new BgpSession(
+      const session: BgpSession = new BgpSession(
         {
           local: s.local,
           peerAddress: s.peerAddress,
@@ -154,10 +154,13 @@ export class BgpSpeaker {
           ...(this.opts.clock ? { clock: this.opts.clock } : {}),
         },
         {
-          onEstablished: () => this.opts.onPeerState?.(name, 'established', ''),
-          onDown: (reason) => this.opts.onPeerState?.(name, 'down', reason),
+          // A session this speaker has stopped or replaced is old news: what it says last (its own
+          // stop) must not overwrite what the peer's state is now (Refused, or a new session's).
+          onEstablished: () => current() && this.opts.onPeerState?.(name, 'established', ''),
+          onDown: (reason) => current() && this.opts.onPeerState?.(name, 'down', reason),
         },
       );
+      const current = (): boolean => this.running.get(name)?.session === session;
       this.running.set(name, {
         key: w.key,
         session,
