@@ -265,18 +265,23 @@ stringData: {password: "${password}"}
 
     // A Secret with the wrong password: the sessions reopen with it and get no answer at all.
     await kubectl(['apply', '-f', '-'], secret('not-the-router-s'));
+    let seen = '';
     const wrong = await eventually(
       'no session, the status hinting at the password',
       async () => {
         const s = await sessionStatus(`router-${lab.nodes[0]}`);
+        const frr = await frrState(lab.nodes[0] ?? '');
+        seen = `${JSON.stringify(s)}; FRR ${frr}`;
         return s?.state !== 'Established' &&
-          (await frrState(lab.nodes[0] ?? '')) !== 'Established' &&
+          frr !== 'Established' &&
           /TCP MD5/.test(s?.conditions?.[0]?.message ?? '')
           ? s
           : undefined;
       },
       90_000,
-    );
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; last seen: ${seen}`);
+    });
     console.log(`wrong MD5 password: ${JSON.stringify(wrong.conditions?.[0])}`);
     await eventually(
       'the route withdrawn once the hold time passes',

@@ -26,6 +26,13 @@ describe('sessionTransition', () => {
       want: { next: view('Connecting', '', T1), changed: true, event: undefined },
     },
     {
+      name: 'connecting with a hint keeps it for the status message',
+      prev: view('Established'),
+      state: 'connecting' as const,
+      reason: 'check the TCP MD5 password',
+      want: { next: view('Connecting', 'check the TCP MD5 password', T1), changed: true, event: undefined },
+    },
+    {
       name: 'connecting -> established: Normal event, new since',
       prev: view('Connecting'),
       state: 'established' as const,

@@ -50,7 +50,8 @@ export function sessionTransition(
   if (state === 'connecting' && prev?.state === 'Down')
     return { next: prev, changed: false, event: undefined };
   const name = NAMES[state];
-  const why = name === 'Established' || name === 'Connecting' ? '' : reason;
+  // Connecting may say something worth knowing while it lasts (a TCP MD5 password to check).
+  const why = name === 'Established' ? '' : reason;
   if (prev && prev.state === name && prev.reason === why)
     return { next: prev, changed: false, event: undefined };
   const wasUp = prev?.state === 'Established';
