@@ -72,6 +72,12 @@ describe('BFD with FRR', () => {
   }, 120_000);
 
   it('both nodes bring BFD up with the router, and the router routes the IP through both', async () => {
+    // bgpd's BFD registration first (FRR's own start-up race, see bfdReady): on a busy machine one
+    // made before bfdd listened was lost, and bfdd then never had the peers this waits for.
+    await router.bfdReady(
+      lab.nodes.map((n) => lab.nodeIp(n)),
+      60_000,
+    );
     const peers = await eventually(
       'BFD up at the router for both nodes',
       async () => {
@@ -81,7 +87,6 @@ describe('BFD with FRR', () => {
       60_000,
     );
     expect([...peers.values()].filter((s) => s === 'up')).toHaveLength(2);
-    await router.bfdReady(lab.nodes.map((n) => lab.nodeIp(n)));
     await eventually('two next hops', async () => {
       const r = await router.kernelRoutes(ip());
       return lab.nodes.every((n) => r.includes(`via ${lab.nodeIp(n)}`)) ? true : undefined;
