@@ -14,7 +14,7 @@ import type {
 } from '@kubernetes/client-node';
 
 type Rec = Record<string, unknown>;
-const rec = (v: unknown): Rec => (v !== null && typeof v === 'object' ? (v as Rec) : {});
+export const rec = (v: unknown): Rec => (v !== null && typeof v === 'object' ? (v as Rec) : {});
 
 /** kubectl apply's copy of the whole object: as large as the object, never read. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { type Addon, nativeAddon } from '../native/addon.js';
 
 /**
  * A raw Ethernet connection on one interface: the only surface the speaker uses to read and write
@@ -37,25 +37,6 @@ export class FrameSocketError extends Error {
   }
 }
 
-type Handle = { readonly __afPacket: unique symbol };
-
-/** The addon's surface (native/af-packet/index.d.ts). */
-interface AfPacket {
-  open(ifname: string, onFrame: (frame: Buffer) => void, onError?: (err: Error) => void): Handle;
-  send(handle: Handle, frame: Uint8Array): void;
-  addMembership(handle: Handle, mac: Uint8Array): void;
-  dropMembership(handle: Handle, mac: Uint8Array): void;
-  close(handle: Handle): void;
-}
-
-let addon: AfPacket | undefined;
-
-/** Loads the addon on first use, so code that never opens a socket never needs it built. */
-function afPacket(): AfPacket {
-  addon ??= createRequire(import.meta.url)('@barelb/af-packet') as AfPacket;
-  return addon;
-}
-
 /** System errors from the addon become FrameSocketErrors; TypeErrors (our bugs) pass through. */
 function wrapError(ifname: string, err: unknown): unknown {
   if (err instanceof TypeError || !(err instanceof Error)) return err;
@@ -78,7 +59,7 @@ function call<T>(ifname: string, f: () => T): T {
  * our own frames. Needs CAP_NET_RAW (EPERM without it); an unknown interface is ENODEV.
  */
 export function openFrameConnection(ifname: string, opts: FrameConnectionOptions = {}): FrameConnection {
-  const lib = afPacket();
+  const lib: Addon = nativeAddon();
   const listeners: ((frame: Uint8Array) => void)[] = [];
   let closed = false;
   const deliver = (frame: Buffer): void => {

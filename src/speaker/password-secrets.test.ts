@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trimPasswordSecret } from './password-secrets.js';
+import { trimPasswordSecret, waitForSecrets } from './password-secrets.js';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -29,5 +29,35 @@ describe('trimPasswordSecret', () => {
     expect(got).toMatchObject(want);
     expect(got.metadata?.name).toBe(secret.metadata.name);
     expect(JSON.stringify(got)).not.toMatch(/username|secretkey|"data"/);
+  });
+});
+
+describe('waitForSecrets', () => {
+  it.each([
+    {
+      name: 'no peer names a Secret: nothing to wait for',
+      needed: false,
+      listed: false,
+      failed: false,
+      want: false,
+    },
+    { name: 'first list pending', needed: true, listed: false, failed: false, want: true },
+    {
+      name: 'first list failed: open refused, saying why',
+      needed: true,
+      listed: false,
+      failed: true,
+      want: false,
+    },
+    { name: 'listed', needed: true, listed: true, failed: false, want: false },
+    {
+      name: 'listed, a later watch failed: the cache still serves',
+      needed: true,
+      listed: true,
+      failed: true,
+      want: false,
+    },
+  ])('$name', ({ needed, listed, failed, want }) => {
+    expect(waitForSecrets({ needed, listed, failed })).toBe(want);
   });
 });

@@ -8,14 +8,32 @@ import type { PasswordSecret } from '../bgp/peer-password.js';
 import type { BgpPeerConfig } from '../config/bgp-types.js';
 import type { KubeApi } from '../k8s/kube-api.js';
 import { ResilientInformer } from '../k8s/resilient-informer.js';
-import { trimMeta } from '../k8s/trim.js';
+import { rec, trimMeta } from '../k8s/trim.js';
 
 type SecretView = KubernetesObject & PasswordSecret;
 
+/** Where the watch of the Secrets stands, as far as a session about to open is concerned. */
+export interface SecretsWatchState {
+  /** Some BGPPeer names a passwordSecret (the watch starts, or has started). */
+  readonly needed: boolean;
+  readonly listed: boolean;
+  /** A list or watch has failed since the watch started (RBAC, the API server away). */
+  readonly failed: boolean;
+}
+
+/**
+ * Whether a new session should wait for the first list of the Secrets (pure): yes while that list is
+ * pending and has not failed, so that a session does not open refused ("not listed yet") only to be
+ * opened again a moment later; no once it failed, so the operator sees the refusal and why.
+ */
+export function waitForSecrets(s: SecretsWatchState): boolean {
+  return s.needed && !s.listed && !s.failed;
+}
+
 /** Keeps a Secret's type and its decoded `password` key: no other key of any Secret stays in memory. */
 export function trimPasswordSecret(o: unknown): SecretView {
-  const r = (o ?? {}) as { metadata?: unknown; type?: unknown; data?: { password?: unknown } };
-  const encoded = r.data?.password;
+  const r = rec(o);
+  const encoded = rec(r.data).password;
   return {
     metadata: trimMeta(r.metadata),
     type: typeof r.type === 'string' ? r.type : undefined,
@@ -47,25 +65,42 @@ export class PasswordSecrets {
     readonly secrets: ReadonlyMap<string, SecretView> | undefined;
     readonly wait: boolean;
   } {
-    if (!this.informer) {
-      if (![...peers].some((p) => p.passwordSecret !== undefined)) return { secrets: new Map(), wait: false };
-      this.informer = new ResilientInformer<SecretView>(
-        this.api,
-        `/api/v1/namespaces/${encodeURIComponent(this.namespace)}/secrets`,
-        { onAdd: this.onChange, onUpdate: this.onChange, onDelete: this.onChange },
-        this.log,
-        { trim: trimPasswordSecret, onError: () => (this.failed = true) },
-      );
-      void this.informer.start();
-    }
-    if (this.informer.listedAt() === undefined) return { secrets: undefined, wait: !this.failed };
+    const needed = this.informer !== undefined || [...peers].some((p) => p.passwordSecret !== undefined);
+    if (needed) this.startWatch();
+    const listed = this.informer?.listedAt() !== undefined;
+    const wait = waitForSecrets({ needed, listed, failed: this.failed });
+    if (!needed) return { secrets: new Map(), wait };
+    if (!this.informer || !listed) return { secrets: undefined, wait };
     const items = this.informer.items();
     if (this.last?.items !== items) {
       const byName = new Map<string, SecretView>();
       for (const s of items) if (s.metadata?.name) byName.set(s.metadata.name, s);
       this.last = { items, byName };
     }
-    return { secrets: this.last.byName, wait: false };
+    return { secrets: this.last.byName, wait };
+  }
+
+  private startWatch(): void {
+    if (this.informer) return;
+    const informer = new ResilientInformer<SecretView>(
+      this.api,
+      `/api/v1/namespaces/${encodeURIComponent(this.namespace)}/secrets`,
+      { onAdd: this.onChange, onUpdate: this.onChange, onDelete: this.onChange },
+      this.log,
+      {
+        trim: trimPasswordSecret,
+        // A failed first list ends the wait: plan again, so the sessions open refused, saying why.
+        onError: () => {
+          if (this.failed) return;
+          this.failed = true;
+          this.onChange();
+        },
+      },
+    );
+    this.informer = informer;
+    void informer.start();
+    // A first list with no Secret in it emits no event; the sessions waiting for it must hear of it.
+    void informer.synced().then(this.onChange);
   }
 
   async stop(): Promise<void> {

@@ -243,9 +243,9 @@ napi_value af_open(napi_env env, napi_callback_info info) {
 
   char ifname[IF_NAMESIZE + 1];
   size_t n = 0;
-  napi_get_value_string_utf8(env, argv[0], ifname, sizeof ifname, &n);
-  if (n == 0 || n >= IF_NAMESIZE || strlen(ifname) != n)
-    return throw_type(env, "the interface name must be 1 to 15 bytes");
+  const char *bad_name = "the interface name must be 1 to 15 bytes";
+  if (!get_string_arg(env, argv[0], ifname, sizeof ifname, &n, bad_name)) return NULL;
+  if (strlen(ifname) != n) return throw_type(env, bad_name);
   unsigned int ifindex = if_nametoindex(ifname);
   if (ifindex == 0) return throw_errno(env, "if_nametoindex", ifname, errno ? errno : ENODEV);
 

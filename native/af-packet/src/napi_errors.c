@@ -49,3 +49,13 @@ napi_value throw_type(napi_env env, const char *msg) {
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
   return NULL;
 }
+
+bool get_string_arg(napi_env env, napi_value v, char *buf, size_t size, size_t *len, const char *what) {
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, v, buf, size, &n) == napi_ok && n > 0 && n < size - 1) {
+    if (len) *len = n;
+    return true;
+  }
+  throw_type(env, what);
+  return false;
+}

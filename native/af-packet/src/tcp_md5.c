@@ -37,14 +37,6 @@ static bool parse_address(const char *text, struct sockaddr_storage *out, sockle
   return false;
 }
 
-// Reads v, a string shorter than size - 1 bytes, into buf; false (a TypeError thrown) otherwise.
-static bool get_string(napi_env env, napi_value v, char *buf, size_t size, const char *what) {
-  size_t n = 0;
-  if (napi_get_value_string_utf8(env, v, buf, size, &n) == napi_ok && n < size - 1) return true;
-  throw_type(env, what);
-  return false;
-}
-
 // md5Socket(peerAddress, key, localAddress?) -> fd
 napi_value tcp_md5_socket(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -55,18 +47,18 @@ napi_value tcp_md5_socket(napi_env env, napi_callback_info info) {
   char peer[INET6_ADDRSTRLEN + 1], local[INET6_ADDRSTRLEN + 1];
   // One byte more than the longest key the kernel takes, to tell a longer one apart.
   char key[TCP_MD5SIG_MAXKEYLEN + 2];
-  if (!get_string(env, argv[0], peer, sizeof peer, "peerAddress must be an address")) return NULL;
+  if (!get_string_arg(env, argv[0], peer, sizeof peer, NULL, "peerAddress must be an address")) return NULL;
   size_t keylen = 0;
-  if (napi_get_value_string_utf8(env, argv[1], key, sizeof key, &keylen) != napi_ok)
-    return throw_type(env, "key must be a string");
-  if (keylen == 0 || keylen > TCP_MD5SIG_MAXKEYLEN) return throw_type(env, "key must be 1 to 80 bytes");
+  if (!get_string_arg(env, argv[1], key, sizeof key, &keylen, "key must be a string of 1 to 80 bytes"))
+    return NULL;
 
   bool has_local = false;
   if (argc >= 3) {
     napi_valuetype t;
     if (napi_typeof(env, argv[2], &t) != napi_ok) return NULL;
     if (t != napi_undefined) {
-      if (!get_string(env, argv[2], local, sizeof local, "localAddress must be an address")) return NULL;
+      if (!get_string_arg(env, argv[2], local, sizeof local, NULL, "localAddress must be an address"))
+        return NULL;
       has_local = true;
     }
   }

@@ -4,8 +4,8 @@
  * native addon opens the socket with the key set (and the source address bound), and Node connects
  * the descriptor: from there it is an ordinary net.Socket.
  */
-import { createRequire } from 'node:module';
 import { connect, Socket } from 'node:net';
+import { nativeAddon } from '../../native/addon.js';
 
 export interface ConnectTarget {
   readonly host: string;
@@ -13,13 +13,6 @@ export interface ConnectTarget {
   readonly localAddress?: string | undefined;
   readonly password?: string | undefined;
 }
-
-/** The part of the addon (native/af-packet/index.d.ts) this file uses. */
-interface Md5Addon {
-  md5Socket(peerAddress: string, key: string, localAddress?: string): number;
-}
-
-let addon: Md5Addon | undefined;
 
 /**
  * Starts connecting; connection errors come as the socket's 'error' and 'close' events, as for
@@ -33,7 +26,6 @@ export function tcpConnect(t: ConnectTarget): Socket {
       port: t.port,
       ...(t.localAddress ? { localAddress: t.localAddress } : {}),
     });
-  addon ??= createRequire(import.meta.url)('@barelb/af-packet') as Md5Addon;
-  const fd = addon.md5Socket(t.host, t.password, t.localAddress);
+  const fd = nativeAddon().md5Socket(t.host, t.password, t.localAddress);
   return new Socket({ fd, readable: true, writable: true }).connect({ host: t.host, port: t.port });
 }

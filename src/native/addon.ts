@@ -1,0 +1,16 @@
+/**
+ * The project's N-API addon (native/af-packet): the Linux socket calls Node has no API for, AF_PACKET
+ * frames for ARP and NDP and TCP MD5 for BGP. Typed by the addon's own declarations, and loaded on
+ * first use, so code that never opens such a socket never needs it built (unit tests, the controller).
+ */
+import { createRequire } from 'node:module';
+
+export type Addon = typeof import('@barelb/af-packet');
+export type { Handle, SystemError } from '@barelb/af-packet';
+
+let addon: Addon | undefined;
+
+export function nativeAddon(): Addon {
+  addon ??= createRequire(import.meta.url)('@barelb/af-packet') as Addon;
+  return addon;
+}
