@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
 import { formatAddress, parseAddress } from '../src/net/address.js';
@@ -261,5 +263,76 @@ describe('BGP sessions with FRR', () => {
         : undefined;
     });
     expect(await aggregateNextHops()).toEqual(lab.nodes);
+  }, 90_000);
+
+  it('BGPPeer timers and dynamicASN external: the router AS is learned, keepalives go at keepaliveTime, retries at connectTime', async () => {
+    const [first = '', second = ''] = lab.nodes;
+    for (const c of [`bgp-gr-${second}`, `bgp-gr-again-${first}`])
+      if (await lab.componentPid(c)) await lab.stopComponent(c);
+    const timed = routerPeer({
+      peerASN: 0,
+      dynamicASN: 'external',
+      holdTime: '9s',
+      keepaliveTime: '1s',
+      connectTime: '2s',
+    });
+    await speakPlanned(
+      first,
+      { peers: [timed], advertisements: [{ metadata: { name: 'all' } }] },
+      twoServices(),
+      {
+        name: `bgp-timers-${first}`,
+      },
+    );
+    await eventually(`${first} Established at the router`, async () =>
+      (await peerState(first))?.bgpState === 'Established' ? true : undefined,
+    );
+    const logFile = join(lab.paths().logs, `bgp-timers-${first}.log`);
+    const lines = async () =>
+      (await readFile(logFile, 'utf8'))
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { state?: string; reason?: string; event?: string; time?: number });
+    // FRR proposes 180 s; the lower 9 s is agreed, and 1 s is under a third of it, so it is kept.
+    expect((await lines()).find((l) => l.state === 'established')?.reason).toBe(
+      `peer AS ${ROUTER_ASN}, hold time 9s, keepalive 1s`,
+    );
+    const keepalives = async () =>
+      (
+        (await router.json('show bgp neighbors json')) as Record<
+          string,
+          { messageStats?: { keepalivesRecv?: number } }
+        >
+      )[lab.nodeIp(first)]?.messageStats?.keepalivesRecv ?? 0;
+    const before = await keepalives();
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 6_000));
+    const received = (await keepalives()) - before;
+    const seconds = (Date.now() - t0) / 1_000;
+    // Every second: about 6 in 6 s; a third of the hold time (3 s) would give 2.
+    expect(received).toBeGreaterThanOrEqual(Math.floor(seconds) - 1);
+
+    // connectTime: pointed at a port nothing listens on, the session retries every 2 s, not 1, 2, 4 s.
+    await lab.stopComponent(`bgp-timers-${first}`);
+    const closed = { ...timed, spec: { ...timed.spec, peerPort: 1790 } };
+    await speakPlanned(first, { peers: [closed], advertisements: [] }, [], { name: `bgp-retry-${first}` });
+    const retryLog = join(lab.paths().logs, `bgp-retry-${first}.log`);
+    const downs = await eventually(
+      'four refused connection attempts',
+      async () => {
+        const d = (await readFile(retryLog, 'utf8'))
+          .split('\n')
+          .filter((l) => l.includes('"bgp_down"'))
+          .map((l) => (JSON.parse(l) as { time: number }).time);
+        return d.length >= 4 ? d : undefined;
+      },
+      30_000,
+    );
+    const gaps = downs.slice(1, 4).map((t, i) => t - (downs[i] ?? 0));
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(1_900);
+      expect(gap).toBeLessThan(3_000);
+    }
+    await lab.stopComponent(`bgp-retry-${first}`);
   }, 90_000);
 });

@@ -11,9 +11,10 @@ import type { BfdStateName } from './bfd/bfd-packet.js';
 import { BfdSessions } from './bfd/bfd-sessions.js';
 import type { BfdSessionSpec } from './bfd/bfd-wire-types.js';
 import { type BgpPlan, wireRoute } from './bgp-plan.js';
-import type { PeerPassword } from './peer-password.js';
+import { inlinePassword, type PeerPassword } from './peer-password.js';
 import type { Route } from './session/adj-rib-out.js';
 import { BgpSession } from './session/bgp-session.js';
+import type { Negotiated } from './session/negotiate.js';
 import { sessionChanges } from './session-changes.js';
 import {
   type NodeAddresses,
@@ -111,7 +112,12 @@ export class BgpSpeaker {
     const wanted = new Map<string, Extract<SettingsResult, { ok: true }>>();
     for (const peer of plan.sessions) {
       const profile = peer.bfdProfile === undefined ? undefined : plan.bfdProfiles.get(peer.bfdProfile);
-      const r = sessionSettings(peer, this.opts.node, profile, passwords?.get(peer.name));
+      const r = sessionSettings(
+        peer,
+        this.opts.node,
+        profile,
+        passwords?.get(peer.name) ?? inlinePassword(peer),
+      );
       if (r.ok) {
         wanted.set(peer.name, r);
         this.refused.delete(peer.name);
@@ -156,7 +162,7 @@ export class BgpSpeaker {
         {
           // A session this speaker has stopped or replaced is old news: what it says last (its own
           // stop) must not overwrite what the peer's state is now (Refused, or a new session's).
-          onEstablished: () => current() && this.opts.onPeerState?.(name, 'established', ''),
+          onEstablished: (n) => current() && this.opts.onPeerState?.(name, 'established', agreedTerms(n)),
           onDown: (reason) => current() && this.opts.onPeerState?.(name, 'down', reason),
         },
       );
@@ -213,7 +219,7 @@ export class BgpSpeaker {
  * Linux drops TCP segments whose MD5 signature is missing or wrong without a word, so a password that
  * differs between the two sides looks exactly like a peer that does not answer.
  */
-export const CONNECTING_SIGNED =
+const CONNECTING_SIGNED =
   'connecting to the peer with a TCP MD5 password; if it lasts, check that both sides have the same password (the kernel drops a mismatch silently)';
 
 /** The BFD session beside a BGP session: same peer, from the same local address. */
@@ -222,4 +228,9 @@ function bfdSpec(name: string, s: SessionSettings, node: NodeAddresses): BfdSess
   const local = s.localAddress ?? (family ? node[family] : undefined);
   if (!s.bfd || !local) return undefined;
   return { key: name, peer: s.peerAddress, local, config: s.bfd };
+}
+
+/** What a session agreed on, for its status: the peer's AS (dynamicASN learns it) and the timers. */
+function agreedTerms(n: Negotiated): string {
+  return `peer AS ${n.peerAsn}, hold time ${n.holdTimeS}s, keepalive ${n.keepaliveS}s`;
 }

@@ -53,3 +53,12 @@ export function peerPassword(
     };
   return { ok: true, password: secret.password };
 }
+
+/**
+ * A peer's password when no Secret lookup was made for it: the inline one, or, for a peer that names
+ * a Secret, a refusal that says so (never "no password": the session would open unsigned).
+ */
+export function inlinePassword(peer: Pick<BgpPeerConfig, 'password' | 'passwordSecret'>): PeerPassword {
+  if (peer.passwordSecret === undefined) return { ok: true, password: peer.password };
+  return { ok: false, reason: `passwordSecret: Secret ${peer.passwordSecret.name} was not looked up` };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildBgpConfig } from '../config/index.js';
+import { inlinePassword } from './peer-password.js';
 import { sessionSettings } from './session-settings.js';
 
 const peerOf = (spec: Record<string, unknown>, profiles: unknown[] = []) => {
@@ -71,21 +72,41 @@ describe('sessionSettings', () => {
       want: { local: { families: ['IPv6'] }, localAddress: '2001:db8::11' },
     },
     {
+      name: 'dynamicASN external: any AS but ours, from the OPEN',
+      spec: { peerASN: 0, dynamicASN: 'external' },
+      want: { local: { myAsn: 64512, peerAsn: 'external' } },
+    },
+    {
+      name: 'a keepalive of its own and a fixed connect retry',
+      spec: { holdTime: '9s', keepaliveTime: '1s', connectTime: '5s' },
+      want: { local: { holdTimeS: 9, keepaliveS: 1, connectRetryS: 5 } },
+    },
+    {
+      name: 'keepalive a third of the hold time by default; backoff without connectTime',
+      spec: { holdTime: '30s' },
+      want: { local: { holdTimeS: 30, keepaliveS: 10 } },
+      absent: ['connectRetryS'],
+    },
+    {
       name: 'multi-hop needs nothing more',
       spec: { ebgpMultiHop: true },
       want: { peerAddress: '198.18.0.240' },
     },
-  ])('$name', ({ spec, want }) => {
-    const r = sessionSettings(peerOf(spec), node);
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(r.settings).toMatchObject(want);
-  });
+  ])(
+    '$name',
+    ({ spec, want, absent }: { spec: Record<string, unknown>; want: object; absent?: string[] }) => {
+      const r = sessionSettings(peerOf(spec), node, undefined, inlinePassword(peerOf(spec)));
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(r.settings).toMatchObject(want);
+      for (const field of absent ?? []) expect(r.ok && field in r.settings.local).toBe(false);
+    },
+  );
 
   it.each([
     {
       name: 'a password Secret not looked up',
       spec: { passwordSecret: { name: 's' } },
-      reason: /s not found/,
+      reason: /Secret s was not looked up/,
     },
     {
       name: 'BFD without the profile handed over',
@@ -93,17 +114,6 @@ describe('sessionSettings', () => {
       profiles: [{ metadata: { name: 'fast' } }],
       reason: /BFDProfile fast was not given/,
     },
-    {
-      name: 'dynamic external ASN',
-      spec: { peerASN: 0, dynamicASN: 'external' },
-      reason: /dynamicASN external/,
-    },
-    {
-      name: 'a keepalive of its own',
-      spec: { holdTime: '9s', keepaliveTime: '1s' },
-      reason: /keepaliveTime/,
-    },
-    { name: 'connectTime', spec: { connectTime: '5s' }, reason: /connectTime/ },
     {
       name: 'an IPv6 peer from a node without IPv6',
       spec: { peerAddress: '2001:db8::1' },
@@ -117,7 +127,12 @@ describe('sessionSettings', () => {
       reason: /routerID/,
     },
   ])('refuses $name, saying so', ({ spec, profiles, node: n, reason }) => {
-    const r = sessionSettings(peerOf(spec, profiles), n ?? node);
+    const r = sessionSettings(
+      peerOf(spec, profiles),
+      n ?? node,
+      undefined,
+      inlinePassword(peerOf(spec, profiles)),
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reasons.join('; ')).toMatch(reason);
   });
@@ -157,7 +172,12 @@ describe('sessionSettings', () => {
     );
     const peer = c.peers.get('p');
     if (!peer) throw new Error(JSON.stringify(c.errors));
-    const r = sessionSettings(peer, node, peer.bfdProfile ? c.bfdProfiles.get(peer.bfdProfile) : undefined);
+    const r = sessionSettings(
+      peer,
+      node,
+      peer.bfdProfile ? c.bfdProfiles.get(peer.bfdProfile) : undefined,
+      inlinePassword(peer),
+    );
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.settings.bfd).toEqual(want);
   });
@@ -171,14 +191,14 @@ describe('sessionSettings', () => {
       { peers: [], advertisements: [], bfdProfiles: [profile], communities: [] },
       new Set(),
     );
-    const r = sessionSettings(peer, node, c.bfdProfiles.get('fast'));
+    const r = sessionSettings(peer, node, c.bfdProfiles.get('fast'), inlinePassword(peer));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reasons.join('; ')).toMatch(reason);
   });
 
   it('the key changes with anything the session was opened with, and only then', () => {
     const key = (spec: Record<string, unknown>) => {
-      const r = sessionSettings(peerOf(spec), node);
+      const r = sessionSettings(peerOf(spec), node, undefined, inlinePassword(peerOf(spec)));
       return r.ok ? r.key : '';
     };
     expect(key({})).toBe(key({}));
@@ -200,7 +220,12 @@ describe('sessionSettings', () => {
   });
 
   it('an inline password is used without a lookup', () => {
-    const r = sessionSettings(peerOf({ password: 'inline' }), node);
+    const r = sessionSettings(
+      peerOf({ password: 'inline' }),
+      node,
+      undefined,
+      inlinePassword(peerOf({ password: 'inline' })),
+    );
     expect(r.ok && r.settings.password).toBe('inline');
   });
 

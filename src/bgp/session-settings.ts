@@ -9,7 +9,7 @@ import type { BfdProfileConfig, BgpPeerConfig } from '../config/bgp-types.js';
 import { parseAddress } from '../net/address.js';
 import type { BfdSessionConfig } from './bfd/bfd-session-state.js';
 import { isInternal } from './bgp-plan.js';
-import { type PeerPassword, peerPassword } from './peer-password.js';
+import type { PeerPassword } from './peer-password.js';
 import type { LocalSession } from './session/negotiate.js';
 
 /** This node's addresses, one per family it has; the next hops of its routes. */
@@ -42,15 +42,9 @@ export const GRACEFUL_RESTART_S = 120;
  */
 export function notSupportedYet(peer: BgpPeerConfig, profile?: BfdProfileConfig): string[] {
   const reasons: string[] = [];
-  if (peer.dynamicAsn === 'external') reasons.push('dynamicASN external is not supported yet; give peerASN');
   if (peer.bfdProfile !== undefined && peer.ebgpMultiHop)
     reasons.push('BFD over several hops (RFC 5883) is not supported yet; single-hop peers only');
   if (profile?.echoMode) reasons.push('BFD echo mode is not supported yet; set echoMode false');
-  if (peer.connectTimeMs !== undefined) reasons.push('connectTime is not supported yet');
-  // The session keeps alive at a third of the negotiated hold time (RFC 4271 §10's suggestion).
-  const third = Math.floor(peer.holdTimeMs / 3_000);
-  if (peer.keepaliveTimeMs !== third * 1_000)
-    reasons.push(`keepaliveTime other than a third of holdTime (${third}s) is not supported yet`);
   return reasons;
 }
 
@@ -58,9 +52,9 @@ export function sessionSettings(
   peer: BgpPeerConfig,
   node: NodeAddresses,
   /** The peer's BFDProfile, resolved by buildBgpConfig; undefined without one. */
-  profile?: BfdProfileConfig,
-  /** The peer's password, looked up by peerPassword; by default the inline one, and no Secret found. */
-  password: PeerPassword = peerPassword(peer, new Map(), ''),
+  profile: BfdProfileConfig | undefined,
+  /** The peer's password, as peerPassword (or inlinePassword, for a peer not looked up) gives it. */
+  password: PeerPassword,
 ): SettingsResult {
   const reasons: string[] = [];
   const family = parseAddress(peer.peerAddress)?.family;
@@ -83,8 +77,10 @@ export function sessionSettings(
   const settings: SessionSettings = {
     local: {
       myAsn: peer.myAsn,
-      peerAsn: isInternal(peer) ? peer.myAsn : (peer.peerAsn ?? 0),
+      peerAsn: isInternal(peer) ? peer.myAsn : (peer.peerAsn ?? 'external'),
       holdTimeS,
+      keepaliveS: peer.keepaliveTimeMs / 1_000,
+      ...(peer.connectTimeMs !== undefined ? { connectRetryS: peer.connectTimeMs / 1_000 } : {}),
       bgpId,
       families,
       gracefulRestartS: peer.enableGracefulRestart ? GRACEFUL_RESTART_S : 0,

@@ -508,7 +508,7 @@ const CASES: readonly Case[] = [
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer
 metadata: {name: r, namespace: metallb-system}
-spec: {myASN: 64500, peerASN: 64501, peerAddress: 198.18.0.1, password: s3cret, bfdProfile: fast, holdTime: 9s, keepaliveTime: 1s}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 198.18.0.1, password: s3cret, bfdProfile: fast, ebgpMultiHop: true, holdTime: 9s, keepaliveTime: 1s, connectTime: 5s}
 ---
 apiVersion: metallb.io/v1beta1
 kind: BFDProfile
@@ -521,7 +521,7 @@ metadata: {name: a, namespace: metallb-system}
 spec: {ipAddressPools: [p], peers: [r]}
 `,
     warnings: [
-      'BGPPeer r: the speakers will not open this session until BareLB supports it (keepaliveTime other than a third of holdTime (3s) is not supported yet); its BGPSessionStatus will say Refused',
+      'BGPPeer r: the speakers will not open this session until BareLB supports it (BFD over several hops (RFC 5883) is not supported yet; single-hop peers only); its BGPSessionStatus will say Refused',
       'BGPPeer r: spec.password is in the object in clear; passwordSecret keeps it in a Secret',
     ],
   },

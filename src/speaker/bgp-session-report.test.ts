@@ -44,6 +44,21 @@ describe('sessionTransition', () => {
       },
     },
     {
+      name: 'connecting -> established with the agreed terms: said in the Event and kept for the status',
+      prev: view('Connecting'),
+      state: 'established' as const,
+      reason: 'peer AS 65000, hold time 9s, keepalive 3s',
+      want: {
+        next: view('Established', 'peer AS 65000, hold time 9s, keepalive 3s', T1),
+        changed: true,
+        event: {
+          type: 'Normal',
+          reason: 'BGPSessionEstablished',
+          message: 'session from node n1 is up (peer AS 65000, hold time 9s, keepalive 3s)',
+        },
+      },
+    },
+    {
       name: 'established -> down: Warning BGPSessionDown with why, new since',
       prev: view('Established'),
       state: 'down' as const,
@@ -132,6 +147,12 @@ describe('sessionTransition', () => {
 describe('sessionStatusObject', () => {
   it.each([
     { v: view('Established'), status: 'True', reason: 'Established', message: 'the BGP session is up' },
+    {
+      v: view('Established', 'peer AS 65000, hold time 9s, keepalive 3s'),
+      status: 'True',
+      reason: 'Established',
+      message: 'the BGP session is up: peer AS 65000, hold time 9s, keepalive 3s',
+    },
     { v: view('Connecting'), status: 'Unknown', reason: 'Connecting', message: 'connecting to the peer' },
     {
       v: view('Down', 'hold timer expired'),

@@ -10,7 +10,10 @@ import { API_VERSION, BGP_SESSION_STATUS, type BgpSessionStatusStatus } from '..
 
 export type SessionStateName = NonNullable<BgpSessionStatusStatus['state']>;
 
-/** One session as reported: its state, why (for Down and Refused), and since when. */
+/**
+ * One session as reported: its state, why (for Down and Refused) or on what terms (Established:
+ * the peer's AS and the timers agreed), and since when.
+ */
 export interface SessionView {
   readonly state: SessionStateName;
   readonly reason: string;
@@ -50,8 +53,9 @@ export function sessionTransition(
   if (state === 'connecting' && prev?.state === 'Down')
     return { next: prev, changed: false, event: undefined };
   const name = NAMES[state];
-  // Connecting may say something worth knowing while it lasts (a TCP MD5 password to check).
-  const why = name === 'Established' ? '' : reason;
+  // Connecting may say something worth knowing while it lasts (a TCP MD5 password to check), and
+  // Established says what was agreed (with dynamicASN, which AS the peer turned out to be in).
+  const why = reason;
   if (prev && prev.state === name && prev.reason === why)
     return { next: prev, changed: false, event: undefined };
   const wasUp = prev?.state === 'Established';
@@ -68,7 +72,11 @@ function eventFor(
 ): SessionEvent | undefined {
   switch (state) {
     case 'Established':
-      return { type: 'Normal', reason: 'BGPSessionEstablished', message: `session from node ${node} is up` };
+      return {
+        type: 'Normal',
+        reason: 'BGPSessionEstablished',
+        message: `session from node ${node} is up${why ? ` (${why})` : ''}`,
+      };
     case 'Down':
       return wasUp
         ? {
@@ -136,7 +144,9 @@ export function sessionStatusObject(
             : v.state === 'Down'
               ? 'SessionDown'
               : 'Connecting',
-        message: up ? 'the BGP session is up' : v.reason || 'connecting to the peer',
+        message: up
+          ? `the BGP session is up${v.reason ? `: ${v.reason}` : ''}`
+          : v.reason || 'connecting to the peer',
       },
     ],
   };

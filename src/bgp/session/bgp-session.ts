@@ -154,8 +154,10 @@ export class BgpSession {
         this.opts.log.info(
           {
             event: 'bgp_established',
-            peer: this.opts.peerAddress,
+            peerAddress: this.opts.peerAddress,
+            peerAsn: a.session.peerAsn,
             holdTimeS: a.session.holdTimeS,
+            keepaliveS: a.session.keepaliveS,
             families: a.session.families,
           },
           'BGP session established',
@@ -173,7 +175,7 @@ export class BgpSession {
         this.opts.log.warn(
           {
             event: 'bgp_down',
-            peer: this.opts.peerAddress,
+            peerAddress: this.opts.peerAddress,
             reason: a.reason,
             wasEstablished: a.wasEstablished,
           },

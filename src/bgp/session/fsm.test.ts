@@ -41,11 +41,11 @@ const FAILED = [
 const UP: FsmEvent[] = [{ type: 'start' }, { type: 'tcp-up' }, msg(peerOpen), msg({ type: 'keepalive' })];
 
 /** Runs events from Idle; returns the final phase and every action, each as a short word. */
-function run(events: readonly FsmEvent[], from: FsmState = initialState()) {
+function run(events: readonly FsmEvent[], from: FsmState = initialState(), l: LocalSession = local) {
   let s = from;
   const all: FsmAction[][] = [];
   for (const e of events) {
-    const r = step(s, e, local);
+    const r = step(s, e, l);
     s = r.state;
     all.push([...r.actions]);
   }
@@ -185,6 +185,37 @@ describe('BGP session state machine', () => {
     expect(r.last).toEqual(last);
   });
 
+  it('connectTime: every retry waits the same, with no backoff', () => {
+    const r = run(
+      [
+        { type: 'start' },
+        { type: 'tcp-down', reason: 'ECONNREFUSED' },
+        { type: 'timer', timer: 'connect-retry' },
+        { type: 'tcp-down', reason: 'ECONNREFUSED' },
+        { type: 'timer', timer: 'connect-retry' },
+      ],
+      initialState(),
+      { ...local, connectRetryS: 5 },
+    );
+    expect(r.all.filter((w) => w.startsWith('timer connect-retry'))).toEqual([
+      'timer connect-retry 5000',
+      'timer connect-retry 5000',
+      'timer connect-retry 5000',
+      'timer connect-retry 5000',
+      'timer connect-retry 5000',
+    ]);
+  });
+
+  it('keepaliveTime: the keepalive timer runs at the configured interval', () => {
+    const r = run([...UP, { type: 'timer', timer: 'keepalive' }], initialState(), {
+      ...local,
+      holdTimeS: 90,
+      keepaliveS: 10,
+    });
+    expect(r.state.phase).toBe('established');
+    expect(r.last).toEqual(['send keepalive', 'timer keepalive 10000']);
+  });
+
   it('a hold time of 0 runs neither hold nor keepalive timer', () => {
     const r = run([
       { type: 'start' },
@@ -223,5 +254,12 @@ describe('connectRetryMs', () => {
     [50, 30_000],
   ])('after %i failures: %i ms', (failures, ms) => {
     expect(connectRetryMs(failures)).toBe(ms);
+  });
+  it.each([
+    [0, 5, 5_000],
+    [6, 5, 5_000],
+    [0, 120, 120_000],
+  ])('after %i failures with connectTime %i s: %i ms, every time', (failures, fixed, ms) => {
+    expect(connectRetryMs(failures, fixed)).toBe(ms);
   });
 });

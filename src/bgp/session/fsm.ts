@@ -43,8 +43,12 @@ export type FsmAction =
 
 /** RFC 4271 §8: a large hold time while waiting for the peer's OPEN (4 minutes suggested). */
 export const OPEN_HOLD_MS = 240_000;
-/** Retries back off from 1 s to 30 s (RFC 4271's fixed 120 s is slow for a node's routes to return). */
-export function connectRetryMs(failures: number): number {
+/**
+ * Retries back off from 1 s to 30 s (RFC 4271's fixed 120 s is slow for a node's routes to return),
+ * unless the peer sets a fixed interval (BGPPeer connectTime), which is then used every time.
+ */
+export function connectRetryMs(failures: number, fixedS?: number): number {
+  if (fixedS !== undefined) return fixedS * 1_000;
   return Math.min(30_000, 1_000 * 2 ** Math.max(0, failures));
 }
 
@@ -79,7 +83,7 @@ export interface Step {
  * Drops the connection (after a NOTIFICATION, if one is given) and waits to connect again: the
  * session goes to Active with the retry timer running.
  */
-function fail(s: FsmState, reason: string, sent?: NotificationMessage): Step {
+function fail(s: FsmState, local: LocalSession, reason: string, sent?: NotificationMessage): Step {
   const failures = s.failures + 1;
   return {
     state: { phase: 'active', failures, restarting: s.restarting },
@@ -88,7 +92,7 @@ function fail(s: FsmState, reason: string, sent?: NotificationMessage): Step {
       { type: 'close' },
       ...ALL_TIMERS.map((timer) => ({ type: 'cancel-timer', timer }) as const),
       { type: 'down', reason, wasEstablished: s.phase === 'established' },
-      { type: 'start-timer', timer: 'connect-retry', ms: connectRetryMs(failures - 1) },
+      { type: 'start-timer', timer: 'connect-retry', ms: connectRetryMs(failures - 1, local.connectRetryS) },
     ],
   };
 }
@@ -102,7 +106,11 @@ export function step(s: FsmState, e: FsmEvent, local: LocalSession): Step {
         state: { ...s, phase: 'connect' },
         actions: [
           { type: 'connect' },
-          { type: 'start-timer', timer: 'connect-retry', ms: connectRetryMs(s.failures) },
+          {
+            type: 'start-timer',
+            timer: 'connect-retry',
+            ms: connectRetryMs(s.failures, local.connectRetryS),
+          },
         ],
       };
     case 'stop': {
@@ -133,7 +141,7 @@ export function step(s: FsmState, e: FsmEvent, local: LocalSession): Step {
       };
     case 'tcp-down':
       if (s.phase === 'idle' || s.phase === 'active') return same();
-      return fail(s, `connection lost: ${e.reason}`);
+      return fail(s, local, `connection lost: ${e.reason}`);
     case 'timer':
       if (e.timer === 'connect-retry') {
         if (s.phase !== 'connect' && s.phase !== 'active') return same();
@@ -142,13 +150,17 @@ export function step(s: FsmState, e: FsmEvent, local: LocalSession): Step {
           actions: [
             { type: 'close' },
             { type: 'connect' },
-            { type: 'start-timer', timer: 'connect-retry', ms: connectRetryMs(s.failures) },
+            {
+              type: 'start-timer',
+              timer: 'connect-retry',
+              ms: connectRetryMs(s.failures, local.connectRetryS),
+            },
           ],
         };
       }
       if (e.timer === 'hold') {
         if (s.phase !== 'open-sent' && s.phase !== 'open-confirm' && s.phase !== 'established') return same();
-        return fail(s, 'hold timer expired', notification(ErrorCode.HOLD_TIMER_EXPIRED, 0));
+        return fail(s, local, 'hold timer expired', notification(ErrorCode.HOLD_TIMER_EXPIRED, 0));
       }
       if (s.phase !== 'open-confirm' && s.phase !== 'established') return same();
       return same([
@@ -158,6 +170,7 @@ export function step(s: FsmState, e: FsmEvent, local: LocalSession): Step {
     case 'decode-error':
       return fail(
         s,
+        local,
         `malformed message from the peer: ${e.error.message}`,
         notification(e.error.code, e.error.subcode, e.error.data),
       );
@@ -168,12 +181,12 @@ export function step(s: FsmState, e: FsmEvent, local: LocalSession): Step {
 
 function onMessage(s: FsmState, m: BgpMessage, local: LocalSession): Step {
   if (m.type === 'notification')
-    return fail(s, `peer sent NOTIFICATION ${m.code}/${m.subcode}${describe(m)}`);
+    return fail(s, local, `peer sent NOTIFICATION ${m.code}/${m.subcode}${describe(m)}`);
   const hold = (session: Negotiated): FsmAction[] =>
     session.holdTimeS > 0 ? [{ type: 'start-timer', timer: 'hold', ms: session.holdTimeS * 1000 }] : [];
   if (s.phase === 'open-sent' && m.type === 'open') {
     const n = negotiate(local, m);
-    if (!n.ok) return fail(s, `peer's OPEN refused: ${n.reason}`, n.notification);
+    if (!n.ok) return fail(s, local, `peer's OPEN refused: ${n.reason}`, n.notification);
     const keepalive: FsmAction[] =
       n.session.keepaliveS > 0
         ? [{ type: 'start-timer', timer: 'keepalive', ms: n.session.keepaliveS * 1000 }]
@@ -198,7 +211,7 @@ function onMessage(s: FsmState, m: BgpMessage, local: LocalSession): Step {
     return { state: s, actions: hold(s.session) };
   const subcode = FSM_ERROR_SUBCODE[s.phase];
   if (subcode === undefined) return { state: s, actions: [] };
-  return fail(s, `unexpected ${m.type} in ${s.phase}`, notification(ErrorCode.FSM, subcode));
+  return fail(s, local, `unexpected ${m.type} in ${s.phase}`, notification(ErrorCode.FSM, subcode));
 }
 
 /** Cease and OPEN errors say the most to an operator; name the common ones. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Capability, OpenMessage } from '../wire/messages.js';
-import { type LocalSession, localOpen, negotiate } from './negotiate.js';
+import { type LocalSession, localOpen, negotiate, negotiatedKeepalive } from './negotiate.js';
 
 const local: LocalSession = {
   myAsn: 64512,
@@ -53,6 +53,42 @@ describe('negotiate', () => {
       want: { ok: false, subcode: 2, data: 'fde8', reason: /peer AS 65000, configured 64513/ },
     },
     {
+      name: 'dynamicASN external: any AS but ours, learned from the OPEN',
+      l: { peerAsn: 'external' },
+      peer: open({ myAs: 65000 }, [{ kind: 'four-octet-as', asn: 65000 }]),
+      want: { ok: true, hold: 90, keepalive: 30, as4: true, families: ['IPv4'], peerAsn: 65000 },
+    },
+    {
+      name: 'dynamicASN external: a 4-octet AS behind AS_TRANS',
+      l: { peerAsn: 'external' },
+      peer: open({ myAs: 23456 }, [{ kind: 'four-octet-as', asn: 4200000001 }]),
+      want: { ok: true, hold: 90, keepalive: 30, as4: true, families: ['IPv4'], peerAsn: 4200000001 },
+    },
+    {
+      name: 'dynamicASN external: a peer in our own AS is refused with Bad Peer AS',
+      l: { peerAsn: 'external' },
+      peer: open({ myAs: 64512 }, [{ kind: 'four-octet-as', asn: 64512 }]),
+      want: { ok: false, subcode: 2, data: 'fc00', reason: /64512 is ours, and dynamicASN is external/ },
+    },
+    {
+      name: 'dynamicASN external: AS_TRANS without the capability is refused',
+      l: { peerAsn: 'external' },
+      peer: open({ myAs: 23456 }, []),
+      want: { ok: false, subcode: 2, data: '', reason: /AS_TRANS without/ },
+    },
+    {
+      name: 'a configured keepalive under a third of the agreed hold time is kept',
+      l: { keepaliveS: 10 },
+      peer: open(),
+      want: { ok: true, hold: 90, keepalive: 10, as4: true, families: ['IPv4', 'IPv6'] },
+    },
+    {
+      name: 'a configured keepalive over a third of a shorter agreed hold time is cut to that third',
+      l: { keepaliveS: 30 },
+      peer: open({ holdTimeS: 9 }),
+      want: { ok: true, hold: 9, keepalive: 3, as4: true, families: ['IPv4', 'IPv6'] },
+    },
+    {
       name: 'iBGP peer with our identifier',
       l: { peerAsn: 64512 },
       peer: open({ myAs: 64512, bgpId: 0xc612000b }, [{ kind: 'four-octet-as', asn: 64512 }]),
@@ -74,6 +110,7 @@ describe('negotiate', () => {
             keepalive: n.session.keepaliveS,
             as4: n.session.fourOctetAs,
             families: n.session.families,
+            ...(l?.peerAsn === 'external' ? { peerAsn: n.session.peerAsn } : {}),
           }
         : {
             ok: false,
@@ -98,6 +135,22 @@ describe('negotiate', () => {
       ]),
     );
     expect(n.ok && n.session.peerGracefulRestart).toEqual({ restartTimeS: 300, restarting: false });
+  });
+});
+
+describe('negotiatedKeepalive', () => {
+  it.each<[number | undefined, number, number]>([
+    [undefined, 90, 30],
+    [undefined, 3, 1],
+    [undefined, 4, 1],
+    [10, 90, 10],
+    [60, 90, 30],
+    [30, 9, 3],
+    [0, 90, 30],
+    [30, 0, 0],
+    [undefined, 0, 0],
+  ])('configured %s s, hold time %i s: every %i s', (configured, hold, want) => {
+    expect(negotiatedKeepalive(configured, hold)).toBe(want);
   });
 });
 

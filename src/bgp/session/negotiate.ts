@@ -9,10 +9,20 @@ import type { Capability, NotificationMessage, OpenMessage } from '../wire/messa
 /** This side of a session, from its BGPPeer. */
 export interface LocalSession {
   readonly myAsn: number;
-  /** The ASN the peer must have (BGPPeer peerASN). */
-  readonly peerAsn: number;
+  /**
+   * The ASN the peer must have (BGPPeer peerASN), or 'external' (dynamicASN external): whatever its
+   * OPEN says, as long as it is not ours.
+   */
+  readonly peerAsn: number | 'external';
   /** Proposed hold time in seconds: 0 (no keepalives) or at least 3. */
   readonly holdTimeS: number;
+  /**
+   * Configured keepalive interval in seconds (BGPPeer keepaliveTime); a third of the hold time when
+   * absent. Never more than a third of the negotiated hold time (see negotiatedKeepalive).
+   */
+  readonly keepaliveS?: number;
+  /** Fixed wait between connection attempts (BGPPeer connectTime); absent: back off 1 s → 30 s. */
+  readonly connectRetryS?: number;
   readonly bgpId: number;
   readonly families: readonly ('IPv4' | 'IPv6')[];
   /** Graceful restart (RFC 4724): the time the peer should keep our routes after a restart; 0: off. */
@@ -21,8 +31,10 @@ export interface LocalSession {
 
 export interface Negotiated {
   readonly holdTimeS: number;
-  /** A third of the hold time, as RFC 4271 §10 suggests; 0 when the hold time is 0. */
+  /** The configured keepalive, at most a third of the hold time; 0 when the hold time is 0. */
   readonly keepaliveS: number;
+  /** The peer's AS, as its OPEN said (the configured one, or any other with dynamicASN external). */
+  readonly peerAsn: number;
   readonly fourOctetAs: boolean;
   /** Families both sides said (MP-BGP); IPv4 unicast is implied when the peer names none. */
   readonly families: readonly ('IPv4' | 'IPv6')[];
@@ -74,9 +86,13 @@ const refuse = (subcode: number, reason: string, data = new Uint8Array(0)): Nego
 export function negotiate(l: LocalSession, peer: OpenMessage): Negotiation {
   const as4 = peer.capabilities.find((c) => c.kind === 'four-octet-as');
   const peerAsn = as4?.kind === 'four-octet-as' ? as4.asn : peer.myAs;
-  if (as4 === undefined && l.peerAsn > 0xffff && peer.myAs === AS_TRANS)
+  if (as4 === undefined && peer.myAs === AS_TRANS && (l.peerAsn === 'external' || l.peerAsn > 0xffff))
     return refuse(OpenSubcode.BAD_PEER_AS, `peer sent AS_TRANS without the 4-octet AS capability`);
-  if (peerAsn !== l.peerAsn) {
+  if (l.peerAsn === 'external' && peerAsn === l.myAsn) {
+    const data = Uint8Array.of(peer.myAs >> 8, peer.myAs & 0xff);
+    return refuse(OpenSubcode.BAD_PEER_AS, `peer AS ${peerAsn} is ours, and dynamicASN is external`, data);
+  }
+  if (l.peerAsn !== 'external' && peerAsn !== l.peerAsn) {
     const data = Uint8Array.of(peer.myAs >> 8, peer.myAs & 0xff);
     return refuse(OpenSubcode.BAD_PEER_AS, `peer AS ${peerAsn}, configured ${l.peerAsn}`, data);
   }
@@ -110,7 +126,8 @@ export function negotiate(l: LocalSession, peer: OpenMessage): Negotiation {
     ok: true,
     session: {
       holdTimeS,
-      keepaliveS: Math.floor(holdTimeS / 3),
+      keepaliveS: negotiatedKeepalive(l.keepaliveS, holdTimeS),
+      peerAsn,
       fourOctetAs: as4 !== undefined,
       families,
       peerBgpId: peer.bgpId,
@@ -119,4 +136,16 @@ export function negotiate(l: LocalSession, peer: OpenMessage): Negotiation {
         : {}),
     },
   };
+}
+
+/**
+ * The keepalive interval of a session: the configured one, but never more than a third of the hold
+ * time the two sides agreed on (RFC 4271 §10), so a peer that proposed a shorter hold time still
+ * hears from us in time; at least 1 s; 0 (none) when the hold time is 0. FRR reads its `timers` the
+ * same way.
+ */
+export function negotiatedKeepalive(configuredS: number | undefined, holdTimeS: number): number {
+  if (holdTimeS === 0) return 0;
+  const third = Math.max(1, Math.floor(holdTimeS / 3));
+  return configuredS === undefined || configuredS <= 0 ? third : Math.min(configuredS, third);
 }
