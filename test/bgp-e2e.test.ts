@@ -204,6 +204,90 @@ spec:
       );
   }, 240_000);
 
+  it('configuration errors CEL cannot see: a peer waiting for its BFDProfile is Refused with why on every node, an unknown community alias is a Warning Event', async () => {
+    // A second peer at an address where no router answers: it can only ever be Connecting, so the
+    // session with the lab router is not disturbed.
+    const absent = lab.addresses.routerIp.replace(/\.\d+$/, '.250');
+    const waiting = `apiVersion: barelb.io/v1alpha1
+kind: BGPPeer
+metadata: {name: slow, namespace: ${ns}}
+spec:
+  myASN: ${NODE_ASN}
+  peerASN: ${ROUTER_ASN}
+  peerAddress: ${absent}
+  bfdProfile: fast
+`;
+    const badAlias = `apiVersion: barelb.io/v1alpha1
+kind: BGPAdvertisement
+metadata: {name: tagged, namespace: ${ns}}
+spec:
+  ipAddressPools: [bgp]
+  peers: [slow]
+  communities: [EDGE]
+`;
+    await kubectl(['apply', '-f', '-'], `${waiting}---\n${badAlias}`);
+    for (const n of lab.nodes) {
+      const s = await eventually(
+        `BGPSessionStatus slow-${n} Refused`,
+        async () => {
+          const st = await sessionStatus(`slow-${n}`);
+          return st?.state === 'Refused' ? st : undefined;
+        },
+        60_000,
+      );
+      expect(s.conditions?.[0]).toMatchObject({
+        type: 'Established',
+        status: 'False',
+        reason: 'Refused',
+        message: 'spec.bfdProfile: no valid BFDProfile "fast"; the session waits for it',
+      });
+    }
+    expect(await eventMessages('involvedObject.name=slow,reason=BGPPeerRefused')).toMatch(
+      /will not open it: spec\.bfdProfile: no valid BFDProfile "fast"/,
+    );
+    const aliasEvents = await eventually('the Warning Event on the BGPAdvertisement', async () => {
+      const m = await eventMessages('involvedObject.name=tagged,reason=InvalidBGPConfiguration');
+      return m.includes('"EDGE" is neither') ? m : undefined;
+    });
+    console.log(`config errors: ${aliasEvents.slice(0, 300)}`);
+    // The sessions to the lab router stayed up meanwhile.
+    for (const n of lab.nodes) expect((await sessionStatus(`router-${n}`))?.state).toBe('Established');
+
+    // The profile appears: the peer is no longer held back; its sessions open (nobody answers there).
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: barelb.io/v1alpha1
+kind: BFDProfile
+metadata: {name: fast, namespace: ${ns}}
+spec: {receiveInterval: 300, transmitInterval: 300}
+`,
+    );
+    for (const n of lab.nodes)
+      await eventually(
+        `slow-${n} no longer Refused`,
+        async () => ((await sessionStatus(`slow-${n}`))?.state === 'Connecting' ? true : undefined),
+        60_000,
+      );
+    // Gone: its statuses go with it.
+    await kubectl([
+      '-n',
+      ns,
+      'delete',
+      'bgppeer',
+      'slow',
+      'bgpadvertisement',
+      'tagged',
+      'bfdprofile',
+      'fast',
+    ]);
+    for (const n of lab.nodes)
+      await eventually(
+        `slow-${n} deleted`,
+        async () => ((await sessionStatus(`slow-${n}`)) === undefined ? true : undefined),
+        60_000,
+      );
+  }, 300_000);
+
   it('TCP MD5 from a passwordSecret: signed sessions come up; a wrong password says so and withdraws; rotating the Secret brings them back', async () => {
     const secret = (password: string) => `apiVersion: v1
 kind: Secret
@@ -296,7 +380,14 @@ stringData: {password: "${password}"}
     // Back to no password for the tests after this one.
     await kubectl(['apply', '-f', '-'], peer('router', ROUTER_ASN));
     await routerPassword(undefined);
-    await kubectl(['-n', ns, 'delete', 'secret', 'bgp-router-password']);
+    await kubectl([
+      '-n',
+      ns,
+      'delete',
+      'bgppeers.barelb.io/slow',
+      'bgpadvertisements.barelb.io/tagged',
+      'bfdprofiles.barelb.io/fast',
+    ]);
     await allEstablished('unsigned again');
     await eventually(
       'the route via both nodes again',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BgpObjects, buildBgpConfig, buildConfig } from '../config/index.js';
 import { formatAddress, parseAddress } from '../net/address.js';
-import { type BgpService, planBgp, wireRoute } from './bgp-plan.js';
+import { type BgpService, planBgp, waitingPeers, wireRoute } from './bgp-plan.js';
 
 const obj = (kind: string, name: string, spec: Record<string, unknown> = {}, labels = {}) => ({
   kind,
@@ -212,5 +212,31 @@ describe('wireRoute', () => {
     const r = wireRoute(intent, p, nextHop);
     expect(r.attributes).toEqual(want);
     expect(formatAddress(r.nextHop)).toBe('198.18.0.11');
+  });
+});
+
+describe('waitingPeers', () => {
+  const slow = (name: string, spec: Record<string, unknown> = {}) =>
+    obj('BGPPeer', name, {
+      myASN: 64512,
+      peerASN: 64513,
+      peerAddress: '198.18.0.240',
+      bfdProfile: 'gone',
+      ...spec,
+    });
+  it.each([
+    { name: 'a peer waiting for its BFDProfile, picking every node', peers: [slow('a')], want: ['a'] },
+    {
+      name: 'one picking this node (rack b), one another (rack a)',
+      peers: [
+        slow('b', { nodeSelectors: [{ matchLabels: { rack: 'b' } }] }),
+        slow('a', { nodeSelectors: [{ matchLabels: { rack: 'a' } }] }),
+      ],
+      want: ['b'],
+    },
+    { name: 'no profile named: not waiting', peers: [ebgp], want: [] },
+  ])('$name', ({ peers, want }) => {
+    const c = buildBgpConfig({ ...none, peers }, new Set(pools.keys()));
+    expect(waitingPeers(self, c).map((w) => w.peer.name)).toEqual(want);
   });
 });

@@ -64,6 +64,14 @@ export function isInternal(peer: BgpPeerConfig): boolean {
 const picks = (selectors: BgpPeerConfig['nodeSelectors'], labels: Labels) =>
   selectors.length === 0 || matchesAny(selectors, labels);
 
+/** The peers this node would hold a session with that wait for an object they name, with why (pure). */
+export function waitingPeers(
+  self: Pick<BgpSelf, 'labels'>,
+  config: Pick<BgpConfig, 'waiting'>,
+): { readonly peer: BgpPeerConfig; readonly reason: string }[] {
+  return [...config.waiting.values()].filter((w) => picks(w.peer.nodeSelectors, self.labels));
+}
+
 export function planBgp(
   self: BgpSelf,
   config: BgpConfig,

@@ -68,6 +68,11 @@ export interface BfdProfileConfig {
 
 export interface BgpConfig {
   readonly peers: ReadonlyMap<string, BgpPeerConfig>;
+  /**
+   * Valid peers left out until an object they name exists (a BFDProfile), with why: the nodes they
+   * pick report them Refused, so the wait shows in their BGPSessionStatus and not only in a log.
+   */
+  readonly waiting: ReadonlyMap<string, { readonly peer: BgpPeerConfig; readonly reason: string }>;
   readonly advertisements: readonly BgpAdvertisementConfig[];
   readonly bfdProfiles: ReadonlyMap<string, BfdProfileConfig>;
   readonly errors: readonly ConfigError[];

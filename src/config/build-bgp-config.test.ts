@@ -45,6 +45,7 @@ describe('buildBgpConfig', () => {
       name: 'a BFD profile that does not exist: the peer waits for it',
       objects: { ...none, peers: [peer('router', { bfdProfile: 'fast' }), peer('other')] },
       peers: ['other'],
+      waiting: ['router'],
       ads: [],
       errors: [{ kind: 'BGPPeer', name: 'router', path: 'spec.bfdProfile', reason: 'UnknownReference' }],
     },
@@ -138,15 +139,18 @@ describe('buildBgpConfig', () => {
         bfdProfiles: [obj('BFDProfile', 'fast', { detectMultiplier: 1 })],
       },
       peers: [],
+      waiting: ['router'],
       ads: [],
       errors: [
         { kind: 'BGPPeer', name: 'router', path: 'spec.bfdProfile', reason: 'UnknownReference' },
         { kind: 'BFDProfile', name: 'fast', path: 'spec.detectMultiplier', reason: 'InvalidField' },
       ],
     },
-  ])('$name', ({ objects, peers, ads, errors, profile }) => {
+  ])('$name', ({ objects, peers, waiting, ads, errors, profile }) => {
     const c = buildBgpConfig(objects, pools);
     expect([...c.peers.keys()]).toEqual(peers);
+    expect([...c.waiting.keys()]).toEqual(waiting ?? []);
+    for (const w of c.waiting.values()) expect(w.reason).toMatch(/^spec\.bfdProfile: no valid BFDProfile/);
     expect(c.advertisements).toMatchObject(ads);
     expect(c.advertisements).toHaveLength(ads.length);
     expect(c.errors).toMatchObject(errors);

@@ -46,6 +46,7 @@ export function buildBgpConfig(objects: BgpObjects, knownPools: ReadonlySet<stri
   const aliases = resolveAliases(objects.communities, errors);
 
   const peers = new Map<string, BgpPeerConfig>();
+  const waiting = new Map<string, { peer: BgpPeerConfig; reason: string }>();
   const peerParses = objects.peers.map(parseBgpPeer);
   for (const p of peerParses) errors.push(...p.errors);
   const duplicatePeers = reportDuplicates(
@@ -56,13 +57,15 @@ export function buildBgpConfig(objects: BgpObjects, knownPools: ReadonlySet<stri
   for (const { name, peer } of peerParses) {
     if (!peer || duplicatePeers.has(name)) continue;
     if (peer.bfdProfile !== undefined && !profiles.has(peer.bfdProfile)) {
+      const message = `no valid BFDProfile "${peer.bfdProfile}"; the session waits for it`;
       errors.push({
         kind: 'BGPPeer',
         name,
         path: 'spec.bfdProfile',
         reason: ConfigErrorReason.UnknownReference,
-        message: `no valid BFDProfile "${peer.bfdProfile}"; the session waits for it`,
+        message,
       });
+      waiting.set(name, { peer, reason: `spec.bfdProfile: ${message}` });
       continue;
     }
     peers.set(name, peer);
@@ -113,7 +116,7 @@ export function buildBgpConfig(objects: BgpObjects, knownPools: ReadonlySet<stri
   }
   advertisements.sort((a, b) => compareNames(a.name, b.name));
 
-  return { peers, advertisements, bfdProfiles: profiles, errors: errors.sort(compareErrors) };
+  return { peers, waiting, advertisements, bfdProfiles: profiles, errors: errors.sort(compareErrors) };
 }
 
 /** Every Community object's aliases in one map; an alias defined by two objects is refused in both. */

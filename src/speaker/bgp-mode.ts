@@ -10,7 +10,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { planBgp } from '../bgp/bgp-plan.js';
+import { planBgp, waitingPeers } from '../bgp/bgp-plan.js';
 import { BgpSpeaker, type PeerState } from '../bgp/bgp-speaker.js';
 import { peerPassword } from '../bgp/peer-password.js';
 import type { NodeAddresses } from '../bgp/session-settings.js';
@@ -31,6 +31,7 @@ import type { KubeApi } from '../k8s/kube-api.js';
 import { deleteIfPresent, putOrCreate } from '../k8s/put-or-create.js';
 import { type InformerHandlers, ResilientInformer } from '../k8s/resilient-informer.js';
 import { trimCustom } from '../k8s/trim.js';
+import { configErrorEvents } from './bgp-config-report.js';
 import { bgpInputs } from './bgp-inputs.js';
 import {
   restartedWithSessions,
@@ -76,6 +77,8 @@ export class SpeakerBgp {
   private readonly deleting = new Set<string>();
   private routeLabels: ReadonlySet<string> = new Set();
   private lastErrors = '';
+  /** The configuration errors already told as Events (configErrorEvents). */
+  private toldErrors: ReadonlySet<string> = new Set();
   private stopping = false;
 
   constructor(
@@ -120,11 +123,24 @@ export class SpeakerBgp {
       new Set(r.pools.keys()),
     );
     this.logErrors(config.errors);
-    if (config.peers.size === 0 && this.speaker === undefined) return;
+    this.tellErrors(config.errors);
+    // Layer-2-only clusters stop here, before anything costs per Service.
+    if (config.peers.size === 0 && config.waiting.size === 0 && this.speaker === undefined) return;
+    const inputs = bgpInputs(this.o.node, r.nodes, r.ownFacts, r.services, r.checks);
+    // A peer waiting for its BFDProfile says so in its status on every node it picks.
+    const waiting = waitingPeers(inputs.self, config);
+    for (const w of waiting) {
+      this.peerAddresses.set(w.peer.name, w.peer.peerAddress);
+      this.onPeerState(w.peer.name, 'refused', w.reason);
+    }
+    const held = waiting.map((w) => w.peer.name);
+    if (config.peers.size === 0 && this.speaker === undefined) {
+      if (held.length > 0) this.deleteStale(new Set(held));
+      return;
+    }
     const secrets = this.secrets.view(config.peers.values());
     if (secrets.wait) return;
     this.speaker ??= this.startSpeaker(r.addresses);
-    const inputs = bgpInputs(this.o.node, r.nodes, r.ownFacts, r.services, r.checks);
     const plan = planBgp(inputs.self, config, r.pools, inputs.services);
     for (const p of plan.sessions) this.peerAddresses.set(p.name, p.peerAddress);
     // Warming up, the node does not yet know what it serves: End-of-RIB waits for its real table.
@@ -133,7 +149,7 @@ export class SpeakerBgp {
     );
     const given = this.speaker.apply(plan, r.ownFacts.warmingUp !== true, passwords);
     this.reportRoutes(given);
-    this.deleteStale(new Set(plan.sessions.map((p) => p.name)));
+    this.deleteStale(new Set([...plan.sessions.map((p) => p.name), ...held]));
   }
 
   private startSpeaker(addresses: NodeAddresses): BgpSpeaker {
@@ -166,6 +182,31 @@ export class SpeakerBgp {
       this.d.log.warn(
         { event: 'bgp_config_error', kind: e.kind, name: e.name, path: e.path },
         `${e.kind} ${e.name}: ${e.path}: ${e.message}`,
+      );
+  }
+
+  /** Each new configuration error as a Warning Event on the object at fault. */
+  private tellErrors(errors: Parameters<typeof configErrorEvents>[1]): void {
+    const r = configErrorEvents(this.toldErrors, errors, this.o.node);
+    this.toldErrors = r.seen;
+    const informers: Record<string, ResilientInformer<AnyObject>> = {
+      BGPPeer: this.peers,
+      BGPAdvertisement: this.ads,
+      BFDProfile: this.bfdProfiles,
+      Community: this.communities,
+    };
+    for (const e of r.events)
+      this.d.events.record(
+        {
+          kind: e.kind,
+          apiVersion: API_VERSION,
+          namespace: this.o.namespace,
+          name: e.name,
+          uid: informers[e.kind]?.get(e.name, this.o.namespace)?.metadata?.uid,
+        },
+        e.type,
+        e.reason,
+        e.message,
       );
   }
 
