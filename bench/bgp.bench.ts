@@ -9,9 +9,11 @@
  *
  * BENCH_HOLD (default 90s, the BGPPeer default) is the BGP hold time, which bounds detection without
  * BFD; BENCH_BFD=100x3 runs BFD at 100 ms × 3 (any <ms>x<multiplier>) on both sides; BENCH_GRACEFUL=1
- * turns on graceful restart for the rolling restart.
+ * turns on graceful restart for the rolling restart. BENCH_STRESS=<n> keeps the machine busy: stress-ng
+ * with n CPU workers in the client's namespace (so a kill never stops it) from before the first round to
+ * the end, bounded by its own --timeout.
  */
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab } from '../src/lab/lab.js';
@@ -32,11 +34,13 @@ const BFD = /^(\d+)x(\d+)$/.exec(process.env.BENCH_BFD ?? '');
 const bfd = BFD
   ? { receiveMs: Number(BFD[1]), transmitMs: Number(BFD[1]), multiplier: Number(BFD[2]) }
   : undefined;
+const STRESS = Number(process.env.BENCH_STRESS ?? 0);
 const holdMs = Number.parseInt(HOLD, 10) * 1_000;
 /** Every wait is bounded: a round that does not finish in this long is reported and the bench goes on. */
 const ROUND_LIMIT_MS = holdMs + 30_000;
 
 const ns = 'barelb-system';
+const loadAverage = () => loadavg()[0]?.toFixed(1) ?? '?';
 const lab = await Lab.start({
   nodes: NODES,
   demo: false,
@@ -45,6 +49,7 @@ const lab = await Lab.start({
 });
 const maxS = Math.ceil((ROUNDS * (ROUND_LIMIT_MS + 180_000) + 600_000) / 1_000);
 let watch: RouteWatch | undefined;
+let stress: Promise<unknown> | undefined;
 let probe: LabProbe | undefined;
 try {
   const router = await startFrr(
@@ -106,6 +111,14 @@ spec: {ipAddressPools: [bgp]}
     return w.hops().length === lab.nodes.length;
   };
 
+  // The load runs in the client's namespace: the CPUs are the machine's, whichever namespace burns them.
+  stress =
+    STRESS > 0
+      ? lab.exec('client', ['stress-ng', '--cpu', String(STRESS), '--timeout', `${maxS}s`, '--quiet'], {
+          check: false,
+          timeoutMs: (maxS + 30) * 1_000,
+        })
+      : undefined;
   const detections: number[] = [];
   const failed: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -160,7 +173,7 @@ spec: {ipAddressPools: [bgp]}
 
   const ok = detections.filter((d) => !Number.isNaN(d));
   console.log(
-    `\nbench:bgp — ${lab.nodes.length} nodes, ${lab.realNodes ? 'real nodes' : 'host processes'}, holdTime ${HOLD}, ${bfd ? `BFD ${bfd.transmitMs} ms × ${bfd.multiplier}` : 'no BFD'}`,
+    `\nbench:bgp — ${lab.nodes.length} nodes, ${lab.realNodes ? 'real nodes' : 'host processes'}, holdTime ${HOLD}, ${bfd ? `BFD ${bfd.transmitMs} ms × ${bfd.multiplier}` : 'no BFD'}${STRESS > 0 ? `, stress-ng --cpu ${STRESS} throughout (load ${loadAverage()})` : ''}`,
   );
   console.log(
     `hard kill → router drops the next hop (${ok.length}/${ROUNDS} rounds): p50 ${quantile(ok, 0.5).toFixed(0)} ms, p95 ${quantile(ok, 0.95).toFixed(0)} ms, max ${Math.max(...ok).toFixed(0)} ms`,
@@ -175,5 +188,7 @@ spec: {ipAddressPools: [bgp]}
 } finally {
   probe?.stop();
   watch?.stop();
+  // Stopping the lab kills every process in its namespaces, the stress-ng too.
   await lab.stop();
+  if (stress) await Promise.race([stress.catch(() => undefined), sleep(5_000)]);
 }
