@@ -15,8 +15,8 @@ describe('BGP sessions with BIRD 2', () => {
   const protocolOf = (node: string) => `speaker_${node}`;
 
   /** A BgpSpeaker in `node`'s namespace, planning its routes from BareLB objects. */
-  const speak = (node: string) =>
-    startBgpProcess(lab, `bgp-${node}`, node, {
+  const speak = (node: string, name = `bgp-${node}`, peer: Record<string, unknown> = {}) =>
+    startBgpProcess(lab, name, node, {
       config: {
         pools: [{ metadata: { name: 'bgp' }, spec: { addresses: [`${subnet()}.0/24`] } }],
         bgp: {
@@ -28,6 +28,7 @@ describe('BGP sessions with BIRD 2', () => {
                 peerASN: ROUTER_ASN,
                 peerAddress: lab.addresses.routerIp,
                 holdTime: '9s',
+                ...peer,
               },
             },
           ],
@@ -82,4 +83,26 @@ describe('BGP sessions with BIRD 2', () => {
     expect(route).toContain(lab.nodeIp(second));
     expect(await router.birdc(`show protocols ${protocolOf(first)}`)).toMatch(/Established/);
   }, 60_000);
+
+  it("eBGP multi-hop: a BIRD two hops away, behind the lab router, gets both nodes' routes", async () => {
+    // BIRD in the namespace behind the lab router: the sessions cross a forwarding hop (TTL 64 - 1).
+    const far = await startBird(
+      lab,
+      ROUTER_ASN,
+      lab.nodes.map((n) => ({ name: protocolOf(n), ip: lab.nodeIp(n), asn: NODE_ASN })),
+      'far',
+    );
+    for (const n of lab.nodes)
+      await speak(n, `bgp-multihop-${n}`, { peerAddress: lab.addresses.farClientIp, ebgpMultiHop: true });
+    for (const n of lab.nodes)
+      await eventually(`${n} Established at the far BIRD`, async () =>
+        /Established/.test(await far.birdc(`show protocols ${protocolOf(n)}`)) ? true : undefined,
+      );
+    const routes = await eventually('the IP from both nodes', async () => {
+      const r = await far.birdc(`show route ${subnet()}.40/32 all`);
+      return lab.nodes.every((n) => r.includes(`BGP.next_hop: ${lab.nodeIp(n)}`)) ? r : undefined;
+    });
+    expect(routes.match(/BGP\.as_path: 64512/g)).toHaveLength(lab.nodes.length);
+    for (const n of lab.nodes) await lab.stopComponent(`bgp-multihop-${n}`);
+  }, 90_000);
 });

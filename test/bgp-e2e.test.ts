@@ -207,7 +207,7 @@ spec:
   it('configuration errors CEL cannot see: a peer waiting for its BFDProfile is Refused with why on every node, an unknown community alias is a Warning Event', async () => {
     // A second peer at an address where no router answers: it can only ever be Connecting, so the
     // session with the lab router is not disturbed.
-    const absent = lab.addresses.routerIp.replace(/\.\d+$/, '.250');
+    const absent = lab.addresses.routerIp.replace(/\.\d+$/, '.245');
     const waiting = `apiVersion: barelb.io/v1alpha1
 kind: BGPPeer
 metadata: {name: slow, namespace: ${ns}}
@@ -253,7 +253,8 @@ spec:
     // The sessions to the lab router stayed up meanwhile.
     for (const n of lab.nodes) expect((await sessionStatus(`router-${n}`))?.state).toBe('Established');
 
-    // The profile appears: the peer is no longer held back; its sessions open (nobody answers there).
+    // The profile appears: the peer is no longer held back; its sessions open, and fail, since nobody
+    // answers there (Connecting, then Down once the connection attempt gives up).
     await kubectl(
       ['apply', '-f', '-'],
       `apiVersion: barelb.io/v1alpha1
@@ -262,23 +263,27 @@ metadata: {name: fast, namespace: ${ns}}
 spec: {receiveInterval: 300, transmitInterval: 300}
 `,
     );
-    for (const n of lab.nodes)
-      await eventually(
+    for (const n of lab.nodes) {
+      const opened = await eventually(
         `slow-${n} no longer Refused`,
-        async () => ((await sessionStatus(`slow-${n}`))?.state === 'Connecting' ? true : undefined),
+        async () => {
+          const st = await sessionStatus(`slow-${n}`);
+          return st?.state === 'Connecting' || st?.state === 'Down' ? st : undefined;
+        },
         60_000,
       );
+      console.log(
+        `slow-${n} once its BFDProfile exists: ${opened.state}: ${opened.conditions?.[0]?.message}`,
+      );
+    }
     // Gone: its statuses go with it.
     await kubectl([
       '-n',
       ns,
       'delete',
-      'bgppeer',
-      'slow',
-      'bgpadvertisement',
-      'tagged',
-      'bfdprofile',
-      'fast',
+      'bgppeers.barelb.io/slow',
+      'bgpadvertisements.barelb.io/tagged',
+      'bfdprofiles.barelb.io/fast',
     ]);
     for (const n of lab.nodes)
       await eventually(
@@ -380,14 +385,7 @@ stringData: {password: "${password}"}
     // Back to no password for the tests after this one.
     await kubectl(['apply', '-f', '-'], peer('router', ROUTER_ASN));
     await routerPassword(undefined);
-    await kubectl([
-      '-n',
-      ns,
-      'delete',
-      'bgppeers.barelb.io/slow',
-      'bgpadvertisements.barelb.io/tagged',
-      'bfdprofiles.barelb.io/fast',
-    ]);
+    await kubectl(['-n', ns, 'delete', 'secret', 'bgp-router-password']);
     await allEstablished('unsigned again');
     await eventually(
       'the route via both nodes again',

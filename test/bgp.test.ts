@@ -383,9 +383,10 @@ describe('BGP sessions with FRR', () => {
       return r.paths?.length === 2 ? r.paths : undefined;
     });
     const from = (n: string) => paths.find((p) => p.peer?.peerId === lab.nodeIp(n));
-    // iBGP: no AS of ours prepended, and the advertisement's LOCAL_PREF carried.
+    // iBGP: no AS of ours prepended (FRR prints an empty AS_PATH as "Local"), and the advertisement's
+    // LOCAL_PREF carried.
     expect(from(first)).toMatchObject({
-      aspath: { string: '' },
+      aspath: { string: 'Local' },
       locPrf: 250,
       community: { string: '64512:7' },
     });

@@ -27,12 +27,18 @@ export async function startBird(
   lab: Lab,
   asn: number,
   neighbors: readonly BirdNeighbor[],
+  /**
+   * `far`: BIRD runs in the namespace behind the lab router instead, two hops from the nodes, with
+   * multihop sessions (eBGP multi-hop).
+   */
+  where: 'router' | 'far' = 'router',
 ): Promise<BirdRouter> {
   await lab.addRouter();
-  const dir = join(lab.stateDir, 'bird');
+  const dir = join(lab.stateDir, where === 'router' ? 'bird' : 'bird-far');
   await mkdir(dir, { recursive: true });
+  const id = where === 'router' ? lab.addresses.routerIp : lab.addresses.farClientIp;
   const conf = [
-    `router id ${lab.addresses.routerIp};`,
+    `router id ${id};`,
     'protocol device {}',
     'protocol kernel {',
     '  ipv4 { export all; };',
@@ -41,6 +47,7 @@ export async function startBird(
     'template bgp speakers {',
     `  local as ${asn};`,
     '  passive on;',
+    ...(where === 'far' ? ['  multihop;'] : []),
     '  ipv4 { import all; export none; };',
     '}',
     ...neighbors.map((n) => `protocol bgp ${n.name} from speakers { neighbor ${n.ip} as ${n.asn}; }`),
@@ -49,19 +56,19 @@ export async function startBird(
   const socket = join(dir, 'bird.ctl');
   await writeFile(confFile, `${conf}\n`);
   await lab.startComponent({
-    name: 'router-bird',
-    ns: lab.namespaceOf('router'),
+    name: where === 'router' ? 'router-bird' : 'far-bird',
+    ns: lab.namespaceOf(where),
     cmd: '/usr/sbin/bird',
     // -f: in the foreground, so the lab owns the process and stops it.
     args: ['-f', '-c', confFile, '-s', socket, '-P', join(dir, 'bird.pid')],
-    logFile: join(lab.paths().logs, 'router-bird.log'),
+    logFile: join(lab.paths().logs, `${where}-bird.log`),
   });
   const router: BirdRouter = {
     async birdc(command) {
-      return (await lab.exec('router', ['birdc', '-s', socket, ...command.split(' ')])).stdout;
+      return (await lab.exec(where, ['birdc', '-s', socket, ...command.split(' ')])).stdout;
     },
     async kernelRoutes(prefix) {
-      return (await lab.exec('router', ['ip', 'route', 'show', prefix])).stdout.trim();
+      return (await lab.exec(where, ['ip', 'route', 'show', prefix])).stdout.trim();
     },
   };
   // birdc answers once BIRD has read its configuration.
