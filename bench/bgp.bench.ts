@@ -159,7 +159,9 @@ spec: {ipAddressPools: [bgp]}
   await speakersReady(lab, 180_000);
   await allHops(180_000);
   const from = await p.mark('rolling restart');
+  const restarts: { node: string; at: number }[] = [];
   for (const n of lab.nodes) {
+    restarts.push({ node: n, at: await p.mark(`restart ${n}`) });
     await lab.restart(`speaker-${n}`);
     await speakerReady(lab, n, 180_000);
     await allHops(60_000);
@@ -184,6 +186,13 @@ spec: {ipAddressPools: [bgp]}
   console.log(
     `rolling restart of every speaker (graceful restart ${GRACEFUL ? 'on' : 'off'}): ${rolled.filter((s) => !s.ok).length} of ${rolled.length} GETs failed`,
   );
+  // Each failure of the rolling restart, placed: which speaker was restarting, and how long since.
+  for (const f of rolled.filter((x) => !x.ok)) {
+    const during = restarts.filter((r) => r.at <= f.t).at(-1);
+    console.log(
+      `  failed GET at +${((f.t - (during?.at ?? from)) / 1_000).toFixed(2)} s into ${during ? `${during.node}'s restart` : 'the restart'}: ${f.err ?? '?'} after ${f.ms.toFixed(0)} ms`,
+    );
+  }
   console.log(`failed GETs by error, whole run: ${JSON.stringify(Object.fromEntries(errors))}`);
 } finally {
   probe?.stop();

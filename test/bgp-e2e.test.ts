@@ -59,6 +59,13 @@ ${extra}`;
       : undefined;
   };
 
+  /** A node speaker's metric sample for `series` (`name{labels}`), or undefined when it has none. */
+  const speakerMetric = async (node: string, series: string) => {
+    const r = await lab.exec(node, ['curl', '-s', 'http://127.0.0.1:7473/metrics']);
+    const line = r.stdout.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.split(' ')[1]);
+  };
+
   /** The messages of the Events in BareLB's namespace that the field selector picks. */
   const eventMessages = async (selector: string) =>
     (
@@ -128,6 +135,18 @@ spec:
       60_000,
     );
     expect(hops).toEqual(lab.nodes);
+    for (const n of lab.nodes) {
+      expect(await speakerMetric(n, 'barelb_speaker_bgp_session_up{peer="router"}')).toBe(1);
+      expect(await speakerMetric(n, 'barelb_speaker_bgp_routes{peer="router"}')).toBe(1);
+      expect(
+        await speakerMetric(n, 'barelb_speaker_bgp_messages_sent_total{peer="router",type="update"}'),
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        await speakerMetric(n, 'barelb_speaker_bgp_messages_sent_total{peer="router",type="open"}'),
+      ).toBeGreaterThanOrEqual(1);
+      // No BFDProfile on this peer: no BFD series.
+      expect(await speakerMetric(n, 'barelb_speaker_bfd_session_up{peer="router"}')).toBeUndefined();
+    }
     // Nobody answers ARP for it on the segment: it is announced by BGP alone.
     const arp = await lab.exec('client', ['arping', '-c', '2', '-w', '3', '-I', 'eth0', ip], {
       check: false,
@@ -275,6 +294,12 @@ spec: {receiveInterval: 300, transmitInterval: 300}
       console.log(
         `slow-${n} once its BFDProfile exists: ${opened.state}: ${opened.conditions?.[0]?.message}`,
       );
+      // Its BFD session runs, and is not Up: nobody answers there either.
+      expect(
+        await eventually(`the BFD gauge for slow on ${n}`, () =>
+          speakerMetric(n, 'barelb_speaker_bfd_session_up{peer="slow"}'),
+        ),
+      ).toBe(0);
     }
     // Gone: its statuses go with it.
     await kubectl([
@@ -290,6 +315,12 @@ spec: {receiveInterval: 300, transmitInterval: 300}
         `slow-${n} deleted`,
         async () => ((await sessionStatus(`slow-${n}`)) === undefined ? true : undefined),
         60_000,
+      );
+    for (const n of lab.nodes)
+      await eventually(`no BFD gauge for slow on ${n}`, async () =>
+        (await speakerMetric(n, 'barelb_speaker_bfd_session_up{peer="slow"}')) === undefined
+          ? true
+          : undefined,
       );
   }, 300_000);
 

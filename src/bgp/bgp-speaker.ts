@@ -22,6 +22,7 @@ import {
   type SettingsResult,
   sessionSettings,
 } from './session-settings.js';
+import type { BgpMessage } from './wire/messages.js';
 
 export type PeerState = 'connecting' | 'established' | 'down' | 'refused';
 
@@ -33,6 +34,10 @@ export interface BgpSpeakerOptions {
   readonly restarting?: boolean;
   /** Each peer's state as it changes, with why (for status conditions, Events and metrics). */
   readonly onPeerState?: (peer: string, state: PeerState, reason: string) => void;
+  /** Each BGP message sent to a peer (metrics). */
+  readonly onMessageSent?: (peer: string, type: BgpMessage['type']) => void;
+  /** A peer's BFD session state as it changes; undefined once it has no BFD session (metrics). */
+  readonly onBfdState?: (peer: string, state: BfdStateName | undefined) => void;
 }
 
 interface Running {
@@ -77,6 +82,7 @@ export class BgpSpeaker {
   private onBfd(name: string, state: BfdStateName, diag: number): void {
     const before = this.bfdStates.get(name);
     this.bfdStates.set(name, state);
+    if (before !== state) this.opts.onBfdState?.(name, state);
     if (before !== undefined && before !== state)
       this.opts.log.info(
         { event: 'bfd_state', peer: name, state, was: before, diag },
@@ -164,6 +170,8 @@ export class BgpSpeaker {
           // stop) must not overwrite what the peer's state is now (Refused, or a new session's).
           onEstablished: (n) => current() && this.opts.onPeerState?.(name, 'established', agreedTerms(n)),
           onDown: (reason) => current() && this.opts.onPeerState?.(name, 'down', reason),
+          // What was sent was sent, by an old session too.
+          onSent: (type) => this.opts.onMessageSent?.(name, type),
         },
       );
       const current = (): boolean => this.running.get(name)?.session === session;
@@ -180,6 +188,11 @@ export class BgpSpeaker {
     }
 
     this.bfd.set([...this.running.values()].flatMap((r) => (r.bfd ? [r.bfd] : [])));
+    for (const name of [...this.bfdStates.keys()])
+      if (!this.running.get(name)?.bfd) {
+        this.bfdStates.delete(name);
+        this.opts.onBfdState?.(name, undefined);
+      }
 
     for (const peer of plan.sessions) {
       const r = this.running.get(peer.name);

@@ -14,6 +14,7 @@ import { planBgp, waitingPeers } from '../bgp/bgp-plan.js';
 import { BgpSpeaker, type PeerState } from '../bgp/bgp-speaker.js';
 import { peerPassword } from '../bgp/peer-password.js';
 import type { NodeAddresses } from '../bgp/session-settings.js';
+import type { BgpMessage } from '../bgp/wire/messages.js';
 import {
   API_VERSION,
   BFD_PROFILE,
@@ -44,6 +45,15 @@ import { PasswordSecrets } from './password-secrets.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
 
 type AnyObject = KubernetesObject & Record<string, unknown>;
+
+/** Every BGP message type, to drop a removed peer's message counters. */
+const MESSAGE_TYPES: readonly BgpMessage['type'][] = [
+  'open',
+  'update',
+  'notification',
+  'keepalive',
+  'route-refresh',
+];
 
 /** What one election gives BGP mode: the same views layer 2's plan was made from. */
 export interface BgpRound {
@@ -163,6 +173,11 @@ export class SpeakerBgp {
       log: this.d.log.child({ component: 'bgp' }),
       restarting,
       onPeerState: (peer, state, reason) => this.onPeerState(peer, state, reason),
+      onMessageSent: (peer, type) => this.d.metrics.bgpMessagesSent.inc({ peer, type }),
+      onBfdState: (peer, state) =>
+        state === undefined
+          ? this.d.metrics.bfdSessionUp.remove({ peer })
+          : this.d.metrics.bfdSessionUp.set({ peer }, state === 'Up' ? 1 : 0),
     });
   }
 
@@ -272,6 +287,7 @@ export class SpeakerBgp {
         this.views.delete(peer);
         this.peerAddresses.delete(peer);
         this.d.metrics.bgpSessionUp.remove({ peer });
+        for (const type of MESSAGE_TYPES) this.d.metrics.bgpMessagesSent.remove({ peer, type });
       }
     for (const name of staleSessionStatuses(this.statusFields(), this.o.node, sessions)) {
       if (this.deleting.has(name)) continue;

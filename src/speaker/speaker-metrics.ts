@@ -91,6 +91,18 @@ export function speakerMetrics(registry: Registry) {
       labelNames: ['peer'] as const,
       registers,
     }),
+    bgpMessagesSent: new Counter({
+      name: 'barelb_speaker_bgp_messages_sent_total',
+      help: 'BGP mode: messages sent to the peer by type (open, update, keepalive, notification)',
+      labelNames: ['peer', 'type'] as const,
+      registers,
+    }),
+    bfdSessionUp: new Gauge({
+      name: 'barelb_speaker_bfd_session_up',
+      help: 'BGP mode: 1 while the BFD session with the peer is Up, else 0; absent for a peer without BFD',
+      labelNames: ['peer'] as const,
+      registers,
+    }),
   };
   for (const reason of RESPONDER_DROP_REASONS) m.dropped.inc({ reason }, 0);
   return m;

@@ -41,6 +41,8 @@ export interface SessionOptions {
 export interface SessionEvents {
   onEstablished?(session: Negotiated): void;
   onDown?(reason: string, wasEstablished: boolean): void;
+  /** Each message written to the peer (for the messages-sent metric). */
+  onSent?(type: BgpMessage['type']): void;
 }
 
 export class BgpSession {
@@ -253,6 +255,7 @@ export class BgpSession {
     const s = this.socket;
     if (!s || s.destroyed || this.silent) return;
     s.write(encodeMessage(m, this.ctx));
+    this.events.onSent?.(m.type);
   }
 
   private closeSocket(): void {
