@@ -86,6 +86,8 @@ describe('BGP sessions with BIRD 2', () => {
 
   it("eBGP multi-hop: a BIRD two hops away, behind the lab router, gets both nodes' routes", async () => {
     // BIRD in the namespace behind the lab router: the sessions cross a forwarding hop (TTL 64 - 1).
+    // BareLB sends every session with the kernel's TTL (64), so ebgpMultiHop changes nothing on its
+    // side; what this shows is that a router two hops away, configured for multi-hop, gets its routes.
     const far = await startBird(
       lab,
       ROUTER_ASN,

@@ -80,6 +80,8 @@ export class BgpSpeaker {
    * when the peer answers.
    */
   private onBfd(name: string, state: BfdStateName, diag: number): void {
+    // A state the worker sent before it learned the session is gone is old news.
+    if (!this.running.get(name)?.bfd) return;
     const before = this.bfdStates.get(name);
     this.bfdStates.set(name, state);
     if (before !== state) this.opts.onBfdState?.(name, state);

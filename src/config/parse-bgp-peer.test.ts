@@ -192,6 +192,12 @@ describe('parseBgpPeer: refused, with the field and why', () => {
       msg: /80 bytes/,
     },
     {
+      name: 'password of 41 characters but 82 bytes (UTF-8)',
+      spec: { ...base, password: 'é'.repeat(41) },
+      path: 'spec.password',
+      msg: /80 bytes/,
+    },
+    {
       name: 'multi-hop on iBGP',
       spec: { ...base, peerASN: 64512, ebgpMultiHop: true },
       path: 'spec.ebgpMultiHop',

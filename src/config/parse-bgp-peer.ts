@@ -77,7 +77,7 @@ export function parseBgpPeer(raw: unknown): BgpPeerParse {
       ConfigErrorReason.InvalidField,
       'set password or passwordSecret, not both',
     );
-  if (password !== undefined && password.length > 80)
+  if (password !== undefined && Buffer.byteLength(password, 'utf8') > 80)
     sink.add('spec.password', ConfigErrorReason.InvalidField, 'a TCP MD5 key is at most 80 bytes (Linux)');
 
   const bfdProfile = readString(s.bfdProfile, 'spec.bfdProfile', sink) || undefined;

@@ -135,7 +135,11 @@ export class SpeakerBgp {
     this.logErrors(config.errors);
     this.tellErrors(config.errors);
     // Layer-2-only clusters stop here, before anything costs per Service.
-    if (config.peers.size === 0 && config.waiting.size === 0 && this.speaker === undefined) return;
+    if (config.peers.size === 0 && config.waiting.size === 0 && this.speaker === undefined) {
+      // The last waiting peer is gone: so are the Refused statuses this node wrote for it.
+      if (this.views.size > 0) this.deleteStale(new Set());
+      return;
+    }
     const inputs = bgpInputs(this.o.node, r.nodes, r.ownFacts, r.services, r.checks);
     // A peer waiting for its BFDProfile says so in its status on every node it picks.
     const waiting = waitingPeers(inputs.self, config);
@@ -145,7 +149,7 @@ export class SpeakerBgp {
     }
     const held = waiting.map((w) => w.peer.name);
     if (config.peers.size === 0 && this.speaker === undefined) {
-      if (held.length > 0) this.deleteStale(new Set(held));
+      if (held.length > 0 || this.views.size > 0) this.deleteStale(new Set(held));
       return;
     }
     const secrets = this.secrets.view(config.peers.values());

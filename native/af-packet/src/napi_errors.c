@@ -51,8 +51,11 @@ napi_value throw_type(napi_env env, const char *msg) {
 }
 
 bool get_string_arg(napi_env env, napi_value v, char *buf, size_t size, size_t *len, const char *what) {
-  size_t n = 0;
-  if (napi_get_value_string_utf8(env, v, buf, size, &n) == napi_ok && n > 0 && n < size - 1) {
+  // The whole string's length first: a copy stops short of a UTF-8 character that does not fit,
+  // so the copied length alone cannot tell a string that fits from one cut short.
+  size_t full = 0, n = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &full) == napi_ok && full > 0 && full < size - 1 &&
+      napi_get_value_string_utf8(env, v, buf, size, &n) == napi_ok && n == full) {
     if (len) *len = n;
     return true;
   }

@@ -13,5 +13,5 @@ napi_value throw_errno(napi_env env, const char *syscall, const char *detail, in
 // Throws a TypeError (code ERR_INVALID_ARG_TYPE); returns NULL.
 napi_value throw_type(napi_env env, const char *msg);
 // Reads v, a string of 1 to size - 2 bytes, into buf (NUL-terminated) and its length into *len; false,
-// with a TypeError(what) thrown, for anything else (not a string, empty, or too long to tell apart).
+// with a TypeError(what) thrown, for anything else (not a string, empty, or longer).
 bool get_string_arg(napi_env env, napi_value v, char *buf, size_t size, size_t *len, const char *what);

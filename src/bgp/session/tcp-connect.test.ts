@@ -18,6 +18,12 @@ describe('md5Socket', () => {
   it.each([
     { name: 'an empty key', args: ['198.18.0.240', ''], want: /key must be a string of 1 to 80 bytes/ },
     { name: 'an 81-byte key', args: ['198.18.0.240', 'k'.repeat(81)], want: /1 to 80 bytes/ },
+    // 82 bytes in 41 characters: a copy would stop at 80, on a character boundary, and look whole.
+    {
+      name: 'an 82-byte key of 2-byte characters',
+      args: ['198.18.0.240', 'é'.repeat(41)],
+      want: /1 to 80 bytes/,
+    },
     { name: 'no peer address', args: ['', 'k'], want: /peerAddress must be an address/ },
     { name: 'a peer that is no address', args: ['router', 'k'], want: /peerAddress/ },
     { name: 'a source of the other family', args: ['198.18.0.240', 'k', '::1'], want: /localAddress/ },
