@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../cluster/binaries.js';
 import { labPaths } from '../cluster/lab-paths.js';
-import { BARELB_STOP_BOUND_MS, controllerSpec, speakerSpec } from './barelb-specs.js';
+import { BARELB_STOP_BOUND_MS, controllerSpec, RUNTIME_ENV, speakerSpec } from './barelb-specs.js';
 
 const paths = labPaths('/state', '/bin');
 
@@ -24,5 +27,20 @@ describe('BareLB processes carry the stop bound, so a shutdown that needs SIGKIL
     ['speaker', speakerSpec('blb0-n1', 'n1', paths, '/k', '/key')],
   ])('%s', (_what, spec) => {
     expect(spec.stopBoundMs).toBe(BARELB_STOP_BOUND_MS);
+  });
+});
+
+describe('host-process components get the image environment', () => {
+  // The runtime stage's ENV: the last ENV instruction of the Dockerfile, with its continuation lines.
+  const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+  const envBlock = dockerfile.slice(dockerfile.lastIndexOf('\nENV ')).split(/\n(?!\s)/)[1] ?? '';
+  it.each(Object.entries(RUNTIME_ENV))('%s=%s is in the Dockerfile', (name, value) => {
+    expect(envBlock).toMatch(new RegExp(`\\b${name}=${value}\\b`));
+  });
+  it.each([
+    ['controller', controllerSpec('blb0-cp', paths, '/k', 1)],
+    ['speaker', speakerSpec('blb0-n1', 'n1', paths, '/k', '/key')],
+  ])('%s', (_what, spec) => {
+    expect(spec.env).toEqual(RUNTIME_ENV);
   });
 });

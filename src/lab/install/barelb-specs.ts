@@ -27,6 +27,9 @@ export const NODE_FLAGS = {
   speaker: ['--max-semi-space-size=1', '--optimize-for-size'],
 } as const;
 
+/** The image's ENV (Dockerfile), so host-process components run as the image does. */
+export const RUNTIME_ENV = { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' } as const;
+
 /**
  * How to run this checkout's `barelb` CLI: the built JavaScript when `dist/` exists and is what we
  * run from, otherwise the TypeScript sources through tsx, so the lab works without a build step.
@@ -57,7 +60,7 @@ export function controllerSpec(ns: string, paths: LabPaths, kubeconfig: string, 
       `--metrics-addr=127.0.0.1:${7471 + replica}`,
       `--identity=${name}`,
     ],
-    env: { NODE_ENV: 'production' },
+    env: { ...RUNTIME_ENV },
     logFile: join(paths.logs, `${name}.log`),
     stopBoundMs: BARELB_STOP_BOUND_MS,
   };
@@ -85,7 +88,7 @@ export function speakerSpec(
       // The node's pod bridge is not where clients are.
       '--exclude-interfaces=cbr0',
     ],
-    env: { NODE_ENV: 'production' },
+    env: { ...RUNTIME_ENV },
     logFile: join(paths.logs, `speaker-${node}.log`),
     stopBoundMs: BARELB_STOP_BOUND_MS,
   };
