@@ -4,7 +4,9 @@
  * 2. start-up: with the controller stopped, one Service waits; time controller start -> its IP
  *    (BENCH_START_ROUNDS rounds, each a fresh process);
  * 3. loaded: BENCH_SERVICES LoadBalancer Services (32 creates in flight), all with IPs, then settle;
- *    speaker and controller RSS, sampled over BENCH_SETTLE_S seconds (last sample and the highest).
+ *    speaker and controller RSS, sampled over BENCH_SETTLE_S (40) seconds (last sample and the
+ *    highest): long enough for idle API connections to close (15 s) and the controller's heap trim
+ *    (20 s after its queue drains) to follow, so the last sample is the steady state.
  * RSS is VmRSS from /proc of the real processes (the lab's recorded pids). Host-process nodes: the
  * controller and speakers run as plain processes with deploy/'s V8 flags (NODE_FLAGS), so start ->
  * first IP is the process's own start-up, not a Pod's scheduling and container start.
@@ -21,7 +23,7 @@ import { rssText, sampleRss } from './rss-sampling.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
 const START_ROUNDS = Number(process.env.BENCH_START_ROUNDS ?? 5);
-const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 20);
+const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 40);
 const NODES = Number(process.env.BENCH_NODES ?? 1);
 
 const svc = (name: string, ns: string): V1Service => ({

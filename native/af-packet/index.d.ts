@@ -1,4 +1,4 @@
-// The Linux socket calls Node has no API for: AF_PACKET frames for ARP and NDP, TCP MD5 for BGP.
+// The Linux calls Node has no API for: AF_PACKET and TCP MD5 sockets, and handing the C heap back to the kernel.
 
 /** An open AF_PACKET socket bound to one interface (opaque; anything else passed as a handle is a TypeError). */
 export type Handle = { readonly __afPacket: unique symbol };
@@ -40,3 +40,9 @@ export function close(handle: Handle): void;
  * address), or a TypeError for bad arguments.
  */
 export function md5Socket(peerAddress: string, key: string, localAddress?: string): number;
+
+/**
+ * Gives the C heap's free pages back to the kernel (glibc's malloc_trim(0)). Returns true when memory
+ * was released, false when none was or the C library has no malloc_trim (musl).
+ */
+export function heapTrim(): boolean;

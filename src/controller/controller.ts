@@ -36,6 +36,8 @@ export interface ControllerDeps {
   readonly isLeader: () => boolean;
   /** Concurrent reconciles (client-go's worker count). */
   readonly workers: number;
+  /** Called whenever the work queue drains (the shell trims the C heap after a quiet spell). */
+  readonly onDrained?: () => void;
 }
 
 const CONFIG_KEY = '@config';
@@ -246,6 +248,7 @@ export class Controller {
         this.queue.addRateLimited(key);
       } finally {
         this.queue.done(key);
+        if (!this.queue.busy) this.d.onDrained?.();
       }
     }
   }

@@ -10,6 +10,7 @@ import { loadKubeApi } from '../k8s/load-kube-api.js';
 import { apiPoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { apiServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { startHttpServer } from '../metrics/http-server.js';
+import { HeapTrimmer } from '../runtime/heap-trim.js';
 import { stopSignal } from '../runtime/stop-signal.js';
 import { Controller } from './controller.js';
 import { controllerMetrics } from './controller-metrics.js';
@@ -47,6 +48,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     // Called only once events flow, after the controller exists.
     () => controller.busy,
   );
+  const heap = new HeapTrimmer(clock, log.child({ component: 'heap' }));
   const controller: Controller = new Controller({
     api,
     log: log.child({ component: 'controller' }),
@@ -59,6 +61,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
     namespace: opts.namespace,
     isLeader: () => elector?.isLeader() ?? false,
     workers: opts.workers,
+    onDrained: () => heap.workEnded(),
   });
   let synced = false;
   const server = await startHttpServer(
@@ -113,6 +116,7 @@ export async function runController(opts: ControllerOptions, log: Logger): Promi
   const sig = await signal.stopped;
   log.info({ event: 'shutdown', signal: sig }, 'shutting down');
   await elector.stop();
+  heap.stop();
   await controller.stop();
   // After the Lease is released: a successor takes over while the last Events are written.
   await events.stop();
