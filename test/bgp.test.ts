@@ -346,58 +346,62 @@ describe('BGP sessions with FRR', () => {
       `neighbor ${lab.nodeIp(first)} remote-as ${ROUTER_ASN}`,
       `neighbor ${lab.nodeIp(second)} remote-as ${FOUR_OCTET}`,
     ]);
-    const ad = { metadata: { name: 'pref' }, spec: { localPref: 250, communities: ['64512:7'] } };
-    await speakPlanned(
-      first,
-      { peers: [routerPeer({ myASN: ROUTER_ASN })], advertisements: [ad] },
-      twoServices(),
-      {
-        name: `bgp-ibgp-${first}`,
-      },
-    );
-    await speakPlanned(
-      second,
-      { peers: [routerPeer({ myASN: FOUR_OCTET })], advertisements: [ad] },
-      twoServices(),
-      {
-        name: `bgp-as4-${second}`,
-      },
-    );
-    const neighbors = await eventually('both Established', async () => {
-      const s = (await router.json('show bgp neighbors json')) as Record<
-        string,
-        { bgpState?: string; remoteAs?: number; localAs?: number; nbrInternalLink?: boolean }
-      >;
-      return lab.nodes.every((n) => s[lab.nodeIp(n)]?.bgpState === 'Established') ? s : undefined;
-    });
-    expect(neighbors[lab.nodeIp(first)]).toMatchObject({ remoteAs: ROUTER_ASN, nbrInternalLink: true });
-    expect(neighbors[lab.nodeIp(second)]).toMatchObject({ remoteAs: FOUR_OCTET });
-    type Path = {
-      aspath?: { string?: string };
-      locPrf?: number;
-      peer?: { peerId?: string };
-      community?: { string?: string };
-    };
-    const paths = await eventually(`${subnet()}.30/32 from both nodes`, async () => {
-      const r = (await router.json(`show ip bgp ${subnet()}.30/32 json`)) as { paths?: Path[] };
-      return r.paths?.length === 2 ? r.paths : undefined;
-    });
-    const from = (n: string) => paths.find((p) => p.peer?.peerId === lab.nodeIp(n));
-    // iBGP: no AS of ours prepended (FRR prints an empty AS_PATH as "Local"), and the advertisement's
-    // LOCAL_PREF carried.
-    expect(from(first)).toMatchObject({
-      aspath: { string: 'Local' },
-      locPrf: 250,
-      community: { string: '64512:7' },
-    });
-    // eBGP from a 4-octet AS: the AS in the path (that LOCAL_PREF goes to iBGP only is wireRoute's
-    // unit test: FRR would ignore one from an external peer anyway).
-    expect(from(second)?.aspath?.string).toBe(String(FOUR_OCTET));
-    for (const c of [`bgp-ibgp-${first}`, `bgp-as4-${second}`]) await lab.stopComponent(c);
-    await router.vtysh([
-      'configure terminal',
-      `router bgp ${ROUTER_ASN}`,
-      ...lab.nodes.map((n) => `neighbor ${lab.nodeIp(n)} remote-as ${NODE_ASN}`),
-    ]);
+    // Restored whatever happens: the later tests in this file expect the router's usual neighbours.
+    try {
+      const ad = { metadata: { name: 'pref' }, spec: { localPref: 250, communities: ['64512:7'] } };
+      await speakPlanned(
+        first,
+        { peers: [routerPeer({ myASN: ROUTER_ASN })], advertisements: [ad] },
+        twoServices(),
+        {
+          name: `bgp-ibgp-${first}`,
+        },
+      );
+      await speakPlanned(
+        second,
+        { peers: [routerPeer({ myASN: FOUR_OCTET })], advertisements: [ad] },
+        twoServices(),
+        {
+          name: `bgp-as4-${second}`,
+        },
+      );
+      const neighbors = await eventually('both Established', async () => {
+        const s = (await router.json('show bgp neighbors json')) as Record<
+          string,
+          { bgpState?: string; remoteAs?: number; localAs?: number; nbrInternalLink?: boolean }
+        >;
+        return lab.nodes.every((n) => s[lab.nodeIp(n)]?.bgpState === 'Established') ? s : undefined;
+      });
+      expect(neighbors[lab.nodeIp(first)]).toMatchObject({ remoteAs: ROUTER_ASN, nbrInternalLink: true });
+      expect(neighbors[lab.nodeIp(second)]).toMatchObject({ remoteAs: FOUR_OCTET });
+      type Path = {
+        aspath?: { string?: string };
+        locPrf?: number;
+        peer?: { peerId?: string };
+        community?: { string?: string };
+      };
+      const paths = await eventually(`${subnet()}.30/32 from both nodes`, async () => {
+        const r = (await router.json(`show ip bgp ${subnet()}.30/32 json`)) as { paths?: Path[] };
+        return r.paths?.length === 2 ? r.paths : undefined;
+      });
+      const from = (n: string) => paths.find((p) => p.peer?.peerId === lab.nodeIp(n));
+      // iBGP: no AS of ours prepended (FRR prints an empty AS_PATH as "Local"), and the advertisement's
+      // LOCAL_PREF carried.
+      expect(from(first)).toMatchObject({
+        aspath: { string: 'Local' },
+        locPrf: 250,
+        community: { string: '64512:7' },
+      });
+      // eBGP from a 4-octet AS: the AS in the path (that LOCAL_PREF goes to iBGP only is wireRoute's
+      // unit test: FRR would ignore one from an external peer anyway).
+      expect(from(second)?.aspath?.string).toBe(String(FOUR_OCTET));
+    } finally {
+      for (const c of [`bgp-ibgp-${first}`, `bgp-as4-${second}`]) await lab.stopComponent(c).catch(() => {});
+      await router.vtysh([
+        'configure terminal',
+        `router bgp ${ROUTER_ASN}`,
+        ...lab.nodes.map((n) => `neighbor ${lab.nodeIp(n)} remote-as ${NODE_ASN}`),
+      ]);
+    }
   }, 90_000);
 });

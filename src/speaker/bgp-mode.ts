@@ -208,6 +208,8 @@ export class SpeakerBgp {
   private tellErrors(errors: Parameters<typeof configErrorEvents>[1]): void {
     const r = configErrorEvents(this.toldErrors, errors, this.o.node);
     this.toldErrors = r.seen;
+    // Every plan passes here; most have nothing new to tell.
+    if (r.events.length === 0) return;
     const informers: Record<string, ResilientInformer<AnyObject>> = {
       BGPPeer: this.peers,
       BGPAdvertisement: this.ads,
