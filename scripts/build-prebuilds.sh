@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the native addon (AF_PACKET and TCP MD5 sockets) for every platform the npm package ships it for, so `npm i -g barelb`
+# Compiles the native addon (AF_PACKET and TCP MD5 sockets, malloc_trim) for every platform the npm package ships it for, so `npm i -g barelb`
 # needs no compiler: native/af-packet/prebuilds/linux-x64/ and linux-arm64/ (cross-compiled with
 # Debian's gcc-aarch64-linux-gnu). Run by `npm pack` (prepack), and by the Dockerfile for the image's
 # CPU alone. The addon is plain C against N-API 8, so one binary per CPU serves every Node version from

@@ -339,15 +339,15 @@ describe('BGP sessions with FRR', () => {
   it('iBGP with LOCAL_PREF from one node and a 4-octet ASN from the other, against the same router', async () => {
     const [first = '', second = ''] = lab.nodes;
     const FOUR_OCTET = 4_200_000_001;
-    // The router takes the first node as an internal peer and the second as one in a 4-octet AS.
-    await router.vtysh([
-      'configure terminal',
-      `router bgp ${ROUTER_ASN}`,
-      `neighbor ${lab.nodeIp(first)} remote-as ${ROUTER_ASN}`,
-      `neighbor ${lab.nodeIp(second)} remote-as ${FOUR_OCTET}`,
-    ]);
     // Restored whatever happens: the later tests in this file expect the router's usual neighbours.
     try {
+      // The router takes the first node as an internal peer and the second as one in a 4-octet AS.
+      await router.vtysh([
+        'configure terminal',
+        `router bgp ${ROUTER_ASN}`,
+        `neighbor ${lab.nodeIp(first)} remote-as ${ROUTER_ASN}`,
+        `neighbor ${lab.nodeIp(second)} remote-as ${FOUR_OCTET}`,
+      ]);
       const ad = { metadata: { name: 'pref' }, spec: { localPref: 250, communities: ['64512:7'] } };
       await speakPlanned(
         first,
@@ -397,11 +397,14 @@ describe('BGP sessions with FRR', () => {
       expect(from(second)?.aspath?.string).toBe(String(FOUR_OCTET));
     } finally {
       for (const c of [`bgp-ibgp-${first}`, `bgp-as4-${second}`]) await lab.stopComponent(c).catch(() => {});
-      await router.vtysh([
-        'configure terminal',
-        `router bgp ${ROUTER_ASN}`,
-        ...lab.nodes.map((n) => `neighbor ${lab.nodeIp(n)} remote-as ${NODE_ASN}`),
-      ]);
+      // A failure here must not hide the test's own.
+      await router
+        .vtysh([
+          'configure terminal',
+          `router bgp ${ROUTER_ASN}`,
+          ...lab.nodes.map((n) => `neighbor ${lab.nodeIp(n)} remote-as ${NODE_ASN}`),
+        ])
+        .catch((err: unknown) => console.error('could not restore the router neighbours:', err));
     }
   }, 90_000);
 });

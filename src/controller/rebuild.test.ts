@@ -16,6 +16,10 @@ const svc = (name: string, created: string, ingress: string[], lbClass?: string)
   status: { loadBalancer: { ingress: ingress.map((ip) => ({ ip })) } },
 });
 
+/** As the controller's cache holds it: the API server's RFC 3339 text, not a Date (k8s/trim.ts). */
+const asText = (s: V1Service, created: string): V1Service =>
+  ({ ...s, metadata: { ...s.metadata, creationTimestamp: created } }) as unknown as V1Service;
+
 describe('rebuildAllocator', () => {
   it.each([
     {
@@ -27,6 +31,19 @@ describe('rebuildAllocator', () => {
       name: 'two claim one address (a hand edit): the older keeps it, whatever the list order',
       services: [svc('young', '2026-03-01', ['198.18.0.1']), svc('old', '2026-01-01', ['198.18.0.1'])],
       want: { assigned: 1, refused: ['default/young'], held: { old: '198.18.0.1' }, next: '198.18.0.0' },
+    },
+    {
+      name: 'created in the same second (a burst): the first by namespace/name keeps it, whatever the list order',
+      services: [svc('b', '2026-01-01', ['198.18.0.1']), svc('a', '2026-01-01', ['198.18.0.1'])],
+      want: { assigned: 1, refused: ['default/b'], held: { a: '198.18.0.1' }, next: '198.18.0.0' },
+    },
+    {
+      name: 'timestamps as the API server writes them sort by time',
+      services: [
+        asText(svc('late', '2026-01-01', ['198.18.0.1']), '2026-01-01T10:00:00Z'),
+        asText(svc('early', '2026-01-01', ['198.18.0.1']), '2026-01-01T09:59:59Z'),
+      ],
+      want: { assigned: 1, refused: ['default/late'], held: { early: '198.18.0.1' }, next: '198.18.0.0' },
     },
     {
       name: 'another class and Services without addresses are not restored',

@@ -1,4 +1,4 @@
-// The addon's entry point: the Linux socket calls Node has no API for, one file per kind of socket.
+// The addon's entry point: the Linux calls Node has no API for, one file per kind of call.
 //   af_packet.c  raw Ethernet sockets for the layer-2 speaker's ARP and NDP
 //   tcp_md5.c    TCP sockets with an RFC 2385 MD5 key, for BGP peers with a password
 //   malloc_trim.c  gives the C heap's free pages back to the kernel (the controller, after a burst)

@@ -5,18 +5,18 @@
 // held about 6 MiB of such pages).
 #include "malloc_trim.h"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
+#include <stddef.h>
 
-// heapTrim(): true when memory went back to the kernel, false when none did or the C library
-// (musl, for one) has no malloc_trim.
+// Weak, so the addon still loads where the C library has no malloc_trim: the prebuilds are compiled
+// against glibc and picked by CPU alone, and musl (Alpine) would otherwise refuse the whole addon for
+// this one symbol, AF_PACKET and TCP MD5 with it. There the symbol is NULL and nothing is trimmed.
+extern int malloc_trim(size_t pad) __attribute__((weak));
+
+// heapTrim(): true when memory went back to the kernel, false when none did or there is no
+// malloc_trim.
 napi_value heap_trim(napi_env env, napi_callback_info info) {
   (void)info;
-  bool released = false;
-#if defined(__GLIBC__)
-  released = malloc_trim(0) == 1;
-#endif
+  bool released = malloc_trim != NULL && malloc_trim(0) == 1;
   napi_value result;
   if (napi_get_boolean(env, released, &result) != napi_ok) return NULL;
   return result;
