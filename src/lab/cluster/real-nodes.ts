@@ -23,7 +23,7 @@ import {
 } from './node-runtime-files.js';
 import { kubeProxySpec, waitKubeProxy } from './node-specs.js';
 import type { ProcessTable } from './process-table.js';
-import { pidsInNamespace } from './processes.js';
+import { isAlive, pidsInNamespace } from './processes.js';
 import { waitFor } from './readiness.js';
 import {
   containerdSpec,
@@ -62,6 +62,9 @@ export interface RealNodesDeps {
  * A halt kills all of it at once (kubelet, containerd, shims, containers); a boot starts containerd and
  * the kubelet again, which bring the node's pods back as after a power cut.
  */
+/** A kubelet that exits before its node is Ready is started again, at most this many times in all. */
+const KUBELET_START_ATTEMPTS = 3;
+
 export class RealNodes implements NodeAgents {
   private snapshotter: Promise<Snapshotter> | undefined;
 
@@ -101,9 +104,24 @@ export class RealNodes implements NodeAgents {
   }
 
   async waitReady(node: LabNode): Promise<void> {
+    const { processes, progress, paths } = this.deps;
     const core = this.deps.kubeConfig().makeApiClient(CoreV1Api);
-    await waitFor(`node ${node.name} Ready`, () => nodeReady(core, node.name), 180_000, this.deps.paths.logs);
-    await waitKubeProxy(node, this.deps.paths.logs);
+    let restarts = 0;
+    const ready = async () => {
+      // Every kubelet binds its device-plugin socket at one host path (--root-dir does not move it),
+      // and one of several starting together can lose that race and exit: "Failed to start
+      // ContainerManager ... kubelet.sock: bind: address already in use" (a CI run on 2026-12-04).
+      // Started again alone, it binds.
+      const kubelet = processes.inNamespace(node.ns).find((r) => r.name === `kubelet-${node.name}`);
+      if (kubelet && !isAlive(kubelet.pid) && restarts < KUBELET_START_ATTEMPTS - 1) {
+        restarts++;
+        progress(`${node.name}: the kubelet exited while starting (see its log); starting it again`);
+        await processes.startAgainIfDead(kubelet);
+      }
+      return nodeReady(core, node.name);
+    };
+    await waitFor(`node ${node.name} Ready`, ready, 180_000, paths.logs);
+    await waitKubeProxy(node, paths.logs);
   }
 
   halt(node: LabNode): Promise<void> {
