@@ -12,7 +12,7 @@ export const HEAP_TRIM_QUIET_MS = 20_000;
 /**
  * Hands the C heap's free pages back to the kernel once a burst of work is over, as Go's scavenger
  * returns a Go program's unused heap: glibc keeps pages freed in the middle of an arena resident.
- * In a lab controller with 1,000 Services, malloc_trim(0) took RssAnon from 31.6 to 24.9 MiB; idle,
+ * In a lab controller with 1,000 Services, malloc_trim(0) took RssAnon from 30.9 to 24.3 MiB; idle,
  * or in the speaker, it released 0.2-0.3 MiB, so only the controller uses it (issue 14).
  * `workEnded()` (re)arms one timer: a new burst before it fires puts the trim off again.
  */
