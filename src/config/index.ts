@@ -8,7 +8,7 @@ export {
 export { type CommunityValue, formatCommunity, parseCommunity } from './bgp-community.js';
 export type * from './bgp-types.js';
 export { type BgpObjects, buildBgpConfig } from './build-bgp-config.js';
-export { buildConfig } from './build-config.js';
+export { buildConfig, compareNames } from './build-config.js';
 export { ConfigErrorReason, type ErrorSink, errorsOf, formatConfigError, isWarning } from './config-error.js';
 export * from './crd-types.js';
 export { interfaceNameProblem } from './interface-name.js';

@@ -1,6 +1,6 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { type Allocator, serviceRequestFrom } from '../allocator/index.js';
-import { compareNames } from '../config/build-config.js';
+import { compareNames } from '../config/index.js';
 import { type Address, parseAddress } from '../net/address.js';
 import { isOurs, serviceKey, statusIps } from './service-class.js';
 

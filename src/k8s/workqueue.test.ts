@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.js';
-import { WorkQueue } from './workqueue.js';
+import { DEFAULT_BACKOFF, WorkQueue } from './workqueue.js';
 
 describe('WorkQueue', () => {
   it('collapses duplicates and keeps order', async () => {
@@ -79,5 +79,56 @@ describe('WorkQueue', () => {
     expect(await pending).toBeUndefined();
     q.add('late');
     expect(await q.get()).toBeUndefined();
+  });
+
+  type Step = { add: string } | { get: true } | { done: string } | { retry: string } | { tick: number };
+  it.each<{ name: string; steps: Step[]; drained: number }>([
+    { name: 'nothing processed', steps: [{ add: 'a' }], drained: 0 },
+    { name: 'one key processed', steps: [{ add: 'a' }, { get: true }, { done: 'a' }], drained: 1 },
+    {
+      name: 'a burst drains once, at its end',
+      steps: [{ add: 'a' }, { add: 'b' }, { get: true }, { done: 'a' }, { get: true }, { done: 'b' }],
+      drained: 1,
+    },
+    {
+      name: 'two workers: the first done leaves the other key processing',
+      steps: [{ add: 'a' }, { add: 'b' }, { get: true }, { get: true }, { done: 'a' }, { done: 'b' }],
+      drained: 1,
+    },
+    {
+      name: 'a key re-added while processed is queued again, so not drained',
+      steps: [{ add: 'a' }, { get: true }, { add: 'a' }, { done: 'a' }],
+      drained: 0,
+    },
+    {
+      name: 'a failed key waiting out its backoff does not hold the drain back',
+      steps: [{ add: 'a' }, { get: true }, { retry: 'a' }, { done: 'a' }],
+      drained: 1,
+    },
+    {
+      name: 'its retry is a new burst that drains again',
+      steps: [
+        { add: 'a' },
+        { get: true },
+        { retry: 'a' },
+        { done: 'a' },
+        { tick: 5 },
+        { get: true },
+        { done: 'a' },
+      ],
+      drained: 2,
+    },
+  ])('calls onDrained when done leaves it idle: $name', async ({ steps, drained }) => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const q = new WorkQueue(clock, DEFAULT_BACKOFF, () => calls++);
+    for (const s of steps) {
+      if ('add' in s) q.add(s.add);
+      else if ('get' in s) await q.get();
+      else if ('done' in s) q.done(s.done);
+      else if ('retry' in s) q.addRateLimited(s.retry);
+      else await clock.advance(s.tick);
+    }
+    expect(calls).toBe(drained);
   });
 });

@@ -23,9 +23,14 @@ export class WorkQueue {
   private waiters: ((key: string | undefined) => void)[] = [];
   private shuttingDown = false;
 
+  /**
+   * @param onDrained called each time `done` leaves the queue idle (nothing queued, nothing being
+   *   processed): the end of a burst, which the controller's shell uses to trim the C heap.
+   */
   constructor(
     private readonly clock: Clock,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
+    private readonly onDrained: () => void = () => {},
   ) {}
 
   add(key: string): void {
@@ -87,6 +92,7 @@ export class WorkQueue {
       this.dirty.delete(key);
       this.add(key);
     }
+    if (!this.busy) this.onDrained();
   }
 
   /** True while keys are queued or being processed (keys in backoff do not count). */

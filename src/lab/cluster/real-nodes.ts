@@ -6,6 +6,7 @@ import type { LabAddresses } from './addressing.js';
 import { run } from './command.js';
 import { nodeKubeconfig } from './control-plane.js';
 import { nodeTimingFrom } from './control-plane-specs.js';
+import { shouldRestartKubelet } from './kubelet-restart.js';
 import { LabError } from './lab-error.js';
 import { type LabImage, labImages, pickImage } from './lab-images.js';
 import { bin, type LabPaths } from './lab-paths.js';
@@ -62,9 +63,6 @@ export interface RealNodesDeps {
  * A halt kills all of it at once (kubelet, containerd, shims, containers); a boot starts containerd and
  * the kubelet again, which bring the node's pods back as after a power cut.
  */
-/** A kubelet that exits before its node is Ready is started again, at most this many times in all. */
-const KUBELET_START_ATTEMPTS = 3;
-
 export class RealNodes implements NodeAgents {
   private snapshotter: Promise<Snapshotter> | undefined;
 
@@ -108,12 +106,9 @@ export class RealNodes implements NodeAgents {
     const core = this.deps.kubeConfig().makeApiClient(CoreV1Api);
     let restarts = 0;
     const ready = async () => {
-      // Every kubelet binds its device-plugin socket at one host path (--root-dir does not move it),
-      // and one of several starting together can lose that race and exit: "Failed to start
-      // ContainerManager ... kubelet.sock: bind: address already in use" (a CI run on 2026-12-04).
-      // Started again alone, it binds.
       const kubelet = processes.inNamespace(node.ns).find((r) => r.name === `kubelet-${node.name}`);
-      if (kubelet && !isAlive(kubelet.pid) && restarts < KUBELET_START_ATTEMPTS - 1) {
+      const alive = kubelet !== undefined && isAlive(kubelet.pid);
+      if (kubelet && shouldRestartKubelet({ started: true, alive, restarts })) {
         restarts++;
         progress(`${node.name}: the kubelet exited while starting (see its log); starting it again`);
         await processes.startAgainIfDead(kubelet);
