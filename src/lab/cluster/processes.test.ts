@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stopProcess } from './processes.js';
+import { processEnv, stopProcess } from './processes.js';
 
 const children: number[] = [];
 
@@ -45,5 +45,30 @@ describe('stopProcess', () => {
     process.kill(pid, 'SIGKILL');
     await sleep(100);
     expect((await stopProcess(pid, 300)).outcome).toBe('not-running');
+  });
+});
+
+describe('processEnv', () => {
+  it.each<{ name: string; drop?: string[]; env?: Record<string, string>; want: NodeJS.ProcessEnv }>([
+    { name: 'inherits everything by default', want: { PATH: '/bin', NODE_OPTIONS: '-x', NODE_ENV: 'dev' } },
+    {
+      name: 'drops the prefixes asked for',
+      drop: ['NODE_'],
+      want: { PATH: '/bin' },
+    },
+    {
+      name: 'its own variables come after the drop',
+      drop: ['NODE_'],
+      env: { NODE_ENV: 'production' },
+      want: { PATH: '/bin', NODE_ENV: 'production' },
+    },
+    {
+      name: 'its own variables win over the host',
+      env: { PATH: '/usr/bin' },
+      want: { PATH: '/usr/bin', NODE_OPTIONS: '-x', NODE_ENV: 'dev' },
+    },
+  ])('$name', ({ drop, env, want }) => {
+    const host = { PATH: '/bin', NODE_OPTIONS: '-x', NODE_ENV: 'dev' };
+    expect(processEnv(host, { ...(drop && { withoutHostEnv: drop }), ...(env && { env }) })).toEqual(want);
   });
 });

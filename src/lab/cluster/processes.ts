@@ -11,6 +11,11 @@ export interface ProcessSpec {
   readonly cmd: string;
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Host variables, by name prefix, that the process does not inherit (`env` is still applied). The
+   * lab sets this on BareLB's processes so they run with the image's environment, not the shell's.
+   */
+  readonly withoutHostEnv?: readonly string[];
   readonly logFile: string;
   /**
    * Set on processes whose shutdown is under test (the layers above set it on BareLB's): they must exit
@@ -45,7 +50,7 @@ export function startProcess(spec: ProcessSpec, dieWithParent: boolean): Process
     const child = spawn(cmd, [...enterArgs, ...wrapped, ...spec.args], {
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...process.env, ...spec.env },
+      env: processEnv(process.env, spec),
     });
     if (child.pid === undefined) throw new Error(`could not start ${spec.name}`);
     child.unref();
@@ -53,6 +58,16 @@ export function startProcess(spec: ProcessSpec, dieWithParent: boolean): Process
   } finally {
     closeSync(out);
   }
+}
+
+/** A process's environment: the host's, less the prefixes it must not inherit, then its own. */
+export function processEnv(
+  host: NodeJS.ProcessEnv,
+  spec: Pick<ProcessSpec, 'env' | 'withoutHostEnv'>,
+): NodeJS.ProcessEnv {
+  const drop = spec.withoutHostEnv ?? [];
+  const kept = Object.entries(host).filter(([name]) => !drop.some((prefix) => name.startsWith(prefix)));
+  return { ...Object.fromEntries(kept), ...spec.env };
 }
 
 export function isAlive(pid: number): boolean {

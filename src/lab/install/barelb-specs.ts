@@ -31,6 +31,28 @@ export const NODE_FLAGS = {
 export const RUNTIME_ENV = { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' } as const;
 
 /**
+ * Node reads NODE_* variables, and a pod sees none of the shell's. This machine's shell sets
+ * NODE_EXTRA_CA_CERTS to the system bundle, so every TLS context of the lab's BareLB parsed some
+ * 150 CA certificates that a pod never loads: about 1 MiB more anonymous memory in the controller
+ * (a follower beside the lab's own, with and without it: 19.2 against 18.2 MiB, issue 14).
+ */
+const HOST_ENV_NOT_INHERITED = ['NODE_'] as const;
+
+/**
+ * The environment of BareLB's host processes: the image's, and NODE_OPTIONS only when asked for by
+ * BARELB_LAB_NODE_OPTIONS (a heap snapshot signal, say), never the shell's own.
+ */
+export function barelbProcessEnv(
+  host: NodeJS.ProcessEnv = process.env,
+): Pick<ProcessSpec, 'env' | 'withoutHostEnv'> {
+  const debug = host.BARELB_LAB_NODE_OPTIONS;
+  return {
+    env: { ...RUNTIME_ENV, ...(debug ? { NODE_OPTIONS: debug } : {}) },
+    withoutHostEnv: HOST_ENV_NOT_INHERITED,
+  };
+}
+
+/**
  * How to run this checkout's `barelb` CLI: the built JavaScript when `dist/` exists and is what we
  * run from, otherwise the TypeScript sources through tsx, so the lab works without a build step.
  */
@@ -60,7 +82,7 @@ export function controllerSpec(ns: string, paths: LabPaths, kubeconfig: string, 
       `--metrics-addr=127.0.0.1:${7471 + replica}`,
       `--identity=${name}`,
     ],
-    env: { ...RUNTIME_ENV },
+    ...barelbProcessEnv(),
     logFile: join(paths.logs, `${name}.log`),
     stopBoundMs: BARELB_STOP_BOUND_MS,
   };
@@ -88,7 +110,7 @@ export function speakerSpec(
       // The node's pod bridge is not where clients are.
       '--exclude-interfaces=cbr0',
     ],
-    env: { ...RUNTIME_ENV },
+    ...barelbProcessEnv(),
     logFile: join(paths.logs, `speaker-${node}.log`),
     stopBoundMs: BARELB_STOP_BOUND_MS,
   };
