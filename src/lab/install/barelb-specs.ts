@@ -11,20 +11,28 @@ import type { ProcessSpec } from '../cluster/processes.js';
 export const BARELB_STOP_BOUND_MS = 5_000;
 
 /**
- * V8 flags per role, sized for what each process does (deploy/ sets the same through the container
- * command). The speaker allocates little, so a 1 MiB young generation costs nothing. Neither runs
- * in V8's lite mode, which turns the optimizing compilers off: that saved about 20 MiB of RSS while
- * both loaded @kubernetes/client-node, and they no longer do (issue 14). --optimize-for-size keeps
- * the compilers and only sizes the heap tighter: with 1,000 Services the speaker's RSS stayed at
- * 98-101 MiB with it and rose to 106-155 MiB without (one lab each, a busy machine). The
- * controller reconciles thousands of objects in bursts. A
- * 4 MiB young generation lets a burst's short-lived objects die young (in one A/B pair of
- * `npm run bench:controller` runs, 1,000 queued Services drained in 5.3 s with 1 MiB, 4.0 s with
- * 4 MiB), and --optimize-for-size holds RSS at 117-129 MiB (143-149 MiB without it).
+ * V8 flags per role, sized for what each process does (deploy/ and the chart set the same through
+ * the container command; node-flags-in-manifests.test.ts holds them together).
+ *
+ * - Young generation: the speaker allocates little, so 1 MiB costs nothing; the controller
+ *   reconciles thousands of objects in bursts, and 4 MiB lets a burst's short-lived objects die young
+ *   (1,000 queued Services drained in 5.3 s with 1 MiB, 4.0 s with 4 MiB, one bench:controller pair).
+ * - --optimize-for-size sizes the heap tighter and keeps the compilers (speaker with 1,000 Services
+ *   98-101 MiB with it, 106-155 MiB without, when it still loaded @kubernetes/client-node).
+ * - --max-opt caps V8's tiers without lite mode (which is --jitless: no compiler at all). Each
+ *   optimizing tier costs RSS for its code, its compile-time zones and the pages of Node's binary it
+ *   runs. The speaker stops at Sparkplug (1), the baseline compiler: with 1,000 Services it held
+ *   69.2-70.3 MiB against 80.1-82.8 with every tier (idle 65.4-65.7 against 68.7-68.8), in
+ *   `npm run bench:lean`, 2026-12-04; its work is event handling, and an ARP reply took p50 0.105 ms
+ *   against 0.085, p99 0.62-0.76 against 0.69-0.73 ms (npm run bench:arp, interleaved). The
+ *   controller's allocator is pure computation that Sparkplug runs 3x slower (npm run
+ *   bench:allocator), so it stops at Maglev (2), within 1.3x of TurboFan there: 1,000 queued Services
+ *   drained as fast as with TurboFan (bench:controller start -> last 3.36-3.63 s against 3.09-4.31 s,
+ *   interleaved runs), with RSS after the backlog 85-88 MiB against 89-97.
  */
 export const NODE_FLAGS = {
-  controller: ['--max-semi-space-size=4', '--optimize-for-size'],
-  speaker: ['--max-semi-space-size=1', '--optimize-for-size'],
+  controller: ['--max-semi-space-size=4', '--optimize-for-size', '--max-opt=2'],
+  speaker: ['--max-semi-space-size=1', '--optimize-for-size', '--max-opt=1'],
 } as const;
 
 /** The image's ENV (Dockerfile), so host-process components run as the image does. */
