@@ -1,19 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { type KubeletWhileStarting, MAX_KUBELET_RESTARTS, shouldRestartKubelet } from './kubelet-restart.js';
+import { type KubeletVerdict, type KubeletWhileStarting, kubeletVerdict } from './kubelet-restart.js';
 
-describe('shouldRestartKubelet', () => {
-  it.each<{ name: string; k: KubeletWhileStarting; want: boolean }>([
-    { name: 'running', k: { started: true, alive: true, restarts: 0 }, want: false },
-    { name: 'exited, first time', k: { started: true, alive: false, restarts: 0 }, want: true },
-    { name: 'exited again once', k: { started: true, alive: false, restarts: 1 }, want: true },
+describe('kubeletVerdict', () => {
+  it.each<{ name: string; k: KubeletWhileStarting; want: KubeletVerdict }>([
+    { name: 'running', k: { alive: true, restarts: 0, sinceStartMs: 100 }, want: 'wait' },
+    { name: 'running after two restarts', k: { alive: true, restarts: 2, sinceStartMs: 100 }, want: 'wait' },
+    {
+      name: 'exited at once: the others may still be binding',
+      k: { alive: false, restarts: 0, sinceStartMs: 300 },
+      want: 'wait',
+    },
+    { name: 'exited, a second on', k: { alive: false, restarts: 0, sinceStartMs: 1_000 }, want: 'restart' },
+    {
+      name: 'exited again soon after its restart',
+      k: { alive: false, restarts: 1, sinceStartMs: 1_500 },
+      want: 'wait',
+    },
+    {
+      name: 'exited again, three seconds on',
+      k: { alive: false, restarts: 1, sinceStartMs: 3_000 },
+      want: 'restart',
+    },
     {
       name: 'exited after the last restart: a real fault',
-      k: { started: true, alive: false, restarts: MAX_KUBELET_RESTARTS },
-      want: false,
+      k: { alive: false, restarts: 2, sinceStartMs: 10 },
+      want: 'give-up',
     },
-    { name: 'running after a restart', k: { started: true, alive: true, restarts: 1 }, want: false },
-    { name: 'never started', k: { started: false, alive: false, restarts: 0 }, want: false },
   ])('$name → $want', ({ k, want }) => {
-    expect(shouldRestartKubelet(k)).toBe(want);
+    expect(kubeletVerdict(k)).toBe(want);
   });
 });

@@ -6,7 +6,7 @@ import type { LabAddresses } from './addressing.js';
 import { run } from './command.js';
 import { nodeKubeconfig } from './control-plane.js';
 import { nodeTimingFrom } from './control-plane-specs.js';
-import { shouldRestartKubelet } from './kubelet-restart.js';
+import { kubeletVerdict } from './kubelet-restart.js';
 import { LabError } from './lab-error.js';
 import { type LabImage, labImages, pickImage } from './lab-images.js';
 import { bin, type LabPaths } from './lab-paths.js';
@@ -105,13 +105,27 @@ export class RealNodes implements NodeAgents {
     const { processes, progress, paths } = this.deps;
     const core = this.deps.kubeConfig().makeApiClient(CoreV1Api);
     let restarts = 0;
+    // Counted from here, not from the start itself: a little later, so the first restart waits a
+    // little longer, never less.
+    let startedAt = performance.now();
     const ready = async () => {
       const kubelet = processes.inNamespace(node.ns).find((r) => r.name === `kubelet-${node.name}`);
-      const alive = kubelet !== undefined && isAlive(kubelet.pid);
-      if (kubelet && shouldRestartKubelet({ started: true, alive, restarts })) {
-        restarts++;
-        progress(`${node.name}: the kubelet exited while starting (see its log); starting it again`);
-        await processes.startAgainIfDead(kubelet);
+      if (kubelet) {
+        const alive = isAlive(kubelet.pid);
+        const verdict = kubeletVerdict({ alive, restarts, sinceStartMs: performance.now() - startedAt });
+        if (verdict === 'give-up') {
+          throw new LabError(
+            'NOT_READY',
+            `node ${node.name}: the kubelet exited ${restarts + 1} times while starting (see ${kubelet.logFile})`,
+          );
+        }
+        if (verdict === 'restart') {
+          restarts++;
+          progress(`${node.name}: the kubelet exited while starting (see its log); starting it again`);
+          await processes.startAgainIfDead(kubelet);
+          startedAt = performance.now();
+          return false;
+        }
       }
       return nodeReady(core, node.name);
     };
