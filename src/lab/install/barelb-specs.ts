@@ -23,8 +23,8 @@ export const BARELB_STOP_BOUND_MS = 5_000;
  *   optimizing tier costs RSS for its code, its compile-time zones and the pages of Node's binary it
  *   runs. The speaker stops at Sparkplug (1), the baseline compiler: with 1,000 Services it held
  *   69.2-70.3 MiB against 80.1-82.8 with every tier (idle 65.4-65.7 against 68.7-68.8), in
- *   `npm run bench:lean`, 2026-12-04; its work is event handling, and an ARP reply took p50 0.105 ms
- *   against 0.085, p99 0.62-0.76 against 0.69-0.73 ms (npm run bench:arp, interleaved). The
+ *   `npm run bench:lean`, 2026-12-04; its work is event handling, and an ARP reply took p50 0.105-0.109 ms
+ *   against 0.081-0.089, p99 0.62-0.76 against 0.69-0.73 ms (npm run bench:arp, interleaved). The
  *   controller's allocator is pure computation that Sparkplug runs 3x slower (npm run
  *   bench:allocator), so it stops at Maglev (2), within 1.3x of TurboFan there: 1,000 queued Services
  *   drained as fast as with TurboFan (bench:controller start -> last 3.36-3.63 s against 3.09-4.31 s,
@@ -40,9 +40,10 @@ export const RUNTIME_ENV = { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' } as 
 
 /**
  * Node reads NODE_* variables, and a pod sees none of the shell's. This machine's shell sets
- * NODE_EXTRA_CA_CERTS to the system bundle, so every TLS context of the lab's BareLB parsed some
- * 150 CA certificates that a pod never loads: about 1 MiB more anonymous memory in the controller
- * (a follower beside the lab's own, with and without it: 19.2 against 18.2 MiB, issue 14).
+ * NODE_EXTRA_CA_CERTS to the system bundle (144 certificates: `grep -c "BEGIN CERTIFICATE"`), which
+ * every TLS context of the lab's BareLB parsed and a pod never loads: about 1 MiB more anonymous
+ * memory in the controller (a follower beside the lab's own, with and without it: 19.2 against 18.2
+ * MiB, issue 14).
  */
 const HOST_ENV_NOT_INHERITED = ['NODE_'] as const;
 
