@@ -1,4 +1,4 @@
-import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../src/lab/lab.js';
@@ -102,6 +102,11 @@ export async function startFrr(
     args: [...common, '-i', join(dir, 'zebra.pid'), '-f', confFile],
     logFile: join(lab.paths().logs, 'router-zebra.log'),
   });
+  // bfdd and bgpd connect to zebra's socket once at start and, when it is not there yet, retry only
+  // after 10 s; a BFD registration bgpd makes meanwhile is lost. On a loaded machine zebra was that
+  // late twice running (CI, 2026-12-04: "BFD session ... was not installed", zebra's "client says
+  // hello" 10 s after its start), so the other daemons start once the socket exists.
+  await waitForFile(join(dir, 'zserv.api'), 10_000);
   // bfdd before bgpd: bgpd registers its BFD peers through zebra as sessions come up, and a
   // registration made before bfdd is there is not replayed reliably.
   if (bfd) {
@@ -153,15 +158,18 @@ export async function startFrr(
       return r.stdout;
     },
     async bfdReady(ips, timeoutMs = 30_000) {
-      for (const ip of ips)
-        await router.vtysh([
-          'configure terminal',
-          `router bgp ${asn}`,
-          `no neighbor ${ip} bfd`,
-          `neighbor ${ip} bfd profile lab`,
-        ]);
+      const register = async () => {
+        for (const ip of ips)
+          await router.vtysh([
+            'configure terminal',
+            `router bgp ${asn}`,
+            `no neighbor ${ip} bfd`,
+            `neighbor ${ip} bfd profile lab`,
+          ]);
+      };
+      await register();
       const give = Date.now() + timeoutMs;
-      for (;;) {
+      for (let polls = 1; ; polls++) {
         const s = (await router.json('show bgp neighbors json')) as Record<
           string,
           { peerBfdInfo?: { status?: string } }
@@ -169,6 +177,8 @@ export async function startFrr(
         if (ips.every((ip) => s[ip]?.peerBfdInfo?.status === 'Up')) return;
         if (Date.now() > give) throw new Error(`bgpd does not see BFD Up for ${ips.join(', ')}`);
         await sleep(200);
+        // A registration can still be lost while a daemon reconnects to zebra: make it again every 5 s.
+        if (polls % 25 === 0) await register();
       }
     },
     async json(command) {
@@ -200,4 +210,19 @@ async function frrIds(): Promise<{ uid: number; gid: number }> {
   if (uid === undefined || gid === undefined)
     throw new Error('no frr user: install the frr package (scripts/setup.sh)');
   return { uid: Number(uid), gid: Number(gid) };
+}
+
+/** Waits until a file (here a daemon's socket) exists. */
+async function waitForFile(path: string, timeoutMs: number): Promise<void> {
+  const give = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await access(path);
+      return;
+    } catch (err) {
+      if (Date.now() > give)
+        throw new Error(`${path} did not appear within ${timeoutMs / 1000} s: ${String(err)}`);
+      await sleep(100);
+    }
+  }
 }
