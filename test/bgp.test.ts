@@ -63,7 +63,12 @@ describe('BGP sessions with FRR', () => {
   const peerState = async (node: string) => {
     const s = (await router.json('show bgp neighbors json')) as Record<
       string,
-      { bgpState?: string; lastNotificationReason?: string; lastResetDueTo?: string }
+      {
+        bgpState?: string;
+        lastNotificationReason?: string;
+        lastResetDueTo?: string;
+        neighborCapabilities?: { gracefulRestart?: string };
+      }
     >;
     return s[lab.nodeIp(node)];
   };
@@ -232,11 +237,26 @@ describe('BGP sessions with FRR', () => {
   it('graceful restart: a restarting speaker leaves without Cease; the router keeps its routes, stale, until it is back', async () => {
     const [first = ''] = lab.nodes;
     for (const n of lab.nodes) await lab.stopComponent(`bgp-plan-${n}`);
+    // The last test's sessions must be gone from the router, and their aggregate from its kernel, before
+    // these start: otherwise 'both next hops' below can be the old route (CI, 2026-12-04: the check passed
+    // 40 ms after the old speakers stopped, before the new ones had printed a line).
+    await eventually('the previous sessions and their aggregate gone', async () => {
+      for (const n of lab.nodes) if ((await peerState(n))?.bgpState === 'Established') return undefined;
+      return (await aggregateNextHops()).length === 0 ? true : undefined;
+    });
     const bgp = {
       peers: [routerPeer({ enableGracefulRestart: true })],
       advertisements: [{ metadata: { name: 'aggregate' }, spec: { aggregationLength: 24 } }],
     };
     for (const n of lab.nodes) await speakPlanned(n, bgp, twoServices(), { name: `bgp-gr-${n}` });
+    for (const n of lab.nodes)
+      await eventually(`${n} Established with graceful restart`, async () => {
+        const s = await peerState(n);
+        return s?.bgpState === 'Established' &&
+          s.neighborCapabilities?.gracefulRestart === 'advertisedAndReceived'
+          ? true
+          : undefined;
+      });
     await eventually('both next hops', async () =>
       (await aggregateNextHops()).length === lab.nodes.length ? true : undefined,
     );
@@ -284,15 +304,19 @@ describe('BGP sessions with FRR', () => {
         name: `bgp-timers-${first}`,
       },
     );
-    await eventually(`${first} Established at the router`, async () =>
-      (await peerState(first))?.bgpState === 'Established' ? true : undefined,
-    );
     const logFile = join(lab.paths().logs, `bgp-timers-${first}.log`);
     const lines = async () =>
       (await readFile(logFile, 'utf8'))
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as { state?: string; reason?: string; event?: string; time?: number });
+    // Established by this process's own word too: the router may still list the last test's session.
+    await eventually(`${first} Established, at the router and in its log`, async () =>
+      (await peerState(first))?.bgpState === 'Established' &&
+      (await lines()).some((l) => l.state === 'established')
+        ? true
+        : undefined,
+    );
     // FRR proposes 180 s; the lower 9 s is agreed, and 1 s is under a third of it, so it is kept.
     expect((await lines()).find((l) => l.state === 'established')?.reason).toBe(
       `peer AS ${ROUTER_ASN}, hold time 9s, keepalive 1s`,
