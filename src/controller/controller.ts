@@ -10,7 +10,7 @@ import type { PoolStatusWriter } from '../k8s/pool-status-writer.js';
 import { ResilientInformer } from '../k8s/resilient-informer.js';
 import type { ServiceStatusWriter } from '../k8s/service-status-writer.js';
 import { trimCustom, trimNamespace, trimService } from '../k8s/trim.js';
-import { DEFAULT_BACKOFF, WorkQueue } from '../k8s/workqueue.js';
+import { WorkQueue } from '../k8s/workqueue.js';
 import { type ConfigHealth, configHealth } from './config-health.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import { poolStatuses } from './pool-status.js';
@@ -67,7 +67,7 @@ export class Controller {
   private lastPoolStatus = new Map<string, string>();
 
   constructor(private readonly d: ControllerDeps) {
-    this.queue = new WorkQueue(d.clock, DEFAULT_BACKOFF, () => d.onDrained?.());
+    this.queue = new WorkQueue(d.clock, { onDrained: () => d.onDrained?.() });
     const log = d.log.child({ component: 'informer' });
     const opts = <T>(op: string, trim: (o: unknown) => T) => ({
       clock: d.clock,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.js';
-import { DEFAULT_BACKOFF, WorkQueue } from './workqueue.js';
+import { WorkQueue } from './workqueue.js';
 
 describe('WorkQueue', () => {
   it('collapses duplicates and keeps order', async () => {
@@ -121,7 +121,7 @@ describe('WorkQueue', () => {
   ])('calls onDrained when done leaves it idle: $name', async ({ steps, drained }) => {
     const clock = new FakeClock();
     let calls = 0;
-    const q = new WorkQueue(clock, DEFAULT_BACKOFF, () => calls++);
+    const q = new WorkQueue(clock, { onDrained: () => calls++ });
     for (const s of steps) {
       if ('add' in s) q.add(s.add);
       else if ('get' in s) await q.get();

@@ -9,6 +9,16 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 5, maxMs: 30_000 };
 
+export interface WorkQueueOptions {
+  /** Per-key retry delays; DEFAULT_BACKOFF when not given. */
+  readonly backoff?: BackoffOptions;
+  /**
+   * Called each time `done` leaves the queue idle (nothing queued, nothing being processed): the end
+   * of a burst, which the controller's shell uses to trim the C heap.
+   */
+  readonly onDrained?: () => void;
+}
+
 /**
  * A work queue with client-go's guarantees: a key is never processed twice at once; a key added
  * while it is processed is processed again afterwards; duplicates collapse; failed keys come back
@@ -23,15 +33,16 @@ export class WorkQueue {
   private waiters: ((key: string | undefined) => void)[] = [];
   private shuttingDown = false;
 
-  /**
-   * @param onDrained called each time `done` leaves the queue idle (nothing queued, nothing being
-   *   processed): the end of a burst, which the controller's shell uses to trim the C heap.
-   */
+  private readonly backoff: BackoffOptions;
+  private readonly onDrained: () => void;
+
   constructor(
     private readonly clock: Clock,
-    private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
-    private readonly onDrained: () => void = () => {},
-  ) {}
+    options: WorkQueueOptions = {},
+  ) {
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.onDrained = options.onDrained ?? (() => {});
+  }
 
   add(key: string): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
