@@ -7,6 +7,8 @@
  *    speaker and controller RSS, sampled over BENCH_SETTLE_S (40) seconds (last sample and the
  *    highest): long enough for idle API connections to close (15 s) and the controller's heap trim
  *    (20 s after its queue drains) to follow, so the last sample is the steady state.
+ * 4. Node's floor: a process with each role's flags that loads only what either needs of Node (https,
+ *    a TLS context, an HTTP server) and none of BareLB; no BareLB process can weigh less.
  * RSS is VmRSS from /proc of the real processes (the lab's recorded pids). Host-process nodes: the
  * controller and speakers run as plain processes with deploy/'s V8 flags (NODE_FLAGS), so start ->
  * first IP is the process's own start-up, not a Pod's scheduling and container start.
@@ -16,9 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig, type V1Service, Watch } from '@kubernetes/client-node';
+import { NODE_FLAGS } from '../src/lab/install/barelb-specs.js';
 import { Lab } from '../src/lab/lab.js';
 import { ensureNamespace } from '../src/lab/workloads/namespaces.js';
 import { cpuSeconds, pool, quantile } from './lab-bench-util.js';
+import { nodeFloor } from './node-floor.js';
 import { rssText, sampleRss } from './rss-sampling.js';
 
 const N = Number(process.env.BENCH_SERVICES ?? 1000);
@@ -130,10 +134,18 @@ try {
   const cpu = (await cpuOf()).map((c, i) => c - (cpu0[i] ?? 0));
   const loaded = (await sampleRss(lab, components, SETTLE_S)).map(rssText);
   ips.stop();
+  // Node's own share, with each role's flags, in the same run: the lowest either process could weigh.
+  const floors = [];
+  for (const role of ['speaker', 'controller'] as const)
+    floors.push({ role, ...(await nodeFloor(NODE_FLAGS[role])) });
 
   console.log(`nodes ${NODES}, services ${N}, settle ${SETTLE_S} s, node ${process.version}`);
   console.log(`idle RSS (last, max over ${SETTLE_S} s):          ${idle.join('; ')}`);
   console.log(`with ${N} Services RSS (last, max over ${SETTLE_S} s): ${loaded.join('; ')}`);
+  for (const f of floors)
+    console.log(
+      `Node's floor with the ${f.role}'s flags (https, a TLS context and an HTTP server, none of BareLB): ${f.rss.toFixed(1)} MiB (anonymous ${f.anon.toFixed(1)} MiB)`,
+    );
   console.log(
     `controller start -> first IP (${START_ROUNDS} rounds): p50 ${quantile(startMs, 0.5).toFixed(0)} ms, min ${Math.min(...startMs).toFixed(0)} ms, max ${Math.max(...startMs).toFixed(0)} ms (${startMs.map((m) => m.toFixed(0)).join(', ')})`,
   );
