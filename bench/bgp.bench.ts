@@ -121,19 +121,23 @@ spec: {ipAddressPools: [bgp]}
       : undefined;
   const detections: number[] = [];
   const failed: number[] = [];
+  /** Each revived node, from its revival to the next round's kill (or the rolling restart). */
+  const revivals: { victim: string; from: number }[] = [];
+  const kills: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     await speakersReady(lab, 180_000);
+    const peers = lab.nodes.map((n) => lab.nodeIp(n));
+    // A revived node's sessions are new: bgpd must be their BFD client before the next kill. Then
+    // every session Established: with graceful restart a next hop in the kernel can be a stale
+    // route of a session that is down, which a kill would not take away.
+    if (bfd) await router.bfdReady(peers, 120_000);
+    await router.established(peers, 180_000);
     if (!(await allHops(180_000)))
       console.log(`round ${round}: not every node's next hop present; killing anyway`);
-    // A revived node's sessions are new: bgpd must be their BFD client again before the next kill.
-    if (bfd)
-      await router.bfdReady(
-        lab.nodes.map((n) => lab.nodeIp(n)),
-        120_000,
-      );
     const victim = lab.nodes[(round - 1) % lab.nodes.length] ?? '';
     const fire = await lab.armKill(victim);
     const killMark = await p.mark(`kill ${victim}`);
+    kills.push(killMark);
     const killAt = Date.now();
     await fire();
     let gone: number | undefined;
@@ -152,13 +156,23 @@ spec: {ipAddressPools: [bgp]}
     console.log(
       `round ${round}: ${victim} killed; its next hop gone at the router after ${ms.toFixed(0)} ms; ${bad} of ${window.length} GETs from behind the router failed`,
     );
+    const reviveMark = await p.mark(`revive ${victim}`);
     await lab.revive(victim);
     await speakerReady(lab, victim, 180_000);
+    revivals.push({ victim, from: reviveMark });
   }
 
   await speakersReady(lab, 180_000);
   await allHops(180_000);
   const from = await p.mark('rolling restart');
+  // GETs that failed while a killed node came back, outside the kill windows above. Its routes come
+  // back only when its speaker announces them, seconds later; failures that start at once are the
+  // dead pod's endpoint, still listed, refusing connections once the node's links are up again.
+  const comeback = revivals.map((r, i) => {
+    const until = kills.find((t) => t > r.from) ?? from;
+    const window = p.between(ip, r.from, until);
+    return { ...r, round: i + 1, failed: window.filter((x) => !x.ok), of: window.length };
+  });
   const restarts: { node: string; at: number }[] = [];
   for (const n of lab.nodes) {
     restarts.push({ node: n, at: await p.mark(`restart ${n}`) });
@@ -193,6 +207,14 @@ spec: {ipAddressPools: [bgp]}
       `  failed GET at +${((f.t - (during?.at ?? from)) / 1_000).toFixed(2)} s into ${during ? `${during.node}'s restart` : 'the restart'}: ${f.err ?? '?'} after ${f.ms.toFixed(0)} ms`,
     );
   }
+  for (const c of comeback)
+    if (c.failed.length > 0)
+      console.log(
+        `  round ${c.round}, ${c.victim} coming back: ${c.failed.length} of ${c.of} GETs failed, the first ${(((c.failed[0]?.t ?? c.from) - c.from) / 1_000).toFixed(2)} s after its revival began (${[...new Set(c.failed.map((f) => f.err ?? '?'))].join('; ')})`,
+      );
+  console.log(
+    `GETs failed while killed nodes came back (revival to the next kill): ${comeback.reduce((n, c) => n + c.failed.length, 0)} of ${comeback.reduce((n, c) => n + c.of, 0)}`,
+  );
   console.log(`failed GETs by error, whole run: ${JSON.stringify(Object.fromEntries(errors))}`);
 } finally {
   probe?.stop();

@@ -25,11 +25,15 @@ export interface FrrRouter {
   /** Runs commands in one vtysh session, in order (e.g. a configuration change); returns its output. */
   vtysh(commands: readonly string[]): Promise<string>;
   /**
-   * With BFD: makes bgpd a client of the BFD sessions with `ips` again and waits until it sees them
-   * Up. bgpd registers through zebra, and a registration made before bfdd has connected is lost (a
-   * start-up race of FRR in the lab, not of BareLB); without it, BFD going down would not drop routes.
+   * With BFD: waits until bgpd sees the BFD sessions with `ips` Up, making bgpd their client again
+   * where one is not. bgpd registers through zebra, and a registration made before bfdd has connected
+   * is lost (a start-up race of FRR in the lab, not of BareLB); without it, BFD going down would not
+   * drop routes. A session that is Up is left alone: registering again starts by deregistering, and
+   * bfdd then sends the peer Down, which takes a healthy node's BGP session down with it.
    */
   bfdReady(ips: readonly string[], timeoutMs?: number): Promise<void>;
+  /** Waits until bgpd has every one of `ips` Established. */
+  established(ips: readonly string[], timeoutMs?: number): Promise<void>;
   /** The router's kernel routes for `prefix` (`ip [-6] route show <prefix>`), one line per route. */
   kernelRoutes(prefix: string): Promise<string>;
   /**
@@ -158,8 +162,19 @@ export async function startFrr(
       return r.stdout;
     },
     async bfdReady(ips, timeoutMs = 30_000) {
-      const register = async () => {
-        for (const ip of ips)
+      const notUp = async () => {
+        const s = (await router.json('show bgp neighbors json')) as Record<
+          string,
+          { peerBfdInfo?: { status?: string } }
+        >;
+        return ips.filter((ip) => s[ip]?.peerBfdInfo?.status !== 'Up');
+      };
+      // Only the sessions that are not Up: deregistering one that is makes bfdd send the peer Down
+      // (FRR's session delete), and a BareLB speaker then drops its BGP session, as BFD asks. The
+      // bench's rounds did that to every healthy node before each kill (2026-12-04: one round's
+      // victim was in the middle of reconnecting when killed, and the router kept its route).
+      const register = async (which: readonly string[]) => {
+        for (const ip of which)
           await router.vtysh([
             'configure terminal',
             `router bgp ${asn}`,
@@ -167,18 +182,24 @@ export async function startFrr(
             `neighbor ${ip} bfd profile lab`,
           ]);
       };
-      await register();
       const give = Date.now() + timeoutMs;
-      for (let polls = 1; ; polls++) {
-        const s = (await router.json('show bgp neighbors json')) as Record<
-          string,
-          { peerBfdInfo?: { status?: string } }
-        >;
-        if (ips.every((ip) => s[ip]?.peerBfdInfo?.status === 'Up')) return;
-        if (Date.now() > give) throw new Error(`bgpd does not see BFD Up for ${ips.join(', ')}`);
+      for (let polls = 0; ; polls++) {
+        const missing = await notUp();
+        if (missing.length === 0) return;
+        if (Date.now() > give) throw new Error(`bgpd does not see BFD Up for ${missing.join(', ')}`);
+        // At once, then every 5 s: a registration can be lost while a daemon reconnects to zebra.
+        if (polls % 25 === 0) await register(missing);
         await sleep(200);
-        // A registration can still be lost while a daemon reconnects to zebra: make it again every 5 s.
-        if (polls % 25 === 0) await register();
+      }
+    },
+    async established(ips, timeoutMs = 60_000) {
+      const give = Date.now() + timeoutMs;
+      for (;;) {
+        const s = (await router.json('show bgp neighbors json')) as Record<string, { bgpState?: string }>;
+        const missing = ips.filter((ip) => s[ip]?.bgpState !== 'Established');
+        if (missing.length === 0) return;
+        if (Date.now() > give) throw new Error(`bgpd has no Established session with ${missing.join(', ')}`);
+        await sleep(200);
       }
     },
     async json(command) {
