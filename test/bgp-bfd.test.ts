@@ -103,6 +103,24 @@ describe('BFD with FRR', () => {
     });
   }, 90_000);
 
+  it("a BFD Down from the router closes the node's BGP session with Cease/BFD Down (RFC 9384), and it comes back", async () => {
+    const [first = ''] = lab.nodes;
+    const peer = lab.nodeIp(first);
+    // bgpd leaving the BFD session makes bfdd delete it, and bfdd says Down to the node as it goes.
+    await router.vtysh(['configure terminal', `router bgp ${ROUTER_ASN}`, `no neighbor ${peer} bfd`]);
+    const notified = `received from neighbor ${peer} 6/10 (Cease/BFD Down)`;
+    await eventually(`the router logs "${notified}"`, async () =>
+      (await router.log()).includes(notified) ? true : undefined,
+    );
+    // Back as before: BFD registered again and Up, the session Established, both next hops.
+    await router.bfdReady([peer], 60_000);
+    await router.established([peer], 60_000);
+    await eventually('both next hops again', async () => {
+      const r = await router.kernelRoutes(ip());
+      return lab.nodes.every((n) => r.includes(`via ${lab.nodeIp(n)}`)) ? true : undefined;
+    });
+  }, 120_000);
+
   it('a node killed hard loses its next hop at the router within the BFD detection time', async () => {
     const [, victim = ''] = lab.nodes;
     watch = RouteWatch.start(lab, ip(), 120);

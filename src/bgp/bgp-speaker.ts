@@ -22,6 +22,7 @@ import {
   type SettingsResult,
   sessionSettings,
 } from './session-settings.js';
+import { CeaseSubcode } from './wire/codes.js';
 import type { BgpMessage } from './wire/messages.js';
 
 export type PeerState = 'connecting' | 'established' | 'down' | 'refused';
@@ -76,8 +77,9 @@ export class BgpSpeaker {
 
   /**
    * RFC 5882 §4.3: BFD going down takes the BGP session down at once, rather than after the hold
-   * time. The session is dropped and opened again at once (from the last plan), and it comes up only
-   * when the peer answers.
+   * time, with the Cease subcode RFC 9384 gives it (BFD Down), so the peer's log says why. The
+   * session is dropped and opened again at once (from the last plan), and it comes up only when the
+   * peer answers.
    */
   private onBfd(name: string, state: BfdStateName, diag: number): void {
     // A state the worker sent before it learned the session is gone is old news.
@@ -97,7 +99,7 @@ export class BgpSpeaker {
     this.bfdStates.delete(name);
     const why =
       diag === 1 ? 'BFD: no packet within the detection time' : 'BFD: the peer signalled its session down';
-    void r.session.stop(why);
+    void r.session.stop(why, CeaseSubcode.BFD_DOWN);
     this.opts.onPeerState?.(name, 'down', why);
     // Open it again now rather than at the caller's next plan: it comes up when the peer answers.
     const last = this.last;

@@ -82,10 +82,13 @@ export class BgpSession {
     this.dispatch({ type: 'start' });
   }
 
-  /** Sends Cease (administrative shutdown) when a session is up, and closes. */
-  async stop(reason = 'stopping'): Promise<void> {
+  /**
+   * Sends Cease when a session is up, and closes: administrative shutdown, or the subcode given
+   * (CeaseSubcode.BFD_DOWN when BFD took the session down, so the peer's log says why).
+   */
+  async stop(reason = 'stopping', cease?: number): Promise<void> {
     const socket = this.socket;
-    this.dispatch({ type: 'stop', reason });
+    this.dispatch({ type: 'stop', reason, ...(cease === undefined ? {} : { cease }) });
     if (socket && !socket.destroyed) await new Promise<void>((r) => socket.once('close', () => r()));
   }
 

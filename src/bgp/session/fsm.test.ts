@@ -174,6 +174,19 @@ describe('BGP session state machine', () => {
       ],
     },
     {
+      name: 'stop because BFD went down: Cease / BFD Down (RFC 9384)',
+      events: [...UP, { type: 'stop', reason: 'BFD down', cease: 10 }],
+      phase: 'idle',
+      last: [
+        'send notification 6/10',
+        'close',
+        'cancel connect-retry',
+        'cancel hold',
+        'cancel keepalive',
+        'down',
+      ],
+    },
+    {
       name: 'stop while idle: nothing to close',
       events: [{ type: 'stop', reason: 'x' }],
       phase: 'idle',

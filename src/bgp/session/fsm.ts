@@ -25,7 +25,8 @@ export interface FsmState {
 
 export type FsmEvent =
   | { readonly type: 'start' }
-  | { readonly type: 'stop'; readonly reason: string }
+  /** `cease`: the Cease subcode sent when the session is open (administrative shutdown if not given). */
+  | { readonly type: 'stop'; readonly reason: string; readonly cease?: number }
   | { readonly type: 'tcp-up' }
   | { readonly type: 'tcp-down'; readonly reason: string }
   | { readonly type: 'message'; readonly message: BgpMessage }
@@ -119,7 +120,12 @@ export function step(s: FsmState, e: FsmEvent, local: LocalSession): Step {
         state: { phase: 'idle', failures: 0, restarting: false },
         actions: [
           ...(open
-            ? [{ type: 'send', message: notification(ErrorCode.CEASE, CeaseSubcode.ADMIN_SHUTDOWN) } as const]
+            ? [
+                {
+                  type: 'send',
+                  message: notification(ErrorCode.CEASE, e.cease ?? CeaseSubcode.ADMIN_SHUTDOWN),
+                } as const,
+              ]
             : []),
           ...(s.phase === 'idle' ? [] : [{ type: 'close' } as const]),
           ...ALL_TIMERS.map((timer) => ({ type: 'cancel-timer', timer }) as const),

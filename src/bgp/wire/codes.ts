@@ -67,6 +67,8 @@ export const CeaseSubcode = {
   OTHER_CONFIGURATION_CHANGE: 6,
   COLLISION_RESOLUTION: 7,
   OUT_OF_RESOURCES: 8,
+  /** RFC 9384: the session is closed because BFD went down. */
+  BFD_DOWN: 10,
 } as const;
 
 export const OptionalParameter = { CAPABILITIES: 2 } as const;
