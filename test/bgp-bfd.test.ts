@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/lab.js';
 import { NODE_ASN, ROUTER_ASN, startBgpProcess } from './support/bgp-speaker-process.js';
@@ -106,11 +108,12 @@ describe('BFD with FRR', () => {
   it("a BFD Down from the router closes the node's BGP session with Cease/BFD Down (RFC 9384), and it comes back", async () => {
     const [first = ''] = lab.nodes;
     const peer = lab.nodeIp(first);
+    const from = (await router.log()).length;
     // bgpd leaving the BFD session makes bfdd delete it, and bfdd says Down to the node as it goes.
     await router.vtysh(['configure terminal', `router bgp ${ROUTER_ASN}`, `no neighbor ${peer} bfd`]);
     const notified = `received from neighbor ${peer} 6/10 (Cease/BFD Down)`;
     await eventually(`the router logs "${notified}"`, async () =>
-      (await router.log()).includes(notified) ? true : undefined,
+      (await router.log()).slice(from).includes(notified) ? true : undefined,
     );
     // Back as before: BFD registered again and Up, the session Established, both next hops.
     await router.bfdReady([peer], 60_000);
@@ -119,6 +122,28 @@ describe('BFD with FRR', () => {
       const r = await router.kernelRoutes(ip());
       return lab.nodes.every((n) => r.includes(`via ${lab.nodeIp(n)}`)) ? true : undefined;
     });
+  }, 120_000);
+
+  it('a router that switches BFD off (AdminDown) leaves the BGP sessions up (RFC 5882 §3.2)', async () => {
+    const peers = lab.nodes.map((n) => lab.nodeIp(n));
+    await router.bfdReady(peers, 60_000);
+    const from = (await router.log()).length;
+    const logs = lab.nodes.map((n) => join(lab.paths().logs, `bfd-${n}.log`));
+    const saidBefore = await Promise.all(logs.map(async (f) => (await readFile(f, 'utf8')).length));
+    // Shutting the profile down sends AdminDown to every peer that uses it.
+    await router.vtysh(['configure terminal', 'bfd', 'profile lab', 'shutdown']);
+    try {
+      // Each node keeps its BGP session: no Cease reaches the router, every session stays Established…
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect((await router.log()).slice(from)).not.toMatch(/NOTIFICATION: received from neighbor/);
+      await router.established(peers, 1_000);
+      // …having heard the AdminDown and said so.
+      for (const [i, f] of logs.entries())
+        expect((await readFile(f, 'utf8')).slice(saidBefore[i])).toContain('"bfd_peer_admin_down"');
+    } finally {
+      await router.vtysh(['configure terminal', 'bfd', 'profile lab', 'no shutdown']);
+    }
+    await router.bfdReady(peers, 60_000);
   }, 120_000);
 
   it('a node killed hard loses its next hop at the router within the BFD detection time', async () => {

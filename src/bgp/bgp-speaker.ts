@@ -9,6 +9,7 @@ import type { Clock } from '../k8s/clock.js';
 import { parseAddress } from '../net/address.js';
 import type { BfdStateName } from './bfd/bfd-packet.js';
 import { BfdSessions } from './bfd/bfd-sessions.js';
+import { bfdSignal } from './bfd/bfd-signal.js';
 import type { BfdSessionSpec } from './bfd/bfd-wire-types.js';
 import { type BgpPlan, wireRoute } from './bgp-plan.js';
 import { inlinePassword, type PeerPassword } from './peer-password.js';
@@ -70,7 +71,7 @@ export class BgpSpeaker {
 
   constructor(private readonly opts: BgpSpeakerOptions) {
     this.bfd = new BfdSessions(
-      (key, state, diag) => this.onBfd(key, state, diag),
+      (key, state, diag, remoteState) => this.onBfd(key, state, diag, remoteState),
       opts.log.child({ component: 'bfd' }),
     );
   }
@@ -81,7 +82,7 @@ export class BgpSpeaker {
    * session is dropped and opened again at once (from the last plan), and it comes up only when the
    * peer answers.
    */
-  private onBfd(name: string, state: BfdStateName, diag: number): void {
+  private onBfd(name: string, state: BfdStateName, diag: number, remoteState: BfdStateName): void {
     // A state the worker sent before it learned the session is gone is old news.
     if (!this.running.get(name)?.bfd) return;
     const before = this.bfdStates.get(name);
@@ -92,7 +93,13 @@ export class BgpSpeaker {
         { event: 'bfd_state', peer: name, state, was: before, diag },
         `BFD ${before} -> ${state}`,
       );
-    if (before !== 'Up' || state !== 'Down') return;
+    const signal = bfdSignal(before, state, remoteState);
+    if (signal === 'peer-admin-down')
+      this.opts.log.info(
+        { event: 'bfd_peer_admin_down', peer: name },
+        'BFD: the peer switched BFD off (AdminDown); the BGP session stays, on its hold time',
+      );
+    if (signal !== 'path-down') return;
     const r = this.running.get(name);
     if (!r) return;
     this.running.delete(name);

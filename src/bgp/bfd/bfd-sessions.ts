@@ -25,7 +25,12 @@ export class BfdSessions {
   private last = '';
 
   constructor(
-    private readonly onState: (key: string, state: BfdStateName, diag: number) => void,
+    private readonly onState: (
+      key: string,
+      state: BfdStateName,
+      diag: number,
+      remoteState: BfdStateName,
+    ) => void,
     private readonly log: Logger,
   ) {}
 
@@ -47,7 +52,7 @@ export class BfdSessions {
     // A small heap: the worker holds a few sessions and their sockets, nothing else.
     const w = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 16 } });
     w.on('message', (m: BfdWorkerMessage) => {
-      if (m.type === 'state') this.onState(m.key, m.state, m.diag);
+      if (m.type === 'state') this.onState(m.key, m.state, m.diag, m.remoteState);
       else this.log.warn({ event: 'bfd_error', session: m.key }, `BFD: ${m.message}`);
     });
     w.on('error', (err) => this.log.error({ err, event: 'bfd_worker_failed' }, 'BFD worker failed'));

@@ -17,5 +17,12 @@ export interface BfdSetMessage {
 
 /** Worker -> main thread. */
 export type BfdWorkerMessage =
-  | { readonly type: 'state'; readonly key: string; readonly state: BfdStateName; readonly diag: number }
+  | {
+      readonly type: 'state';
+      readonly key: string;
+      readonly state: BfdStateName;
+      readonly diag: number;
+      /** The state the peer last said it was in (AdminDown tells a switched-off peer from a failure). */
+      readonly remoteState: BfdStateName;
+    }
   | { readonly type: 'error'; readonly key: string | undefined; readonly message: string };

@@ -80,7 +80,13 @@ function onPacket(msg: Buffer, from: string): void {
 }
 
 function postState(r: Running): void {
-  post({ type: 'state', key: r.spec.key, state: r.state.state, diag: r.state.diag });
+  post({
+    type: 'state',
+    key: r.spec.key,
+    state: r.state.state,
+    diag: r.state.diag,
+    remoteState: r.state.remoteState,
+  });
 }
 
 function send(r: Running, final = false): void {
@@ -136,7 +142,7 @@ function start(spec: BfdSessionSpec): void {
       detect: undefined,
     };
     running.set(spec.key, r);
-    post({ type: 'state', key: spec.key, state: r.state.state, diag: r.state.diag });
+    postState(r);
     send(r);
     scheduleTx(r);
   });

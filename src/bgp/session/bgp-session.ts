@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { type Clock, monotonicClock, type TimerHandle } from '../../k8s/clock.js';
 import { decodeMessage, encodeMessage, nextFrame } from '../wire/codec.js';
+import type { CeaseSubcodeValue } from '../wire/codes.js';
 import type { BgpMessage, WireContext } from '../wire/messages.js';
 import { endOfRib, packUpdates, type Route, ribDiff } from './adj-rib-out.js';
 import {
@@ -86,7 +87,7 @@ export class BgpSession {
    * Sends Cease when a session is up, and closes: administrative shutdown, or the subcode given
    * (CeaseSubcode.BFD_DOWN when BFD took the session down, so the peer's log says why).
    */
-  async stop(reason = 'stopping', cease?: number): Promise<void> {
+  async stop(reason = 'stopping', cease?: CeaseSubcodeValue): Promise<void> {
     const socket = this.socket;
     this.dispatch({ type: 'stop', reason, ...(cease === undefined ? {} : { cease }) });
     if (socket && !socket.destroyed) await new Promise<void>((r) => socket.once('close', () => r()));

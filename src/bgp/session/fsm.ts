@@ -7,7 +7,7 @@
  * BareLB's connection, as with MetalLB.
  */
 import type { WireError } from '../wire/bytes.js';
-import { CeaseSubcode, ErrorCode } from '../wire/codes.js';
+import { CeaseSubcode, type CeaseSubcodeValue, ErrorCode } from '../wire/codes.js';
 import type { BgpMessage, NotificationMessage } from '../wire/messages.js';
 import { type LocalSession, localOpen, type Negotiated, negotiate } from './negotiate.js';
 
@@ -26,7 +26,7 @@ export interface FsmState {
 export type FsmEvent =
   | { readonly type: 'start' }
   /** `cease`: the Cease subcode sent when the session is open (administrative shutdown if not given). */
-  | { readonly type: 'stop'; readonly reason: string; readonly cease?: number }
+  | { readonly type: 'stop'; readonly reason: string; readonly cease?: CeaseSubcodeValue }
   | { readonly type: 'tcp-up' }
   | { readonly type: 'tcp-down'; readonly reason: string }
   | { readonly type: 'message'; readonly message: BgpMessage }

@@ -71,6 +71,8 @@ export const CeaseSubcode = {
   BFD_DOWN: 10,
 } as const;
 
+export type CeaseSubcodeValue = (typeof CeaseSubcode)[keyof typeof CeaseSubcode];
+
 export const OptionalParameter = { CAPABILITIES: 2 } as const;
 
 export const CapabilityCode = {
