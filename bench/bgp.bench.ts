@@ -156,8 +156,9 @@ spec: {ipAddressPools: [bgp]}
     console.log(
       `round ${round}: ${victim} killed; its next hop gone at the router after ${ms.toFixed(0)} ms; ${bad} of ${window.length} GETs from behind the router failed`,
     );
-    const reviveMark = await p.mark(`revive ${victim}`);
     await lab.revive(victim);
+    // From here the node's links are up again: what fails now is not the dead node's silence.
+    const reviveMark = await p.mark(`revived ${victim}`);
     await speakerReady(lab, victim, 180_000);
     revivals.push({ victim, from: reviveMark });
   }
@@ -165,14 +166,6 @@ spec: {ipAddressPools: [bgp]}
   await speakersReady(lab, 180_000);
   await allHops(180_000);
   const from = await p.mark('rolling restart');
-  // GETs that failed while a killed node came back, outside the kill windows above. Its routes come
-  // back only when its speaker announces them, seconds later; failures that start at once are the
-  // dead pod's endpoint, still listed, refusing connections once the node's links are up again.
-  const comeback = revivals.map((r, i) => {
-    const until = kills.find((t) => t > r.from) ?? from;
-    const window = p.between(ip, r.from, until);
-    return { ...r, round: i + 1, failed: window.filter((x) => !x.ok), of: window.length };
-  });
   const restarts: { node: string; at: number }[] = [];
   for (const n of lab.nodes) {
     restarts.push({ node: n, at: await p.mark(`restart ${n}`) });
@@ -182,6 +175,15 @@ spec: {ipAddressPools: [bgp]}
     await sleep(3_000);
   }
   const to = await p.mark('rolled');
+  // GETs that failed while a killed node came back, outside the kill windows above. Its routes come
+  // back only when its speaker announces them, seconds later; failures that start at once are the
+  // dead pod's endpoint, still listed, refusing connections once the node's links are up again.
+  const comeback = revivals.map((r, i) => {
+    const until = kills.find((t) => t > r.from) ?? from;
+    const window = p.between(ip, r.from, until);
+    const failed = window.filter((x) => !x.ok);
+    return { ...r, round: i + 1, failed, first: Math.min(...failed.map((f) => f.t)), of: window.length };
+  });
   const rolled = p.between(ip, from, to);
   const errors = new Map<string, number>();
   for (const s of p.samples)
@@ -210,7 +212,7 @@ spec: {ipAddressPools: [bgp]}
   for (const c of comeback)
     if (c.failed.length > 0)
       console.log(
-        `  round ${c.round}, ${c.victim} coming back: ${c.failed.length} of ${c.of} GETs failed, the first ${(((c.failed[0]?.t ?? c.from) - c.from) / 1_000).toFixed(2)} s after its revival began (${[...new Set(c.failed.map((f) => f.err ?? '?'))].join('; ')})`,
+        `  round ${c.round}, ${c.victim} coming back: ${c.failed.length} of ${c.of} GETs failed, the first sent ${((c.first - c.from) / 1_000).toFixed(2)} s after its links were back (${[...new Set(c.failed.map((f) => f.err ?? '?'))].join('; ')})`,
       );
   console.log(
     `GETs failed while killed nodes came back (revival to the next kill): ${comeback.reduce((n, c) => n + c.failed.length, 0)} of ${comeback.reduce((n, c) => n + c.of, 0)}`,

@@ -175,10 +175,10 @@ try {
   console.log(`live: create -> IP in status  p99:     ${fmt(quantile(l, 0.99))}`);
   console.log(`live: create -> IP in status  max:     ${fmt(quantile(l, 1))}`);
   console.log(
-    `live: create call answered p50 / p99:  ${fmt(quantile(liveCreate.all(), 0.5))} / ${fmt(quantile(liveCreate.all(), 0.99))} (the API server's part; with no controller work: ${fmt(quantile(bareCreate.all(), 0.5))} / ${fmt(quantile(bareCreate.all(), 0.99))})`,
+    `live: create call answered p50 / p99:  ${fmt(quantile(liveCreate.all(), 0.5))} / ${fmt(quantile(liveCreate.all(), 0.99))} (the API server's answer, slowed by all the cluster does meanwhile, the controller's writes included; with no controller work: ${fmt(quantile(bareCreate.all(), 0.5))} / ${fmt(quantile(bareCreate.all(), 0.99))})`,
   );
   console.log(
-    `live: create answered -> IP p50 / p99: ${fmt(quantile(fromAnswer, 0.5))} / ${fmt(quantile(fromAnswer, 0.99))} (the controller's part)`,
+    `live: create answered -> IP p50 / p99: ${fmt(quantile(fromAnswer, 0.5))} / ${fmt(quantile(fromAnswer, 0.99))} (what is left once the create is answered; percentiles do not add up)`,
   );
   console.log(`live: total (first create -> last IP): ${fmt(totalMs)}`);
   console.log(

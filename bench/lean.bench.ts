@@ -8,7 +8,7 @@
  *    highest): long enough for idle API connections to close (15 s) and the controller's heap trim
  *    (20 s after its queue drains) to follow, so the last sample is the steady state.
  * 4. Node's floor: a process with each role's flags that loads only what either needs of Node (https,
- *    a TLS context, an HTTP server) and none of BareLB; no BareLB process can weigh less.
+ *    a TLS context, an HTTP server) and none of BareLB: about the lowest either could weigh.
  * RSS is VmRSS from /proc of the real processes (the lab's recorded pids). Host-process nodes: the
  * controller and speakers run as plain processes with deploy/'s V8 flags (NODE_FLAGS), so start ->
  * first IP is the process's own start-up, not a Pod's scheduling and container start.
@@ -136,8 +136,12 @@ try {
   ips.stop();
   // Node's own share, with each role's flags, in the same run: the lowest either process could weigh.
   const floors = [];
+  // A floor that cannot be measured prints NaN rather than losing the run's other figures.
   for (const role of ['speaker', 'controller'] as const)
-    floors.push({ role, ...(await nodeFloor(NODE_FLAGS[role])) });
+    floors.push({
+      role,
+      ...(await nodeFloor(NODE_FLAGS[role]).catch(() => ({ rss: Number.NaN, anon: Number.NaN }))),
+    });
 
   console.log(`nodes ${NODES}, services ${N}, settle ${SETTLE_S} s, node ${process.version}`);
   console.log(`idle RSS (last, max over ${SETTLE_S} s):          ${idle.join('; ')}`);

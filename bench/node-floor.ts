@@ -7,7 +7,7 @@ import { anonMiB, rssMiB } from './lab-bench-util.js';
 /**
  * What a speaker or controller needs of Node before any of BareLB runs: the https client (the API
  * server speaks only TLS), a TLS context, and an HTTP server (metrics and probes). Nothing of ours is
- * loaded, so no BareLB process can weigh less than this with the same Node and flags.
+ * loaded: about the lowest a BareLB process could weigh with the same Node and flags.
  */
 const FLOOR_SCRIPT = [
   "require('node:https');",

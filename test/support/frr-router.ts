@@ -187,8 +187,10 @@ export async function startFrr(
         const missing = await notUp();
         if (missing.length === 0) return;
         if (Date.now() > give) throw new Error(`bgpd does not see BFD Up for ${missing.join(', ')}`);
-        // At once, then every 5 s: a registration can be lost while a daemon reconnects to zebra.
-        if (polls % 25 === 0) await register(missing);
+        // After a second, then every 5 s: bgpd hears of a session through zebra, after bfdd, so a
+        // session bfdd has just brought Up can still look down here; and a registration can be lost
+        // while a daemon reconnects to zebra.
+        if (polls % 25 === 5) await register(missing);
         await sleep(200);
       }
     },
