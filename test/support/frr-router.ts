@@ -2,6 +2,7 @@ import { access, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../src/lab/lab.js';
+import { eventually } from './test-lab.js';
 
 /** Where Debian's frr package puts its daemons. */
 const FRR_LIB = '/usr/lib/frr';
@@ -110,7 +111,14 @@ export async function startFrr(
   // after 10 s; a BFD registration bgpd makes meanwhile is lost. On a loaded machine zebra was that
   // late twice running (CI, 2026-12-04: "BFD session ... was not installed", zebra's "client says
   // hello" 10 s after its start), so the other daemons start once the socket exists.
-  await waitForFile(join(dir, 'zserv.api'), 10_000);
+  await eventually(
+    "zebra's socket",
+    async () => {
+      await access(join(dir, 'zserv.api'));
+      return true;
+    },
+    10_000,
+  );
   // bfdd before bgpd: bgpd registers its BFD peers through zebra as sessions come up, and a
   // registration made before bfdd is there is not replayed reliably.
   if (bfd) {
@@ -151,6 +159,12 @@ export async function startFrr(
     ],
     logFile: join(lab.paths().logs, 'router-bgpd.log'),
   });
+  /** bgpd's neighbours, by address: what the waits below read. */
+  const bgpNeighbors = async () =>
+    (await router.json('show bgp neighbors json')) as Record<
+      string,
+      { bgpState?: string; peerBfdInfo?: { status?: string } }
+    >;
   const router: FrrRouter = {
     async vtysh(commands) {
       const r = await lab.exec('router', [
@@ -162,13 +176,6 @@ export async function startFrr(
       return r.stdout;
     },
     async bfdReady(ips, timeoutMs = 30_000) {
-      const notUp = async () => {
-        const s = (await router.json('show bgp neighbors json')) as Record<
-          string,
-          { peerBfdInfo?: { status?: string } }
-        >;
-        return ips.filter((ip) => s[ip]?.peerBfdInfo?.status !== 'Up');
-      };
       // Only the sessions that are not Up: deregistering one that is makes bfdd send the peer Down
       // (FRR's session delete), and a BareLB speaker then drops its BGP session, as BFD asks. The
       // bench's rounds did that to every healthy node before each kill (2026-12-04: one round's
@@ -182,27 +189,31 @@ export async function startFrr(
             `neighbor ${ip} bfd profile lab`,
           ]);
       };
-      const give = Date.now() + timeoutMs;
-      for (let polls = 0; ; polls++) {
-        const missing = await notUp();
-        if (missing.length === 0) return;
-        if (Date.now() > give) throw new Error(`bgpd does not see BFD Up for ${missing.join(', ')}`);
-        // After a second, then every 5 s: bgpd hears of a session through zebra, after bfdd, so a
-        // session bfdd has just brought Up can still look down here; and a registration can be lost
-        // while a daemon reconnects to zebra.
-        if (polls % 25 === 5) await register(missing);
-        await sleep(200);
-      }
+      let polls = 0;
+      await eventually(
+        `bgpd to see BFD Up for ${ips.join(', ')}`,
+        async () => {
+          const s = await bgpNeighbors();
+          const missing = ips.filter((ip) => s[ip]?.peerBfdInfo?.status !== 'Up');
+          if (missing.length === 0) return true;
+          // After a second, then every 5 s (eventually polls every 100 ms): bgpd hears of a session
+          // through zebra, after bfdd, so one bfdd has just brought Up can still look down here; and
+          // a registration can be lost while a daemon reconnects to zebra.
+          if (polls++ % 50 === 10) await register(missing);
+          return undefined;
+        },
+        timeoutMs,
+      );
     },
     async established(ips, timeoutMs = 60_000) {
-      const give = Date.now() + timeoutMs;
-      for (;;) {
-        const s = (await router.json('show bgp neighbors json')) as Record<string, { bgpState?: string }>;
-        const missing = ips.filter((ip) => s[ip]?.bgpState !== 'Established');
-        if (missing.length === 0) return;
-        if (Date.now() > give) throw new Error(`bgpd has no Established session with ${missing.join(', ')}`);
-        await sleep(200);
-      }
+      await eventually(
+        `bgpd to have ${ips.join(', ')} Established`,
+        async () => {
+          const s = await bgpNeighbors();
+          return ips.every((ip) => s[ip]?.bgpState === 'Established') ? true : undefined;
+        },
+        timeoutMs,
+      );
     },
     async json(command) {
       const r = await lab.exec('router', ['vtysh', '--vty_socket', dir, '-c', command]);
@@ -233,19 +244,4 @@ async function frrIds(): Promise<{ uid: number; gid: number }> {
   if (uid === undefined || gid === undefined)
     throw new Error('no frr user: install the frr package (scripts/setup.sh)');
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-/** Waits until a file (here a daemon's socket) exists. */
-async function waitForFile(path: string, timeoutMs: number): Promise<void> {
-  const give = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await access(path);
-      return;
-    } catch (err) {
-      if (Date.now() > give)
-        throw new Error(`${path} did not appear within ${timeoutMs / 1000} s: ${String(err)}`);
-      await sleep(100);
-    }
-  }
 }
